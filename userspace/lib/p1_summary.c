@@ -1,0 +1,144 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Normalised view of a telegram: energies in kWh, powers in W, whatever
+ * unit the meter used, so consumers need not know the variants.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "p1.h"
+
+/* Value of @code converted to @want, or NAN. */
+static double get(const struct p1_telegram *t, const char *code,
+		  const char *want)
+{
+	const struct p1_object *o = p1_find(t, code);
+	double v;
+
+	if (!o || o->kind != P1_KIND_NUMBER)
+		return NAN;
+	if (!want)
+		return o->number;
+	if (!o->unit || p1_unit_convert(o->number, o->unit, want, &v))
+		return NAN;
+	return v;
+}
+
+static void energies(const struct p1_telegram *t, struct p1_summary *s)
+{
+	char code[24];
+	double sum_in = NAN, sum_out = NAN;
+
+	for (int i = 0; i < P1_TARIFFS; i++) {
+		snprintf(code, sizeof(code), "1-0:1.8.%d", i + 1);
+		s->import_tariff_kwh[i] = get(t, code, "kWh");
+		snprintf(code, sizeof(code), "1-0:2.8.%d", i + 1);
+		s->export_tariff_kwh[i] = get(t, code, "kWh");
+		if (!isnan(s->import_tariff_kwh[i]))
+			sum_in = (isnan(sum_in) ? 0 : sum_in) +
+				 s->import_tariff_kwh[i];
+		if (!isnan(s->export_tariff_kwh[i]))
+			sum_out = (isnan(sum_out) ? 0 : sum_out) +
+				  s->export_tariff_kwh[i];
+	}
+	/* a meter's own total wins over the sum of its registers */
+	s->import_kwh = get(t, "1-0:1.8.0", "kWh");
+	if (isnan(s->import_kwh))
+		s->import_kwh = sum_in;
+	s->export_kwh = get(t, "1-0:2.8.0", "kWh");
+	if (isnan(s->export_kwh))
+		s->export_kwh = sum_out;
+	s->reactive_import_kvarh = get(t, "1-0:3.8.0", "kvarh");
+	s->reactive_export_kvarh = get(t, "1-0:4.8.0", "kvarh");
+}
+
+static void phases(const struct p1_telegram *t, struct p1_summary *s)
+{
+	static const unsigned int base[3] = { 20, 40, 60 };
+	char code[24];
+
+	for (int i = 0; i < 3; i++) {
+		snprintf(code, sizeof(code), "1-0:%u.7.0", base[i] + 12);
+		s->voltage_v[i] = get(t, code, "V");
+		snprintf(code, sizeof(code), "1-0:%u.7.0", base[i] + 11);
+		s->current_a[i] = get(t, code, "A");
+		snprintf(code, sizeof(code), "1-0:%u.7.0", base[i] + 1);
+		s->phase_import_w[i] = get(t, code, "W");
+		snprintf(code, sizeof(code), "1-0:%u.7.0", base[i] + 2);
+		s->phase_export_w[i] = get(t, code, "W");
+	}
+}
+
+static struct p1_mbus_device *mbus_slot(struct p1_summary *s,
+					unsigned int channel)
+{
+	for (size_t i = 0; i < s->nmbus; i++)
+		if (s->mbus[i].channel == channel)
+			return &s->mbus[i];
+	if (s->nmbus == P1_MBUS_MAX)
+		return NULL;
+	s->mbus[s->nmbus] = (struct p1_mbus_device){
+		.channel = channel,
+		.value = NAN,
+	};
+	return &s->mbus[s->nmbus++];
+}
+
+static void mbus(const struct p1_telegram *t, struct p1_summary *s)
+{
+	for (size_t i = 0; i < t->nobjs; i++) {
+		const struct p1_object *o = &t->objs[i];
+		struct p1_mbus_device *d;
+
+		if (o->id.a != 0 || o->id.b < 1 || o->id.b > P1_MBUS_MAX)
+			continue;
+		if (!((o->id.c == 24 && (o->id.d == 1 || o->id.d == 2 ||
+					 o->id.d == 3)) ||
+		      (o->id.c == 96 && o->id.d == 1)))
+			continue;
+		d = mbus_slot(s, o->id.b);
+		if (!d)
+			continue;
+		if (o->id.c == 96) {
+			d->id = o->text;
+		} else if (o->id.d == 1) {
+			if (o->kind == P1_KIND_NUMBER)
+				d->type = (unsigned int)o->number;
+		} else if (o->kind == P1_KIND_NUMBER) {
+			d->value = o->number;
+			d->unit = o->unit;
+			d->has_time = o->has_time;
+			d->time = o->time;
+		}
+	}
+}
+
+void p1_summarize(const struct p1_telegram *t, struct p1_summary *s)
+{
+	const struct p1_object *o;
+
+	memset(s, 0, sizeof(*s));
+	o = p1_find(t, "0-0:1.0.0");
+	if (o && o->has_time) {
+		s->has_time = true;
+		s->time = o->time;
+	}
+	energies(t, s);
+	s->tariff = get(t, "0-0:96.14.0", NULL);
+	s->power_import_w = get(t, "1-0:1.7.0", "W");
+	s->power_export_w = get(t, "1-0:2.7.0", "W");
+	s->reactive_import_var = get(t, "1-0:3.7.0", "var");
+	s->reactive_export_var = get(t, "1-0:4.7.0", "var");
+	phases(t, s);
+	s->demand_w = get(t, "1-0:1.4.0", "W");
+	s->peak_demand_w = get(t, "1-0:1.6.0", "W");
+	o = p1_find(t, "1-0:1.6.0");
+	if (o && o->has_time) {
+		s->has_peak_time = true;
+		s->peak_time = o->time;
+	}
+	s->breaker = get(t, "0-0:96.3.10", NULL);
+	s->limiter_w = get(t, "0-0:17.0.0", "W");
+	mbus(t, s);
+}
