@@ -1,0 +1,135 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Register interface of the IO controller on the OPTION CloudGate Smart
+ * Metering Expansion Card. Shared by the card's drivers and by smcard-sim.
+ *
+ * The authoritative description (access rules, reset values, atomicity and
+ * the interrupt model) is Documentation/hw/smcard-ioc.rst. Register
+ * addresses are 8 bit, multi-byte registers are little-endian.
+ */
+#ifndef __LINUX_MFD_SMCARD_H
+#define __LINUX_MFD_SMCARD_H
+
+#include <linux/bits.h>
+
+/* Default 7-bit I2C address of the IO controller */
+#define SMCARD_I2C_ADDR			0x28
+
+/* Number of multi-purpose pins IO1..IO5; pin n uses index n - 1 */
+#define SMCARD_NUM_PINS			5
+#define SMCARD_PINS_MASK		GENMASK(SMCARD_NUM_PINS - 1, 0)
+
+/* ABI version implemented by this header */
+#define SMCARD_ABI_MAJOR		1
+#define SMCARD_ABI_MINOR		0
+
+/* Identity */
+#define SMCARD_REG_ID			0x00	/* R, 8 bit */
+#define SMCARD_ID_VALUE			0x5c
+#define SMCARD_REG_HW_REV		0x01	/* R, 8 bit */
+#define SMCARD_REG_FW_VERSION		0x02	/* R, 16 bit */
+#define SMCARD_FW_VERSION_MAJOR		GENMASK(15, 8)
+#define SMCARD_FW_VERSION_MINOR		GENMASK(7, 0)
+#define SMCARD_REG_ABI_MAJOR		0x04	/* R, 8 bit */
+#define SMCARD_REG_ABI_MINOR		0x05	/* R, 8 bit */
+
+/* Global status and command */
+#define SMCARD_REG_STATUS		0x06	/* R, RESET is W1C */
+#define SMCARD_STATUS_BATTERY		BIT(0)
+#define SMCARD_STATUS_RESET		BIT(1)
+#define SMCARD_REG_COMMAND		0x07	/* W, reads 0 */
+#define SMCARD_COMMAND_RESET		0xa5
+
+/*
+ * Interrupts: three groups, each with a W1C status register and an enable
+ * register (1 = enabled) at status + 4. INT is asserted (active low) while
+ * any (STATUS & EN) bit is set.
+ */
+#define SMCARD_REG_IRQ_PIN_STATUS	0x08	/* W1C, bit n-1 = IOn edge */
+#define SMCARD_REG_IRQ_CNT_STATUS	0x09	/* W1C, bit n-1 = COUNTn changed */
+#define SMCARD_REG_IRQ_SYS_STATUS	0x0a	/* W1C */
+#define SMCARD_IRQ_SYS_RESET		BIT(0)
+#define SMCARD_IRQ_SYS_MBUS_OC		BIT(1)
+#define SMCARD_IRQ_SYS_POWER		BIT(2)
+#define SMCARD_IRQ_SYS_MASK		GENMASK(2, 0)
+#define SMCARD_REG_IRQ_PIN_EN		0x0c	/* R/W, reset 0x00 */
+#define SMCARD_REG_IRQ_CNT_EN		0x0d	/* R/W, reset 0x00 */
+#define SMCARD_REG_IRQ_SYS_EN		0x0e	/* R/W, reset 0x01 */
+#define SMCARD_IRQ_NUM_REGS		3
+#define SMCARD_IRQ_EN_OFFSET		4
+
+/* Free register for the host (bus tests, driver handshakes) */
+#define SMCARD_REG_SCRATCH		0x0f	/* R/W, reset 0x00 */
+
+/* Digital IO, counting enable, card lines */
+#define SMCARD_REG_IN_LEVEL		0x10	/* R, bit n-1 = IOn level */
+#define SMCARD_REG_OUT_LEVEL		0x11	/* R/W, bit n-1 = IOn drive */
+#define SMCARD_REG_CNT_ENABLE		0x12	/* R/W, bit n-1 = COUNTn on */
+#define SMCARD_REG_P1_CTRL		0x13	/* R/W */
+#define SMCARD_P1_CTRL_REQ		BIT(0)
+#define SMCARD_REG_SERIAL_CTRL		0x14	/* R/W */
+#define SMCARD_SERIAL_CTRL_MODE		GENMASK(1, 0)
+#define SMCARD_SERIAL_MODE_RS232	0
+#define SMCARD_SERIAL_MODE_RS422	1
+#define SMCARD_SERIAL_MODE_RS485_HALF	2
+#define SMCARD_SERIAL_MODE_RS485_FULL	3
+#define SMCARD_SERIAL_CTRL_TERM		BIT(2)
+#define SMCARD_REG_MBUS_CTRL		0x15	/* R/W */
+#define SMCARD_MBUS_CTRL_POWER		BIT(0)
+#define SMCARD_MBUS_CTRL_SLAVE		BIT(1)
+#define SMCARD_REG_MBUS_STATUS		0x16	/* R, OC is W1C */
+#define SMCARD_MBUS_STATUS_OC		BIT(0)
+#define SMCARD_MBUS_STATUS_PGOOD	BIT(1)
+#define SMCARD_REG_ADC_RATE		0x17	/* R/W, reset SMCARD_ADC_RATE_100HZ */
+#define SMCARD_ADC_RATE_10HZ		0
+#define SMCARD_ADC_RATE_50HZ		1
+#define SMCARD_ADC_RATE_100HZ		2
+#define SMCARD_ADC_RATE_250HZ		3
+#define SMCARD_ADC_RATE_500HZ		4
+#define SMCARD_ADC_RATE_1000HZ		5
+#define SMCARD_REG_MBUS_VOLTAGE		0x18	/* R, 16 bit, mV */
+#define SMCARD_MBUS_PGOOD_MIN_MV	21000
+
+/* Per-pin configuration: 8 bytes per pin, pin index i = n - 1 */
+#define SMCARD_REG_PIN_BASE		0x20
+#define SMCARD_PIN_STRIDE		8
+#define SMCARD_REG_PIN(i, off)		(SMCARD_REG_PIN_BASE + \
+					 (i) * SMCARD_PIN_STRIDE + (off))
+#define SMCARD_PIN_FUNC			0	/* R/W, 8 bit, reset 0 */
+#define SMCARD_PIN_CFG			1	/* R/W, 8 bit, reset 0 */
+#define SMCARD_PIN_CFG_IRQ_RISING	BIT(0)
+#define SMCARD_PIN_CFG_IRQ_FALLING	BIT(1)
+#define SMCARD_PIN_CFG_COUNT_EDGE	GENMASK(3, 2)
+#define SMCARD_COUNT_EDGE_RISING	0
+#define SMCARD_COUNT_EDGE_FALLING	1
+#define SMCARD_COUNT_EDGE_BOTH		2
+#define SMCARD_PIN_DEBOUNCE		2	/* R/W, 16 bit, 100 us units */
+#define SMCARD_DEBOUNCE_UNIT_US		100
+#define SMCARD_REG_PIN_LAST		(SMCARD_REG_PIN(SMCARD_NUM_PINS - 1, 0) + \
+					 SMCARD_PIN_STRIDE - 1)
+
+/* Pin function codes (SMCARD_PIN_FUNC) */
+#define SMCARD_FUNC_DISABLED		0x00
+#define SMCARD_FUNC_DIGITAL_IN		0x01
+#define SMCARD_FUNC_VOLTAGE_IN		0x02	/* 0-10 V */
+#define SMCARD_FUNC_CURRENT_IN		0x03	/* 4-20 mA */
+#define SMCARD_FUNC_S0_IN		0x04	/* S0 pulse input */
+#define SMCARD_FUNC_DIGITAL_OUT		0x05	/* push-pull 0-3.3 V */
+#define SMCARD_FUNC_OPEN_DRAIN_OUT	0x06	/* open drain, 30 V, 250 mA */
+#define SMCARD_FUNC_MAX			SMCARD_FUNC_OPEN_DRAIN_OUT
+
+/* ADC results: 16 bit unsigned per pin */
+#define SMCARD_REG_ADC_BASE		0x50
+#define SMCARD_REG_ADC(i)		(SMCARD_REG_ADC_BASE + 2 * (i))
+#define SMCARD_ADC_BITS			16
+#define SMCARD_ADC_MAX			0xffff
+/* Full scale: code 65536 would be this value (12.5 V resp. 25 mA) */
+#define SMCARD_ADC_VOLTAGE_FS_MV	12500
+#define SMCARD_ADC_CURRENT_FS_MA	25
+
+/* Pulse counters: 32 bit unsigned per pin, writable (preset) */
+#define SMCARD_REG_COUNT_BASE		0x60
+#define SMCARD_REG_COUNT(i)		(SMCARD_REG_COUNT_BASE + 4 * (i))
+#define SMCARD_REG_LAST			(SMCARD_REG_COUNT(SMCARD_NUM_PINS) - 1)
+
+#endif /* __LINUX_MFD_SMCARD_H */
