@@ -28,6 +28,32 @@ static struct json_object *number(double v)
 	return json_object_new_double_s(v, buf);
 }
 
+/*
+ * A reading as the meter wrote it, made valid JSON: "00072.123" has
+ * leading zeros JSON forbids, so it becomes 72.123 with its digits kept.
+ */
+static struct json_object *reading(double v, const char *text)
+{
+	char buf[48];
+	size_t n = 0;
+
+	if (*text == '+' || *text == '-') {
+		if (*text == '-' && v != 0)
+			buf[n++] = '-';
+		text++;
+	}
+	while (*text == '0' && text[1] >= '0' && text[1] <= '9')
+		text++;
+	if (*text == '.')
+		buf[n++] = '0';
+	while (*text && n < sizeof(buf) - 1)
+		buf[n++] = *text++;
+	if (n && buf[n - 1] == '.')
+		n--;
+	buf[n] = '\0';
+	return json_object_new_double_s(v, buf);
+}
+
 static void add_number(struct json_object *obj, const char *key, double v)
 {
 	if (!isnan(v))
@@ -61,7 +87,7 @@ static struct json_object *group_value(const struct p1_group *g)
 	double v;
 
 	if (g->unit && !p1_number_parse(g->text, &v))
-		return json_object_new_double_s(v, g->text);
+		return reading(v, g->text);
 	return json_object_new_string(g->text);
 }
 
@@ -116,7 +142,7 @@ static struct json_object *object_json(const struct p1_telegram *t,
 	switch (o->kind) {
 	case P1_KIND_NUMBER:
 		json_object_object_add(obj, "value",
-				       json_object_new_double_s(o->number, o->text));
+				       reading(o->number, o->text));
 		break;
 	case P1_KIND_TEXT:
 		json_object_object_add(obj, "value", json_object_new_string(o->text));
