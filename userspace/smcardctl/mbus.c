@@ -1,11 +1,44 @@
 // SPDX-License-Identifier: GPL-2.0
-/* smcardctl mbus: M-Bus commands. */
+/* smcardctl mbus: dispatch to the M-Bus subcommands. */
 #include <stdio.h>
+#include <string.h>
 
 #include "smcardctl.h"
+#include "mbus_cmd.h"
+
+static const struct {
+	const char *name;
+	int (*run)(int argc, char **argv);
+	const char *args;
+	const char *help;
+} cmds[] = {
+	{ "decode", mbus_decode, "[--compact] [FILE]",
+	  "decode one frame given as hex bytes (stdin if no FILE) to JSON" },
+};
+
+static void usage(FILE *f)
+{
+	fprintf(f, "usage: smcardctl mbus COMMAND [OPTIONS]\n\ncommands:\n");
+	for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
+		fprintf(f, "  %s %s\n        %s\n", cmds[i].name, cmds[i].args,
+			cmds[i].help);
+}
 
 int cmd_mbus(int argc, char **argv)
 {
-	fprintf(stderr, "smcardctl mbus: no commands yet\n");
+	if (argc < 2) {
+		usage(stderr);
+		return 2;
+	}
+	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") ||
+	    !strcmp(argv[1], "help")) {
+		usage(stdout);
+		return 0;
+	}
+	for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
+		if (!strcmp(argv[1], cmds[i].name))
+			return cmds[i].run(argc - 1, argv + 1);
+	fprintf(stderr, "smcardctl mbus: unknown command '%s'\n", argv[1]);
+	usage(stderr);
 	return 2;
 }
