@@ -62,7 +62,8 @@ int mbus_secaddr_parse(const char *s, struct mbus_secaddr *sa)
 	if (sscanf(full, "%8x%4x%2x%2x", &id, &man, &ver, &med) != 4)
 		return -EINVAL;
 	sa->id = id;
-	sa->manufacturer = (uint16_t)man;
+	/* the manufacturer digits are the two bytes in wire order */
+	sa->manufacturer = (uint16_t)((man >> 8) | (man & 0xFF) << 8);
 	sa->version = (uint8_t)ver;
 	sa->medium = (uint8_t)med;
 	return 0;
@@ -71,9 +72,9 @@ int mbus_secaddr_parse(const char *s, struct mbus_secaddr *sa)
 void mbus_secaddr_format(const struct mbus_secaddr *sa,
 			 char out[MBUS_SECADDR_STRLEN])
 {
-	snprintf(out, MBUS_SECADDR_STRLEN, "%08X%04X%02X%02X",
-		 (unsigned int)sa->id, sa->manufacturer, sa->version,
-		 sa->medium);
+	snprintf(out, MBUS_SECADDR_STRLEN, "%08X%02X%02X%02X%02X",
+		 (unsigned int)sa->id, sa->manufacturer & 0xFF,
+		 sa->manufacturer >> 8, sa->version, sa->medium);
 }
 
 int mbus_build_select(uint8_t *out, size_t size, uint8_t c,

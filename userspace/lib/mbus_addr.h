@@ -36,8 +36,9 @@ bool mbus_secaddr_match(const struct mbus_secaddr *pattern,
 			const struct mbus_secaddr *addr);
 
 /*
- * Text form as used by common M-Bus tools: 16 hex digits, ID (8), then
- * manufacturer (4), version (2), medium (2), e.g. "1234567824400107";
+ * Text form as used by common M-Bus tools (libmbus): 16 hex digits, ID
+ * (8), then the two manufacturer bytes in wire order (4), version (2),
+ * medium (2), e.g. "1234567824400107" for manufacturer 0x4024 "PAD";
  * 'F' digits are wildcards. A shorter string is padded with wildcards, so
  * "1234" selects every ID starting with 1234. Returns 0 or -EINVAL.
  */

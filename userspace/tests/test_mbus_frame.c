@@ -164,7 +164,7 @@ TEST(secondary_address_text)
 
 	ASSERT_EQ(0, mbus_secaddr_parse("1234567824400107", &sa));
 	EXPECT_EQ(0x12345678, sa.id);
-	EXPECT_EQ(0x2440, sa.manufacturer);
+	EXPECT_EQ(0x4024, sa.manufacturer);
 	EXPECT_EQ(1, sa.version);
 	EXPECT_EQ(7, sa.medium);
 	mbus_secaddr_format(&sa, s);
