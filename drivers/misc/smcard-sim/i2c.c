@@ -1,0 +1,165 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * smcard-sim: the slot's I2C bus. A virtual adapter whose of_node is the
+ * sim's "i2c" child node, so devices the card overlay puts there are
+ * instantiated by the I2C core. It hosts the IO controller and an
+ * environmental sensor, takes the time the transfers would take on the
+ * wire and can be told to fail the next transfers.
+ */
+
+#include <linux/delay.h>
+#include <linux/device.h>
+#include <linux/math64.h>
+#include <linux/of.h>
+
+#include "sim.h"
+
+#define SIM_I2C_DEFAULT_HZ	100000
+#define SIM_HDC1080_ADDR	0x40
+/* How long a controller that holds SCL low takes to be given up on. */
+#define SIM_I2C_TIMEOUT_MS	25
+
+/* Bits on the wire: START, address byte + ACK, data bytes + ACK, STOP. */
+static unsigned int xfer_bits(const struct i2c_msg *msgs, int num)
+{
+	unsigned int bits = 1;
+	int i;
+
+	for (i = 0; i < num; i++)
+		bits += 1 + 9 + 9 * msgs[i].len;
+	return bits;
+}
+
+static void sim_i2c_wire_time(struct smcard_sim *sim, unsigned int bits)
+{
+	fsleep(div_u64((u64)bits * USEC_PER_SEC, sim->bus_hz));
+}
+
+/*
+ * One message to the IO controller: a pointer write with data bytes, which
+ * commit together at the end of the message, or a read phase, which is
+ * served from one snapshot of the register file.
+ */
+static int sim_ioc_xfer(struct smcard_sim *sim, struct i2c_msg *msg)
+{
+	bool touched_irq = false, reset = false, irq = false;
+	unsigned long flags;
+	u8 img[256];
+	u16 i;
+
+	spin_lock_irqsave(&sim->lock, flags);
+	if (msg->flags & I2C_M_RD) {
+		smcard_sim_ioc_snapshot(sim, img);
+		for (i = 0; i < msg->len; i++)
+			msg->buf[i] = img[sim->ioc_pointer++];
+	} else if (msg->len) {
+		sim->ioc_pointer = msg->buf[0];
+		for (i = 1; i < msg->len; i++)
+			touched_irq |= smcard_sim_ioc_write(sim,
+							    sim->ioc_pointer++,
+							    msg->buf[i], &reset);
+	}
+	if (reset)
+		irq = smcard_sim_ioc_reset(sim);
+	else if (touched_irq)
+		irq = smcard_sim_ioc_int_asserted(sim);
+	spin_unlock_irqrestore(&sim->lock, flags);
+
+	if (irq)
+		smcard_sim_raise_irq(sim);
+	return 0;
+}
+
+/* Consume one injected fault, if any. */
+static int sim_i2c_fault(struct smcard_sim *sim)
+{
+	unsigned long flags;
+	int ret = 0;
+
+	spin_lock_irqsave(&sim->lock, flags);
+	if (sim->fail_count) {
+		sim->fail_count--;
+		ret = sim->fail_mode == SMCARD_SIM_FAULT_NACK ? -ENXIO :
+							       -ETIMEDOUT;
+	}
+	spin_unlock_irqrestore(&sim->lock, flags);
+	return ret;
+}
+
+static int sim_i2c_xfer(struct i2c_adapter *adap, struct i2c_msg *msgs,
+			int num)
+{
+	struct smcard_sim *sim = i2c_get_adapdata(adap);
+	int i, ret;
+
+	ret = sim_i2c_fault(sim);
+	if (ret == -ETIMEDOUT)
+		msleep(SIM_I2C_TIMEOUT_MS);
+	if (ret) {
+		sim_i2c_wire_time(sim, xfer_bits(msgs, 1) - 9 * msgs[0].len);
+		return ret;
+	}
+
+	sim_i2c_wire_time(sim, xfer_bits(msgs, num));
+	for (i = 0; i < num; i++) {
+		if (msgs[i].flags & I2C_M_TEN)
+			return -EOPNOTSUPP;
+		switch (msgs[i].addr) {
+		case SMCARD_I2C_ADDR:
+			ret = sim_ioc_xfer(sim, &msgs[i]);
+			break;
+		case SIM_HDC1080_ADDR:
+			ret = smcard_sim_hdc1080_xfer(sim, &msgs[i]);
+			break;
+		default:
+			ret = -ENXIO;
+		}
+		if (ret)
+			return ret;
+	}
+	return num;
+}
+
+static u32 sim_i2c_func(struct i2c_adapter *adap)
+{
+	return I2C_FUNC_I2C | I2C_FUNC_SMBUS_EMUL;
+}
+
+static const struct i2c_algorithm sim_i2c_algo = {
+	.master_xfer = sim_i2c_xfer,
+	.functionality = sim_i2c_func,
+};
+
+static void sim_i2c_put_node(void *data)
+{
+	of_node_put(data);
+}
+
+int smcard_sim_i2c_register(struct smcard_sim *sim)
+{
+	struct i2c_adapter *adap = &sim->adap;
+	struct device *dev = sim->dev;
+	struct device_node *np;
+	int ret;
+
+	np = of_get_child_by_name(dev->of_node, "i2c");
+	if (!np)
+		return dev_err_probe(dev, -ENODEV, "no i2c child node\n");
+	ret = devm_add_action_or_reset(dev, sim_i2c_put_node, np);
+	if (ret)
+		return ret;
+
+	if (of_property_read_u32(np, "clock-frequency", &sim->bus_hz) ||
+	    !sim->bus_hz)
+		sim->bus_hz = SIM_I2C_DEFAULT_HZ;
+	smcard_sim_hdc1080_init(&sim->hdc);
+
+	adap->owner = THIS_MODULE;
+	adap->algo = &sim_i2c_algo;
+	adap->dev.parent = dev;
+	device_set_node(&adap->dev, of_fwnode_handle(np));
+	strscpy(adap->name, "smcard-sim", sizeof(adap->name));
+	i2c_set_adapdata(adap, sim);
+
+	return devm_i2c_add_adapter(dev, adap);
+}

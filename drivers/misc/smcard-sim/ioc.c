@@ -1,0 +1,349 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * smcard-sim: the IO controller's register file, implementing
+ * Documentation/hw/smcard-ioc.rst. Every function here runs with sim->lock
+ * held; the ones returning bool report that a new enabled interrupt status
+ * bit was set, so the caller raises INT after dropping the lock.
+ */
+
+#include <linux/bitfield.h>
+#include <linux/math64.h>
+#include <linux/minmax.h>
+#include <linux/unaligned.h>
+
+#include "sim.h"
+
+#define SIM_HW_REV		1
+#define SIM_FW_VERSION		0x0100
+
+static const u8 irq_masks[SMCARD_IRQ_NUM_REGS] = {
+	SMCARD_PINS_MASK, SMCARD_PINS_MASK, SMCARD_IRQ_SYS_MASK,
+};
+
+bool smcard_sim_pin_is_input(const struct smcard_sim_pin *pin)
+{
+	return pin->func == SMCARD_FUNC_DIGITAL_IN ||
+	       pin->func == SMCARD_FUNC_S0_IN;
+}
+
+/*
+ * What the pin drives: '0'/'1' for outputs (open drain: '0' sinking,
+ * '1' released), 'z' when it is not an output. Returns true for outputs.
+ */
+bool smcard_sim_pin_output(const struct smcard_sim_pin *pin, char *state)
+{
+	bool level = pin->sim->out_level & BIT(pin->index);
+
+	if (pin->func != SMCARD_FUNC_DIGITAL_OUT &&
+	    pin->func != SMCARD_FUNC_OPEN_DRAIN_OUT) {
+		*state = 'z';
+		return false;
+	}
+	*state = level ? '1' : '0';
+	return true;
+}
+
+static bool pin_in_level(const struct smcard_sim_pin *pin)
+{
+	bool out = pin->sim->out_level & BIT(pin->index);
+
+	switch (pin->func) {
+	case SMCARD_FUNC_DIGITAL_IN:
+	case SMCARD_FUNC_S0_IN:
+		return pin->accepted;
+	case SMCARD_FUNC_DIGITAL_OUT:
+		return out;
+	case SMCARD_FUNC_OPEN_DRAIN_OUT:
+		/* Released: the external circuit decides. */
+		return out && pin->raw;
+	default:
+		return false;
+	}
+}
+
+/* Round to the nearest code, saturate at both ends (never wrap). */
+static u16 adc_code(s32 value, u32 full_scale)
+{
+	u64 code;
+
+	if (value <= 0)
+		return 0;
+	code = DIV_ROUND_CLOSEST_ULL((u64)value << SMCARD_ADC_BITS, full_scale);
+	return min_t(u64, code, SMCARD_ADC_MAX);
+}
+
+static u16 pin_adc(const struct smcard_sim_pin *pin)
+{
+	switch (pin->func) {
+	case SMCARD_FUNC_VOLTAGE_IN:
+		return adc_code(pin->uv, SMCARD_ADC_VOLTAGE_FS_MV * 1000);
+	case SMCARD_FUNC_CURRENT_IN:
+		return adc_code(pin->ua, SMCARD_ADC_CURRENT_FS_MA * 1000);
+	default:
+		return 0;
+	}
+}
+
+bool smcard_sim_ioc_int_asserted(struct smcard_sim *sim)
+{
+	unsigned int i;
+
+	for (i = 0; i < SMCARD_IRQ_NUM_REGS; i++)
+		if (sim->irq_status[i] & sim->irq_en[i])
+			return true;
+	return false;
+}
+
+bool smcard_sim_ioc_set_irq(struct smcard_sim *sim, unsigned int group,
+			    u8 bits)
+{
+	u8 new = bits & ~sim->irq_status[group];
+
+	sim->irq_status[group] |= bits;
+	return new & sim->irq_en[group];
+}
+
+u16 smcard_sim_ioc_mbus_mv(struct smcard_sim *sim)
+{
+	if ((sim->mbus_ctrl & SMCARD_MBUS_CTRL_SLAVE) ||
+	    (sim->mbus_ctrl & SMCARD_MBUS_CTRL_POWER))
+		return min_t(u32, sim->mbus_supply_mv, U16_MAX);
+	return 0;
+}
+
+/* The wire carries data unless the card is master with the supply off. */
+void smcard_sim_ioc_update_mbus(struct smcard_sim *sim)
+{
+	WRITE_ONCE(sim->mbus_live,
+		   !!(sim->mbus_ctrl & (SMCARD_MBUS_CTRL_SLAVE |
+					SMCARD_MBUS_CTRL_POWER)));
+}
+
+static void ioc_write_mbus_ctrl(struct smcard_sim *sim, u8 val)
+{
+	u8 ctrl = val & SMCARD_MBUS_CTRL_SLAVE;
+
+	if ((val & SMCARD_MBUS_CTRL_POWER) && !ctrl && !sim->battery &&
+	    !sim->mbus_oc)
+		ctrl |= SMCARD_MBUS_CTRL_POWER;
+	sim->mbus_ctrl = ctrl;
+	smcard_sim_ioc_update_mbus(sim);
+}
+
+bool smcard_sim_ioc_set_battery(struct smcard_sim *sim, bool battery)
+{
+	if (sim->battery == battery)
+		return false;
+	sim->battery = battery;
+	if (battery) {
+		sim->mbus_ctrl &= ~SMCARD_MBUS_CTRL_POWER;
+		smcard_sim_ioc_update_mbus(sim);
+	}
+	return smcard_sim_ioc_set_irq(sim, 2, SMCARD_IRQ_SYS_POWER);
+}
+
+bool smcard_sim_ioc_mbus_trip(struct smcard_sim *sim)
+{
+	sim->mbus_oc = true;
+	sim->mbus_ctrl &= ~SMCARD_MBUS_CTRL_POWER;
+	smcard_sim_ioc_update_mbus(sim);
+	return smcard_sim_ioc_set_irq(sim, 2, SMCARD_IRQ_SYS_MBUS_OC);
+}
+
+/* Power-on state, except the power source, which is a fact of the world. */
+bool smcard_sim_ioc_reset(struct smcard_sim *sim)
+{
+	unsigned int i;
+
+	for (i = 0; i < SMCARD_NUM_PINS; i++) {
+		struct smcard_sim_pin *pin = &sim->pins[i];
+
+		pin->func = SMCARD_FUNC_DISABLED;
+		pin->cfg = 0;
+		pin->debounce = 0;
+		pin->count = 0;
+	}
+	memset(sim->irq_status, 0, sizeof(sim->irq_status));
+	memset(sim->irq_en, 0, sizeof(sim->irq_en));
+	sim->reset_flag = true;
+	sim->scratch = 0;
+	sim->out_level = 0;
+	sim->cnt_enable = 0;
+	sim->p1_ctrl = 0;
+	sim->serial_ctrl = 0;
+	sim->mbus_ctrl = 0;
+	sim->mbus_oc = false;
+	sim->adc_rate = SMCARD_ADC_RATE_100HZ;
+	sim->ioc_pointer = 0;
+	smcard_sim_ioc_update_mbus(sim);
+	sim->irq_en[2] = SMCARD_IRQ_SYS_RESET;
+	return smcard_sim_ioc_set_irq(sim, 2, SMCARD_IRQ_SYS_RESET);
+}
+
+void smcard_sim_ioc_init(struct smcard_sim *sim)
+{
+	sim->mbus_supply_mv = 30000;
+	smcard_sim_ioc_reset(sim);
+}
+
+static void ioc_snapshot_pin(struct smcard_sim_pin *pin, u8 *img)
+{
+	unsigned int i = pin->index;
+
+	img[SMCARD_REG_PIN(i, SMCARD_PIN_FUNC)] = pin->func;
+	img[SMCARD_REG_PIN(i, SMCARD_PIN_CFG)] = pin->cfg;
+	put_unaligned_le16(pin->debounce,
+			   &img[SMCARD_REG_PIN(i, SMCARD_PIN_DEBOUNCE)]);
+	put_unaligned_le16(pin_adc(pin), &img[SMCARD_REG_ADC(i)]);
+	put_unaligned_le32(pin->count, &img[SMCARD_REG_COUNT(i)]);
+}
+
+/* The whole register file as the host sees it at this instant. */
+void smcard_sim_ioc_snapshot(struct smcard_sim *sim, u8 *img)
+{
+	u16 mv = smcard_sim_ioc_mbus_mv(sim);
+	u8 in = 0, mbus_status = 0;
+	unsigned int i;
+
+	memset(img, 0, 256);
+	img[SMCARD_REG_ID] = SMCARD_ID_VALUE;
+	img[SMCARD_REG_HW_REV] = SIM_HW_REV;
+	put_unaligned_le16(SIM_FW_VERSION, &img[SMCARD_REG_FW_VERSION]);
+	img[SMCARD_REG_ABI_MAJOR] = SMCARD_ABI_MAJOR;
+	img[SMCARD_REG_ABI_MINOR] = SMCARD_ABI_MINOR;
+	img[SMCARD_REG_STATUS] = (sim->battery ? SMCARD_STATUS_BATTERY : 0) |
+				 (sim->reset_flag ? SMCARD_STATUS_RESET : 0);
+	for (i = 0; i < SMCARD_IRQ_NUM_REGS; i++) {
+		img[SMCARD_REG_IRQ_PIN_STATUS + i] = sim->irq_status[i];
+		img[SMCARD_REG_IRQ_PIN_EN + i] = sim->irq_en[i];
+	}
+	img[SMCARD_REG_SCRATCH] = sim->scratch;
+	for (i = 0; i < SMCARD_NUM_PINS; i++) {
+		if (pin_in_level(&sim->pins[i]))
+			in |= BIT(i);
+		ioc_snapshot_pin(&sim->pins[i], img);
+	}
+	img[SMCARD_REG_IN_LEVEL] = in;
+	img[SMCARD_REG_OUT_LEVEL] = sim->out_level;
+	img[SMCARD_REG_CNT_ENABLE] = sim->cnt_enable;
+	img[SMCARD_REG_P1_CTRL] = sim->p1_ctrl;
+	img[SMCARD_REG_SERIAL_CTRL] = sim->serial_ctrl;
+	img[SMCARD_REG_MBUS_CTRL] = sim->mbus_ctrl;
+	if (sim->mbus_oc)
+		mbus_status |= SMCARD_MBUS_STATUS_OC;
+	if (mv >= SMCARD_MBUS_PGOOD_MIN_MV)
+		mbus_status |= SMCARD_MBUS_STATUS_PGOOD;
+	img[SMCARD_REG_MBUS_STATUS] = mbus_status;
+	img[SMCARD_REG_ADC_RATE] = sim->adc_rate;
+	put_unaligned_le16(mv, &img[SMCARD_REG_MBUS_VOLTAGE]);
+}
+
+static void ioc_write_func(struct smcard_sim_pin *pin, u8 val)
+{
+	if (val > SMCARD_FUNC_MAX || val == pin->func)
+		return;
+	pin->func = val;
+	/* Entering an input function restarts the filter without an edge. */
+	if (smcard_sim_pin_is_input(pin))
+		pin->accepted = pin->raw;
+}
+
+static void ioc_write_pin(struct smcard_sim_pin *pin, unsigned int off, u8 val)
+{
+	u8 cfg_mask = SMCARD_PIN_CFG_IRQ_RISING | SMCARD_PIN_CFG_IRQ_FALLING |
+		      SMCARD_PIN_CFG_COUNT_EDGE;
+
+	switch (off) {
+	case SMCARD_PIN_FUNC:
+		ioc_write_func(pin, val);
+		break;
+	case SMCARD_PIN_CFG:
+		if (FIELD_GET(SMCARD_PIN_CFG_COUNT_EDGE, val) <=
+		    SMCARD_COUNT_EDGE_BOTH)
+			pin->cfg = val & cfg_mask;
+		break;
+	case SMCARD_PIN_DEBOUNCE:
+		pin->debounce = (pin->debounce & 0xff00) | val;
+		break;
+	case SMCARD_PIN_DEBOUNCE + 1:
+		pin->debounce = (pin->debounce & 0x00ff) | (val << 8);
+		break;
+	}
+}
+
+static void ioc_write_count(struct smcard_sim_pin *pin, unsigned int byte,
+			    u8 val)
+{
+	u32 mask = 0xffU << (8 * byte);
+
+	pin->count = (pin->count & ~mask) | ((u32)val << (8 * byte));
+}
+
+/*
+ * Commit one written byte. Returns true when the write touched an
+ * interrupt status or enable register, after which a still asserted INT
+ * produces a new edge. *reset is set by the reset command, which takes
+ * effect at the end of the transaction.
+ */
+bool smcard_sim_ioc_write(struct smcard_sim *sim, u8 reg, u8 val, bool *reset)
+{
+	unsigned int g;
+
+	switch (reg) {
+	case SMCARD_REG_STATUS:
+		if (val & SMCARD_STATUS_RESET)
+			sim->reset_flag = false;
+		return false;
+	case SMCARD_REG_COMMAND:
+		if (val == SMCARD_COMMAND_RESET)
+			*reset = true;
+		return false;
+	case SMCARD_REG_IRQ_PIN_STATUS ... SMCARD_REG_IRQ_SYS_STATUS:
+		g = reg - SMCARD_REG_IRQ_PIN_STATUS;
+		sim->irq_status[g] &= ~val;
+		return true;
+	case SMCARD_REG_IRQ_PIN_EN ... SMCARD_REG_IRQ_SYS_EN:
+		g = reg - SMCARD_REG_IRQ_PIN_EN;
+		sim->irq_en[g] = val & irq_masks[g];
+		return true;
+	case SMCARD_REG_SCRATCH:
+		sim->scratch = val;
+		return false;
+	case SMCARD_REG_OUT_LEVEL:
+		sim->out_level = val & SMCARD_PINS_MASK;
+		return false;
+	case SMCARD_REG_CNT_ENABLE:
+		sim->cnt_enable = val & SMCARD_PINS_MASK;
+		return false;
+	case SMCARD_REG_P1_CTRL:
+		sim->p1_ctrl = val & SMCARD_P1_CTRL_REQ;
+		return false;
+	case SMCARD_REG_SERIAL_CTRL:
+		sim->serial_ctrl = val & (SMCARD_SERIAL_CTRL_MODE |
+					  SMCARD_SERIAL_CTRL_TERM);
+		return false;
+	case SMCARD_REG_MBUS_CTRL:
+		ioc_write_mbus_ctrl(sim, val);
+		return false;
+	case SMCARD_REG_MBUS_STATUS:
+		if (val & SMCARD_MBUS_STATUS_OC)
+			sim->mbus_oc = false;
+		return false;
+	case SMCARD_REG_ADC_RATE:
+		if (val <= SMCARD_ADC_RATE_1000HZ)
+			sim->adc_rate = val;
+		return false;
+	case SMCARD_REG_PIN_BASE ... SMCARD_REG_PIN_LAST:
+		g = reg - SMCARD_REG_PIN_BASE;
+		ioc_write_pin(&sim->pins[g / SMCARD_PIN_STRIDE],
+			      g % SMCARD_PIN_STRIDE, val);
+		return false;
+	case SMCARD_REG_COUNT_BASE ... SMCARD_REG_LAST:
+		g = reg - SMCARD_REG_COUNT_BASE;
+		ioc_write_count(&sim->pins[g / 4], g % 4, val);
+		return false;
+	default:
+		/* Read-only and reserved addresses ignore writes. */
+		return false;
+	}
+}

@@ -1,0 +1,485 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * smcard-sim: the UARTs the host routes to the card, on the serial core so
+ * that termios, TIOCSRS485 and serdev work as on a SoC UART. The far end of
+ * each wire is a character device (peer.c). Characters are paced in both
+ * directions at the configured baud rate and frame (start, data, parity and
+ * stop bits): a character reaches the other side when its last stop bit
+ * ends. The M-Bus UART carries nothing while the card is bus master with
+ * the bus supply off.
+ */
+
+#include <linux/debugfs.h>
+#include <linux/math64.h>
+#include <linux/minmax.h>
+#include <linux/module.h>
+#include <linux/of.h>
+#include <linux/platform_device.h>
+#include <linux/property.h>
+#include <linux/seq_file.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+#include <linux/tty.h>
+#include <linux/tty_flip.h>
+
+#include "sim.h"
+#include "uart.h"
+
+#define SIM_UART_MAX_BAUD	4000000
+#define SIM_UART_DEFAULT_BAUD	9600
+/* Coalesce fast streams: the wire is advanced at most this often. */
+#define SIM_UART_TICK_NS	(500 * NSEC_PER_USEC)
+
+/* The label of a UART node selects its line and its peer's name. */
+static const char * const sim_uart_labels[] = { "serial", "mbus", "p1" };
+
+static struct uart_driver sim_uart_driver = {
+	.owner = THIS_MODULE,
+	.driver_name = "smcard-sim",
+	.dev_name = "ttySIM",
+	.nr = ARRAY_SIZE(sim_uart_labels),
+};
+
+static struct smcard_sim_uart *to_sim_uart(struct uart_port *port)
+{
+	return container_of(port, struct smcard_sim_uart, port);
+}
+
+bool smcard_sim_mbus_live(struct smcard_sim *sim)
+{
+	return READ_ONCE(sim->mbus_live);
+}
+
+static bool sim_uart_wire_live(struct smcard_sim_uart *u)
+{
+	if (u->mbus && !smcard_sim_mbus_live(u->sim)) {
+		u->wire_dropped++;
+		return false;
+	}
+	return true;
+}
+
+static ktime_t sim_uart_next_tick(ktime_t end, ktime_t now)
+{
+	return max(end, ktime_add_ns(now, SIM_UART_TICK_NS));
+}
+
+/* Start shifting out the next character at @start (port lock held). */
+static bool sim_uart_tx_next(struct smcard_sim_uart *u, ktime_t start)
+{
+	struct uart_port *port = &u->port;
+	u8 ch;
+
+	if (port->x_char) {
+		ch = port->x_char;
+		port->x_char = 0;
+		port->icount.tx++;
+	} else if (uart_tx_stopped(port) || !uart_fifo_get(port, &ch)) {
+		return false;
+	}
+	u->tx.ch = ch;
+	u->tx.busy = true;
+	u->tx.end = ktime_add_ns(start, u->char_ns);
+	return true;
+}
+
+static void sim_uart_to_peer(struct smcard_sim_uart *u, u8 ch)
+{
+	if (!sim_uart_wire_live(u) || !u->peer_open)
+		return;
+	if (!kfifo_put(&u->peer_fifo, ch))
+		u->peer_dropped++;
+}
+
+static enum hrtimer_restart sim_uart_tx_tick(struct hrtimer *timer)
+{
+	struct smcard_sim_uart *u = container_of(timer, struct smcard_sim_uart,
+						 tx.timer);
+	enum hrtimer_restart ret = HRTIMER_NORESTART;
+	struct uart_port *port = &u->port;
+	unsigned long flags;
+	ktime_t now;
+
+	uart_port_lock_irqsave(port, &flags);
+	now = ktime_get();
+	while (u->tx.busy && !ktime_after(u->tx.end, now)) {
+		u->tx.busy = false;
+		sim_uart_to_peer(u, u->tx.ch);
+		sim_uart_tx_next(u, u->tx.end);
+	}
+	if (kfifo_len(&port->state->port.xmit_fifo) < WAKEUP_CHARS)
+		uart_write_wakeup(port);
+	if (u->tx.busy) {
+		hrtimer_set_expires(timer, sim_uart_next_tick(u->tx.end, now));
+		ret = HRTIMER_RESTART;
+	}
+	uart_port_unlock_irqrestore(port, flags);
+
+	wake_up_interruptible(&u->peer_wq);
+	return ret;
+}
+
+/* Take the next character the peer wrote onto the wire (port lock held). */
+static bool sim_uart_rx_next(struct smcard_sim_uart *u, ktime_t start)
+{
+	if (u->rx.busy || !kfifo_get(&u->rx_fifo, &u->rx.ch))
+		return false;
+	u->rx.busy = true;
+	u->rx.end = ktime_add_ns(start, u->char_ns);
+	return true;
+}
+
+void smcard_sim_uart_peer_written(struct smcard_sim_uart *u)
+{
+	if (sim_uart_rx_next(u, ktime_get()))
+		hrtimer_start(&u->rx.timer, u->rx.end, HRTIMER_MODE_ABS);
+}
+
+static bool sim_uart_to_tty(struct smcard_sim_uart *u, u8 ch)
+{
+	struct uart_port *port = &u->port;
+
+	if (!sim_uart_wire_live(u) || !u->started || !u->rx_on ||
+	    !(u->cflag & CREAD))
+		return false;
+	if (!tty_insert_flip_char(&port->state->port, ch, TTY_NORMAL)) {
+		port->icount.buf_overrun++;
+		return false;
+	}
+	port->icount.rx++;
+	return true;
+}
+
+static enum hrtimer_restart sim_uart_rx_tick(struct hrtimer *timer)
+{
+	struct smcard_sim_uart *u = container_of(timer, struct smcard_sim_uart,
+						 rx.timer);
+	enum hrtimer_restart ret = HRTIMER_NORESTART;
+	struct uart_port *port = &u->port;
+	unsigned long flags;
+	bool push = false;
+	ktime_t now;
+
+	uart_port_lock_irqsave(port, &flags);
+	now = ktime_get();
+	while (u->rx.busy && !ktime_after(u->rx.end, now)) {
+		u->rx.busy = false;
+		push |= sim_uart_to_tty(u, u->rx.ch);
+		sim_uart_rx_next(u, u->rx.end);
+	}
+	if (u->rx.busy) {
+		hrtimer_set_expires(timer, sim_uart_next_tick(u->rx.end, now));
+		ret = HRTIMER_RESTART;
+	}
+	uart_port_unlock_irqrestore(port, flags);
+
+	if (push)
+		tty_flip_buffer_push(&port->state->port);
+	wake_up_interruptible(&u->peer_wq);
+	return ret;
+}
+
+static unsigned int sim_uart_tx_empty(struct uart_port *port)
+{
+	struct smcard_sim_uart *u = to_sim_uart(port);
+	unsigned long flags;
+	bool busy;
+
+	uart_port_lock_irqsave(port, &flags);
+	busy = u->tx.busy;
+	uart_port_unlock_irqrestore(port, flags);
+	return busy ? 0 : TIOCSER_TEMT;
+}
+
+/* No modem lines on the wire: report a ready DCE so CRTSCTS never stalls. */
+static unsigned int sim_uart_get_mctrl(struct uart_port *port)
+{
+	return TIOCM_CTS | TIOCM_DSR | TIOCM_CAR;
+}
+
+static void sim_uart_set_mctrl(struct uart_port *port, unsigned int mctrl)
+{
+}
+
+/* The character being shifted out completes; tx_next() starts no more. */
+static void sim_uart_stop_tx(struct uart_port *port)
+{
+}
+
+static void sim_uart_start_tx(struct uart_port *port)
+{
+	struct smcard_sim_uart *u = to_sim_uart(port);
+
+	if (u->tx.busy || !u->started)
+		return;
+	if (sim_uart_tx_next(u, ktime_get()))
+		hrtimer_start(&u->tx.timer, u->tx.end, HRTIMER_MODE_ABS);
+}
+
+static void sim_uart_stop_rx(struct uart_port *port)
+{
+	to_sim_uart(port)->rx_on = false;
+}
+
+static int sim_uart_startup(struct uart_port *port)
+{
+	struct smcard_sim_uart *u = to_sim_uart(port);
+	unsigned long flags;
+
+	uart_port_lock_irqsave(port, &flags);
+	u->started = true;
+	u->rx_on = true;
+	uart_port_unlock_irqrestore(port, flags);
+	return 0;
+}
+
+static void sim_uart_shutdown(struct uart_port *port)
+{
+	struct smcard_sim_uart *u = to_sim_uart(port);
+	unsigned long flags;
+
+	uart_port_lock_irqsave(port, &flags);
+	u->started = false;
+	u->rx_on = false;
+	uart_port_unlock_irqrestore(port, flags);
+
+	hrtimer_cancel(&u->tx.timer);
+	uart_port_lock_irqsave(port, &flags);
+	u->tx.busy = false;
+	uart_port_unlock_irqrestore(port, flags);
+}
+
+static void sim_uart_set_termios(struct uart_port *port,
+				 struct ktermios *termios,
+				 const struct ktermios *old)
+{
+	struct smcard_sim_uart *u = to_sim_uart(port);
+	unsigned int baud;
+	unsigned long flags;
+
+	baud = uart_get_baud_rate(port, termios, old, 50, SIM_UART_MAX_BAUD);
+
+	uart_port_lock_irqsave(port, &flags);
+	uart_update_timeout(port, termios->c_cflag, baud);
+	u->baud = baud;
+	u->cflag = termios->c_cflag;
+	u->char_ns = div_u64((u64)tty_get_frame_size(termios->c_cflag) *
+			     NSEC_PER_SEC, baud);
+	uart_port_unlock_irqrestore(port, flags);
+}
+
+/* The transceiver is on the card; the UART only keeps the settings. */
+static int sim_uart_rs485_config(struct uart_port *port,
+				 struct ktermios *termios,
+				 struct serial_rs485 *rs485)
+{
+	return 0;
+}
+
+static const char *sim_uart_type(struct uart_port *port)
+{
+	return "smcard-sim";
+}
+
+static void sim_uart_release_port(struct uart_port *port)
+{
+}
+
+static int sim_uart_request_port(struct uart_port *port)
+{
+	return 0;
+}
+
+static void sim_uart_config_port(struct uart_port *port, int flags)
+{
+	port->type = PORT_GENERIC;
+}
+
+static int sim_uart_verify_port(struct uart_port *port,
+				struct serial_struct *ser)
+{
+	return ser->type == PORT_GENERIC ? 0 : -EINVAL;
+}
+
+static const struct uart_ops sim_uart_ops = {
+	.tx_empty = sim_uart_tx_empty,
+	.set_mctrl = sim_uart_set_mctrl,
+	.get_mctrl = sim_uart_get_mctrl,
+	.stop_tx = sim_uart_stop_tx,
+	.start_tx = sim_uart_start_tx,
+	.stop_rx = sim_uart_stop_rx,
+	.startup = sim_uart_startup,
+	.shutdown = sim_uart_shutdown,
+	.set_termios = sim_uart_set_termios,
+	.type = sim_uart_type,
+	.release_port = sim_uart_release_port,
+	.request_port = sim_uart_request_port,
+	.config_port = sim_uart_config_port,
+	.verify_port = sim_uart_verify_port,
+};
+
+static const struct serial_rs485 sim_uart_rs485_supported = {
+	.flags = SER_RS485_ENABLED | SER_RS485_RTS_ON_SEND |
+		 SER_RS485_RTS_AFTER_SEND | SER_RS485_RX_DURING_TX |
+		 SER_RS485_TERMINATE_BUS | SER_RS485_MODE_RS422,
+	.delay_rts_before_send = 1,
+	.delay_rts_after_send = 1,
+};
+
+static char sim_uart_parity(tcflag_t cflag)
+{
+	if (!(cflag & PARENB))
+		return 'N';
+	if (cflag & CMSPAR)
+		return cflag & PARODD ? 'M' : 'S';
+	return cflag & PARODD ? 'O' : 'E';
+}
+
+static int sim_uart_termios_show(struct seq_file *s, void *unused)
+{
+	struct smcard_sim_uart *u = s->private;
+	unsigned long flags;
+	unsigned int baud;
+	tcflag_t cflag;
+
+	uart_port_lock_irqsave(&u->port, &flags);
+	baud = u->baud;
+	cflag = u->cflag;
+	uart_port_unlock_irqrestore(&u->port, flags);
+
+	seq_printf(s, "%u %u%c%u\n", baud, tty_get_char_size(cflag),
+		   sim_uart_parity(cflag), cflag & CSTOPB ? 2 : 1);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(sim_uart_termios);
+
+static int sim_uart_stats_show(struct seq_file *s, void *unused)
+{
+	struct smcard_sim_uart *u = s->private;
+	struct uart_port *port = &u->port;
+	unsigned long flags;
+
+	uart_port_lock_irqsave(port, &flags);
+	seq_printf(s, "tx %u\nrx %u\nrx_overrun %u\npeer_dropped %llu\nwire_dropped %llu\n",
+		   port->icount.tx, port->icount.rx, port->icount.buf_overrun,
+		   u->peer_dropped, u->wire_dropped);
+	uart_port_unlock_irqrestore(port, flags);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(sim_uart_stats);
+
+static void sim_uart_remove_port(void *data)
+{
+	struct smcard_sim_uart *u = data;
+
+	uart_remove_one_port(&sim_uart_driver, &u->port);
+	hrtimer_cancel(&u->tx.timer);
+	hrtimer_cancel(&u->rx.timer);
+}
+
+static void sim_uart_remove_debugfs(void *data)
+{
+	debugfs_remove_recursive(data);
+}
+
+static int sim_uart_probe(struct platform_device *pdev)
+{
+	struct device *dev = &pdev->dev;
+	struct smcard_sim *sim = dev_get_drvdata(dev->parent);
+	struct smcard_sim_uart *u;
+	struct uart_port *port;
+	struct dentry *dir;
+	const char *label;
+	int line, ret;
+
+	if (!sim)
+		return dev_err_probe(dev, -ENODEV, "parent is not a bound smcard-sim\n");
+	ret = device_property_read_string(dev, "label", &label);
+	if (ret)
+		return dev_err_probe(dev, ret, "no label\n");
+	line = match_string(sim_uart_labels, ARRAY_SIZE(sim_uart_labels), label);
+	if (line < 0)
+		return dev_err_probe(dev, line, "unknown label '%s'\n", label);
+
+	u = smcard_sim_peer_alloc(dev);
+	if (IS_ERR(u))
+		return PTR_ERR(u);
+	u->sim = sim;
+	u->label = sim_uart_labels[line];
+	u->mbus = !strcmp(u->label, "mbus");
+	/* Until the first open: 9600 8N1, ten bits per character. */
+	u->baud = SIM_UART_DEFAULT_BAUD;
+	u->cflag = CS8 | CREAD;
+	u->char_ns = div_u64(10ULL * NSEC_PER_SEC, SIM_UART_DEFAULT_BAUD);
+	hrtimer_init(&u->tx.timer, CLOCK_MONOTONIC, HRTIMER_MODE_ABS);
+	u->tx.timer.function = sim_uart_tx_tick;
+	hrtimer_init(&u->rx.timer, CLOCK_MONOTONIC, HRTIMER_MODE_ABS);
+	u->rx.timer.function = sim_uart_rx_tick;
+
+	port = &u->port;
+	port->dev = dev;
+	port->line = line;
+	port->type = PORT_GENERIC;
+	port->iotype = UPIO_MEM;
+	port->ops = &sim_uart_ops;
+	port->uartclk = SIM_UART_MAX_BAUD * 16;
+	port->fifosize = 1;
+	if (!strcmp(u->label, "serial")) {
+		port->rs485_config = sim_uart_rs485_config;
+		port->rs485_supported = sim_uart_rs485_supported;
+		ret = uart_get_rs485_mode(port);
+		if (ret)
+			return ret;
+	}
+
+	ret = uart_add_one_port(&sim_uart_driver, port);
+	if (ret)
+		return dev_err_probe(dev, ret, "cannot add port\n");
+	ret = devm_add_action_or_reset(dev, sim_uart_remove_port, u);
+	if (ret)
+		return ret;
+
+	ret = smcard_sim_peer_register(u);
+	if (ret)
+		return dev_err_probe(dev, ret, "cannot register peer device\n");
+
+	if (!sim->debugfs)
+		return 0;
+	dir = debugfs_create_dir(u->label, sim->debugfs);
+	debugfs_create_file("termios", 0444, dir, u, &sim_uart_termios_fops);
+	debugfs_create_file("stats", 0444, dir, u, &sim_uart_stats_fops);
+	return devm_add_action_or_reset(dev, sim_uart_remove_debugfs, dir);
+}
+
+static const struct of_device_id sim_uart_of_match[] = {
+	{ .compatible = "option,smcard-sim-uart" },
+	{ }
+};
+MODULE_DEVICE_TABLE(of, sim_uart_of_match);
+
+static struct platform_driver sim_uart_platform_driver = {
+	.probe = sim_uart_probe,
+	.driver = {
+		.name = "smcard-sim-uart",
+		.of_match_table = sim_uart_of_match,
+	},
+};
+
+int smcard_sim_uart_register(void)
+{
+	int ret;
+
+	ret = uart_register_driver(&sim_uart_driver);
+	if (ret)
+		return ret;
+	ret = platform_driver_register(&sim_uart_platform_driver);
+	if (ret)
+		uart_unregister_driver(&sim_uart_driver);
+	return ret;
+}
+
+void smcard_sim_uart_unregister(void)
+{
+	platform_driver_unregister(&sim_uart_platform_driver);
+	uart_unregister_driver(&sim_uart_driver);
+}
