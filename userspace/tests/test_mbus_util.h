@@ -40,7 +40,10 @@ static inline size_t long_frame(uint8_t c, uint8_t a, uint8_t ci,
 	return (size_t)len;
 }
 
-/* Decode a data-only long frame from a slave; returns the parse result. */
+/*
+ * Decode a long frame from a slave built around @data; returns the parse
+ * result. The frame lives on this stack: use t->records, not t->frame.data.
+ */
 static inline int decode_rsp(uint8_t ci, const char *data,
 			     struct mbus_telegram *t, struct mbus_error *err)
 {
