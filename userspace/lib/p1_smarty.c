@@ -83,7 +83,7 @@ int p1_smarty_decrypt(const uint8_t *frame, size_t len, const uint8_t *key,
 
 	memset(err, 0, sizeof(*err));
 	*plain = NULL;
-	want = p1_smarty_frame_len(frame, len, len);
+	want = p1_smarty_frame_len(frame, len, SIZE_MAX);
 	if (want < 0)
 		return fail(err, -EINVAL, 0,
 			    "not a Smarty frame: expected DB 08 <title> 82 <len> 30");
