@@ -138,7 +138,7 @@ static ssize_t peer_read(struct file *file, char __user *buf, size_t count,
 	if (n && copy_to_user(buf, tmp, n))
 		ret = -EFAULT;
 	kfree(tmp);
-	return ret ?: n;
+	return ret ? ret : (ssize_t)n;
 }
 
 static ssize_t peer_write(struct file *file, const char __user *buf,
@@ -183,7 +183,7 @@ static ssize_t peer_write(struct file *file, const char __user *buf,
 			break;
 	}
 	kfree(tmp);
-	return done ?: ret;
+	return done ? (ssize_t)done : ret;
 }
 
 static int peer_fsync(struct file *file, loff_t start, loff_t end,

@@ -29,6 +29,7 @@
 #define SIM_UART_DEFAULT_BAUD	9600
 /* Coalesce fast streams: the wire is advanced at most this often. */
 #define SIM_UART_TICK_NS	(500 * NSEC_PER_USEC)
+#define SIM_UART_WAKEUP_CHARS	(UART_XMIT_SIZE / 2)
 
 /* The label of a UART node selects its line and its peer's name. */
 static const char * const sim_uart_labels[] = { "serial", "mbus", "p1" };
@@ -107,7 +108,12 @@ static enum hrtimer_restart sim_uart_tx_tick(struct hrtimer *timer)
 		sim_uart_to_peer(u, u->tx.ch);
 		sim_uart_tx_next(u, u->tx.end);
 	}
-	if (kfifo_len(&port->state->port.xmit_fifo) < WAKEUP_CHARS)
+	/*
+	 * Wake writers while half the buffer is still queued rather than at
+	 * WAKEUP_CHARS: a busy guest then refills the transmitter before it
+	 * runs dry, so the stream stays back to back.
+	 */
+	if (kfifo_len(&port->state->port.xmit_fifo) < SIM_UART_WAKEUP_CHARS)
 		uart_write_wakeup(port);
 	if (u->tx.busy) {
 		hrtimer_set_expires(timer, sim_uart_next_tick(u->tx.end, now));

@@ -1,0 +1,230 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * smcard-sim UARTs: a byte stream written on the peer device comes out of
+ * the tty, and one written on the tty comes out of the peer, unchanged and
+ * taking the wire time of the configured baud rate and character frame
+ * (start + data + parity + stop bits) within 5 %.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <termios.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "kselftest.h"
+
+#define TOLERANCE	0.05
+
+struct link {
+	const char *name;	/* label of the UART node */
+	const char *tty;
+	const char *peer;
+};
+
+struct mode {
+	const char *name;	/* as the simulator's termios file shows it */
+	speed_t speed;
+	unsigned int baud;
+	tcflag_t cflag;
+	unsigned int bits;	/* per character on the wire */
+	size_t len;		/* about a second of data */
+};
+
+static const struct link links[] = {
+	{ "serial", "/dev/ttySIM0", "/dev/smcard-sim-serial" },
+	{ "p1", "/dev/ttySIM2", "/dev/smcard-sim-p1" },
+};
+
+static const struct mode modes[] = {
+	{ "2400 8E1", B2400, 2400, CS8 | PARENB, 11, 240 },
+	{ "115200 8N1", B115200, 115200, CS8, 10, 12000 },
+};
+
+static double now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static int tty_setup(int fd, const struct mode *m)
+{
+	struct termios t;
+
+	if (tcgetattr(fd, &t))
+		return -1;
+	cfmakeraw(&t);
+	t.c_cflag &= ~(CSIZE | PARENB | PARODD | CSTOPB | CRTSCTS);
+	t.c_cflag |= m->cflag | CREAD | CLOCAL;
+	t.c_cc[VMIN] = 0;
+	t.c_cc[VTIME] = 0;
+	if (cfsetispeed(&t, m->speed) || cfsetospeed(&t, m->speed))
+		return -1;
+	if (tcsetattr(fd, TCSANOW, &t))
+		return -1;
+	return tcflush(fd, TCIOFLUSH);
+}
+
+/* Empty whatever an earlier run left in a non-blocking fd. */
+static void drain(int fd)
+{
+	unsigned char junk[256];
+
+	while (read(fd, junk, sizeof(junk)) > 0)
+		;
+}
+
+struct writer {
+	int fd;
+	const unsigned char *buf;
+	size_t len;
+	int err;
+};
+
+/* Blocking writes, so the kernel refills the transmitter without delay. */
+static void *writer_run(void *arg)
+{
+	struct writer *w = arg;
+	size_t done = 0;
+	ssize_t n;
+
+	while (done < w->len) {
+		n = write(w->fd, w->buf + done, w->len - done);
+		if (n < 0) {
+			w->err = errno;
+			break;
+		}
+		done += n;
+	}
+	return NULL;
+}
+
+/*
+ * Write @len bytes to @wfd while reading them back from @rfd; returns the
+ * time from the first write to the arrival of the last byte, or < 0.
+ */
+static double pump(int wfd, int rfd, const unsigned char *buf,
+		   unsigned char *rbuf, size_t len)
+{
+	struct writer w = { .fd = wfd, .buf = buf, .len = len };
+	double t0, last;
+	pthread_t thread;
+	size_t rd = 0;
+	ssize_t n;
+
+	if (fcntl(wfd, F_SETFL, 0))
+		return -1;
+	t0 = now();
+	last = t0;
+	if (pthread_create(&thread, NULL, writer_run, &w))
+		return -1;
+	while (rd < len) {
+		struct pollfd p = { .fd = rfd, .events = POLLIN };
+
+		if (poll(&p, 1, 3000) <= 0) {
+			ksft_print_msg("stalled after %zu of %zu bytes\n", rd, len);
+			break;
+		}
+		n = read(rfd, rbuf + rd, len - rd);
+		if (n < 0 && errno != EAGAIN)
+			break;
+		if (n > 0) {
+			rd += n;
+			last = now();
+		}
+	}
+	pthread_join(thread, NULL);
+	if (w.err)
+		ksft_print_msg("write: %s\n", strerror(w.err));
+	return rd == len && !w.err ? last - t0 : -1;
+}
+
+static void check_termios(const struct link *l, const struct mode *m)
+{
+	char path[128], line[64] = "";
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/sys/kernel/debug/smcard-sim/%s/termios",
+		 l->name);
+	f = fopen(path, "r");
+	if (f) {
+		if (!fgets(line, sizeof(line), f))
+			line[0] = '\0';
+		fclose(f);
+	}
+	line[strcspn(line, "\n")] = '\0';
+	if (strcmp(line, m->name))
+		ksft_print_msg("%s: simulator reports '%s'\n", l->name, line);
+}
+
+static void run(const struct link *l, const struct mode *m, int to_tty)
+{
+	const char *dir = to_tty ? "peer->tty" : "tty->peer";
+	unsigned char *buf = malloc(m->len), *rbuf = malloc(m->len);
+	double wire = (double)m->len * m->bits / m->baud, t;
+	int tty = -1, peer = -1;
+	size_t i;
+
+	if (access(l->tty, F_OK)) {
+		ksft_test_result_skip("%s %s %s: no %s (serdev?)\n", l->name,
+				      m->name, dir, l->tty);
+		goto out;
+	}
+	tty = open(l->tty, O_RDWR | O_NOCTTY | O_NONBLOCK);
+	peer = open(l->peer, O_RDWR | O_NONBLOCK);
+	if (tty < 0 || peer < 0 || !buf || !rbuf || tty_setup(tty, m)) {
+		ksft_test_result_fail("%s %s %s: setup: %s\n", l->name, m->name,
+				      dir, strerror(errno));
+		goto out;
+	}
+	check_termios(l, m);
+	drain(peer);
+	for (i = 0; i < m->len; i++)
+		buf[i] = i * 7 + 3;
+
+	t = to_tty ? pump(peer, tty, buf, rbuf, m->len) :
+		     pump(tty, peer, buf, rbuf, m->len);
+	if (t < 0) {
+		ksft_test_result_fail("%s %s %s: transfer failed\n", l->name,
+				      m->name, dir);
+		goto out;
+	}
+	ksft_print_msg("%s %s %s: %zu bytes in %.1f ms, wire time %.1f ms (%+.2f %%)\n",
+		       l->name, m->name, dir, m->len, t * 1e3, wire * 1e3,
+		       (t - wire) / wire * 100);
+	if (memcmp(buf, rbuf, m->len))
+		ksft_test_result_fail("%s %s %s: data differs\n", l->name,
+				      m->name, dir);
+	else
+		ksft_test_result(t >= wire * (1 - TOLERANCE) &&
+				 t <= wire * (1 + TOLERANCE),
+				 "%s %s %s within 5%% of wire time\n", l->name,
+				 m->name, dir);
+out:
+	if (tty >= 0)
+		close(tty);
+	if (peer >= 0)
+		close(peer);
+	free(buf);
+	free(rbuf);
+}
+
+int main(void)
+{
+	size_t l, m;
+
+	ksft_print_header();
+	ksft_set_plan(ARRAY_SIZE(links) * ARRAY_SIZE(modes) * 2);
+	for (l = 0; l < ARRAY_SIZE(links); l++)
+		for (m = 0; m < ARRAY_SIZE(modes); m++) {
+			run(&links[l], &modes[m], 1);
+			run(&links[l], &modes[m], 0);
+		}
+	ksft_finished();
+}
