@@ -169,6 +169,8 @@ bool smcard_sim_ioc_reset(struct smcard_sim *sim)
 	sim->scratch = 0;
 	sim->out_level = 0;
 	sim->cnt_enable = 0;
+	sim->irq_rise = 0;
+	sim->irq_fall = 0;
 	sim->p1_ctrl = 0;
 	sim->serial_ctrl = 0;
 	sim->mbus_ctrl = 0;
@@ -226,6 +228,8 @@ void smcard_sim_ioc_snapshot(struct smcard_sim *sim, u8 *img)
 	img[SMCARD_REG_IN_LEVEL] = in;
 	img[SMCARD_REG_OUT_LEVEL] = sim->out_level;
 	img[SMCARD_REG_CNT_ENABLE] = sim->cnt_enable;
+	img[SMCARD_REG_IRQ_PIN_RISE] = sim->irq_rise;
+	img[SMCARD_REG_IRQ_PIN_FALL] = sim->irq_fall;
 	img[SMCARD_REG_P1_CTRL] = sim->p1_ctrl;
 	img[SMCARD_REG_SERIAL_CTRL] = sim->serial_ctrl;
 	img[SMCARD_REG_MBUS_CTRL] = sim->mbus_ctrl;
@@ -250,9 +254,6 @@ static void ioc_write_func(struct smcard_sim_pin *pin, u8 val)
 
 static void ioc_write_pin(struct smcard_sim_pin *pin, unsigned int off, u8 val)
 {
-	u8 cfg_mask = SMCARD_PIN_CFG_IRQ_RISING | SMCARD_PIN_CFG_IRQ_FALLING |
-		      SMCARD_PIN_CFG_COUNT_EDGE;
-
 	switch (off) {
 	case SMCARD_PIN_FUNC:
 		ioc_write_func(pin, val);
@@ -260,7 +261,7 @@ static void ioc_write_pin(struct smcard_sim_pin *pin, unsigned int off, u8 val)
 	case SMCARD_PIN_CFG:
 		if (FIELD_GET(SMCARD_PIN_CFG_COUNT_EDGE, val) <=
 		    SMCARD_COUNT_EDGE_BOTH)
-			pin->cfg = val & cfg_mask;
+			pin->cfg = val & SMCARD_PIN_CFG_COUNT_EDGE;
 		break;
 	case SMCARD_PIN_DEBOUNCE:
 		pin->debounce = (pin->debounce & 0xff00) | val;
@@ -314,6 +315,12 @@ bool smcard_sim_ioc_write(struct smcard_sim *sim, u8 reg, u8 val, bool *reset)
 		return false;
 	case SMCARD_REG_CNT_ENABLE:
 		sim->cnt_enable = val & SMCARD_PINS_MASK;
+		return false;
+	case SMCARD_REG_IRQ_PIN_RISE:
+		sim->irq_rise = val & SMCARD_PINS_MASK;
+		return false;
+	case SMCARD_REG_IRQ_PIN_FALL:
+		sim->irq_fall = val & SMCARD_PINS_MASK;
 		return false;
 	case SMCARD_REG_P1_CTRL:
 		sim->p1_ctrl = val & SMCARD_P1_CTRL_REQ;

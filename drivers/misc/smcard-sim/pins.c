@@ -36,8 +36,7 @@ bool smcard_sim_pin_edge(struct smcard_sim_pin *pin, bool level)
 	if (!smcard_sim_pin_is_input(pin))
 		return false;
 
-	if (pin->cfg & (level ? SMCARD_PIN_CFG_IRQ_RISING :
-				SMCARD_PIN_CFG_IRQ_FALLING))
+	if ((level ? sim->irq_rise : sim->irq_fall) & bit)
 		irq |= smcard_sim_ioc_set_irq(sim, 0, bit);
 
 	edge = FIELD_GET(SMCARD_PIN_CFG_COUNT_EDGE, pin->cfg);

@@ -83,6 +83,8 @@ struct smcard_sim {
 	u8 scratch;
 	u8 out_level;
 	u8 cnt_enable;
+	u8 irq_rise;
+	u8 irq_fall;
 	u8 p1_ctrl;
 	u8 serial_ctrl;
 	u8 mbus_ctrl;

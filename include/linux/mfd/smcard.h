@@ -89,6 +89,9 @@
 #define SMCARD_ADC_RATE_1000HZ		5
 #define SMCARD_REG_MBUS_VOLTAGE		0x18	/* R, 16 bit, mV */
 #define SMCARD_MBUS_PGOOD_MIN_MV	21000
+/* Edges that set IRQ_PIN_STATUS, bit n-1 = IOn; both may be set */
+#define SMCARD_REG_IRQ_PIN_RISE		0x1a	/* R/W, reset 0x00 */
+#define SMCARD_REG_IRQ_PIN_FALL		0x1b	/* R/W, reset 0x00 */
 
 /* Per-pin configuration: 8 bytes per pin, pin index i = n - 1 */
 #define SMCARD_REG_PIN_BASE		0x20
@@ -97,8 +100,6 @@
 					 (i) * SMCARD_PIN_STRIDE + (off))
 #define SMCARD_PIN_FUNC			0	/* R/W, 8 bit, reset 0 */
 #define SMCARD_PIN_CFG			1	/* R/W, 8 bit, reset 0 */
-#define SMCARD_PIN_CFG_IRQ_RISING	BIT(0)
-#define SMCARD_PIN_CFG_IRQ_FALLING	BIT(1)
 #define SMCARD_PIN_CFG_COUNT_EDGE	GENMASK(3, 2)
 #define SMCARD_COUNT_EDGE_RISING	0
 #define SMCARD_COUNT_EDGE_FALLING	1
