@@ -19,6 +19,9 @@ top := $(CURDIR)
 B := $(top)/build
 KARCH := ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu-
 kdir = $(shell tools/vm/kernel)
+# Several builds and VM runs may share this tree: build steps that write
+# shared outputs take this lock.
+locked = flock $(B)/.lock
 
 all: modules userspace dtbs
 
@@ -30,27 +33,30 @@ kernel: deps
 
 # The kernel's own tools (iio, gpio, counter) for the guest.
 ktools: kernel
-	tools/vm/build-ktools $(kdir) $(B)/ktools
+	@mkdir -p $(B)
+	$(locked) tools/vm/build-ktools $(kdir) $(B)/ktools
 
 modules: kernel
 	@mkdir -p $(B)
-	$(MAKE) -C $(kdir) $(KARCH) M=$(top) W=1 modules 2>&1 | tee $(B)/modules.log
+	$(locked) $(MAKE) -C $(kdir) $(KARCH) M=$(top) W=1 modules 2>&1 | tee $(B)/modules.log
 	@! grep -E 'warning:|error:' $(B)/modules.log || \
 		{ echo "modules: warnings are errors" >&2; exit 1; }
 
 userspace: deps
-	$(MAKE) -C userspace
-	$(MAKE) -C userspace ARCH=arm64
+	@mkdir -p $(B)
+	$(locked) $(MAKE) -C userspace
+	$(locked) $(MAKE) -C userspace ARCH=arm64
 
 dtbs: kernel
-	tools/vm/build-dtbs $(kdir) $(B)/dts
+	@mkdir -p $(B)
+	$(locked) tools/vm/build-dtbs $(kdir) $(B)/dts
 
 # In-guest selftests, built against the test kernel's uapi headers.
 guest-selftests: kernel userspace
-	tools/vm/build-selftests $(dir $(kdir))headers $(B)/selftests
+	$(locked) tools/vm/build-selftests $(dir $(kdir))headers $(B)/selftests
 
 vm: modules userspace dtbs ktools guest-selftests
-	tools/vm/mkinitramfs $(kdir) $(B)/vm
+	$(locked) tools/vm/mkinitramfs $(kdir) $(B)/vm
 
 check: deps
 	tools/check

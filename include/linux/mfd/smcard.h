@@ -11,6 +11,9 @@
 #define __LINUX_MFD_SMCARD_H
 
 #include <linux/bits.h>
+#ifdef __KERNEL__
+#include <linux/notifier.h>
+#endif
 
 /* Default 7-bit I2C address of the IO controller */
 #define SMCARD_I2C_ADDR			0x28
@@ -132,5 +135,65 @@
 #define SMCARD_REG_COUNT_BASE		0x60
 #define SMCARD_REG_COUNT(i)		(SMCARD_REG_COUNT_BASE + 4 * (i))
 #define SMCARD_REG_LAST			(SMCARD_REG_COUNT(SMCARD_NUM_PINS) - 1)
+
+/*
+ * Driver interface of smcard-core for its MFD children (smcard-gpio,
+ * smcard-adc, smcard-counter, smcard-serial, smcard-regulator) and for the
+ * M-Bus line driver, which finds the core through a phandle.
+ */
+#ifdef __KERNEL__
+#include <linux/types.h>
+
+struct device;
+struct fwnode_handle;
+struct notifier_block;
+struct regmap;
+struct regmap_irq_chip_data;
+
+/* Interrupts of the core's regmap-irq domain */
+#define SMCARD_IRQ_PIN(i)		(i)		/* edge on IO(i+1) */
+#define SMCARD_IRQ_COUNT(i)		(8 + (i))	/* COUNT(i+1) changed */
+#define SMCARD_IRQ_RESET		16		/* controller reset */
+#define SMCARD_IRQ_MBUS_OC		17		/* M-Bus over-current */
+#define SMCARD_IRQ_POWER		18		/* power source changed */
+
+/**
+ * struct smcard_pin - one of IO1..IO5 as described by firmware
+ * @function: SMCARD_FUNC_* (the values of the dt-bindings constants)
+ * @label: the channel node's "label", or "IOn"
+ * @fwnode: the channel@n node, NULL if the pin is not described
+ */
+struct smcard_pin {
+	u8 function;
+	const char *label;
+	struct fwnode_handle *fwnode;
+};
+
+/**
+ * struct smcard - the IO controller, drvdata of the smcard-core device
+ * @dev: the I2C client's device
+ * @regmap: 8-bit register map of the controller (cached where allowed)
+ * @irq_data: regmap-irq chip; see SMCARD_IRQ_*
+ * @pins: pin table, index i is IO(i+1)
+ */
+struct smcard {
+	struct device *dev;
+	struct regmap *regmap;
+	struct regmap_irq_chip_data *irq_data;
+	struct smcard_pin pins[SMCARD_NUM_PINS];
+	/* private to smcard-core */
+	struct blocking_notifier_head reset_notifier;
+};
+
+/* Event of the reset notifier: the controller lost its state and the core
+ * has restored the cached configuration. Counters restarted from 0.
+ */
+#define SMCARD_EVENT_RESET		1
+
+int smcard_register_reset_notifier(struct smcard *smcard,
+				   struct notifier_block *nb);
+int smcard_unregister_reset_notifier(struct smcard *smcard,
+				     struct notifier_block *nb);
+#endif /* __KERNEL__ */
 
 #endif /* __LINUX_MFD_SMCARD_H */
