@@ -11,9 +11,8 @@
 #define __LINUX_MFD_SMCARD_H
 
 #include <linux/bits.h>
-#ifdef __KERNEL__
 #include <linux/notifier.h>
-#endif
+#include <linux/types.h>
 
 /* Default 7-bit I2C address of the IO controller */
 #define SMCARD_I2C_ADDR			0x28
@@ -141,9 +140,6 @@
  * smcard-adc, smcard-counter, smcard-serial, smcard-regulator) and for the
  * M-Bus line driver, which finds the core through a phandle.
  */
-#ifdef __KERNEL__
-#include <linux/types.h>
-
 struct device;
 struct fwnode_handle;
 struct notifier_block;
@@ -185,7 +181,8 @@ struct smcard {
 	struct blocking_notifier_head reset_notifier;
 };
 
-/* Event of the reset notifier: the controller lost its state and the core
+/*
+ * Event of the reset notifier: the controller lost its state and the core
  * has restored the cached configuration. Counters restarted from 0.
  */
 #define SMCARD_EVENT_RESET		1
@@ -194,6 +191,4 @@ int smcard_register_reset_notifier(struct smcard *smcard,
 				   struct notifier_block *nb);
 int smcard_unregister_reset_notifier(struct smcard *smcard,
 				     struct notifier_block *nb);
-#endif /* __KERNEL__ */
-
 #endif /* __LINUX_MFD_SMCARD_H */
