@@ -30,7 +30,8 @@ check "function is visible in the control interface" "voltage-in current-in" \
 
 # Digital input with edge interrupts.
 wr 0x30 0x01
-wr 0x31 0x03
+wr 0x1a 0x04
+wr 0x1b 0x04
 echo 1 > "$SIM/io3/level"
 check "IN_LEVEL follows a digital input" 0x04 "$(rd 0x10)"
 check "a rising edge sets IRQ_PIN_STATUS" 0x04 "$(rd 0x08)"
