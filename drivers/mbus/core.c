@@ -1,0 +1,377 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * M-Bus core: registration of the buses that line drivers provide, the
+ * receive path and the bus state. Userspace reaches a bus through the
+ * generic netlink family "mbus" (genl.c).
+ */
+
+#include <linux/device.h>
+#include <linux/err.h>
+#include <linux/idr.h>
+#include <linux/module.h>
+#include <linux/netlink.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+#include <linux/xarray.h>
+
+#include "internal.h"
+
+static const struct class mbus_class = {
+	.name = "mbus",
+};
+
+static DEFINE_IDA(mbus_ida);
+/* Registered buses by id; lookups take a device reference under xa_lock. */
+static DEFINE_XARRAY(mbus_buses);
+
+static void mbus_bus_release(struct device *dev)
+{
+	struct mbus_bus *bus = container_of(dev, struct mbus_bus, dev);
+
+	ida_free(&mbus_ida, bus->id);
+	kfree(bus);
+}
+
+/**
+ * mbus_bus_alloc() - allocate a bus for a line driver
+ * @parent: the line driver's device
+ * @ops: its operations
+ * @priv: its data, see mbus_bus_priv()
+ *
+ * The bus starts in master role at 2400 Bd; mbus_bus_register() sets the
+ * line's actual state.
+ *
+ * Return: the bus, or an ERR_PTR(). Release it with mbus_bus_put().
+ */
+struct mbus_bus *mbus_bus_alloc(struct device *parent,
+				const struct mbus_bus_ops *ops, void *priv)
+{
+	struct mbus_bus *bus;
+	int id;
+
+	bus = kzalloc(sizeof(*bus), GFP_KERNEL);
+	if (!bus)
+		return ERR_PTR(-ENOMEM);
+
+	id = ida_alloc(&mbus_ida, GFP_KERNEL);
+	if (id < 0) {
+		kfree(bus);
+		return ERR_PTR(id);
+	}
+	bus->id = id;
+	bus->ops = ops;
+	bus->priv = priv;
+	bus->baud = 2400;
+	bus->role = MBUS_ROLE_MASTER;
+	mutex_init(&bus->lock);
+	init_rwsem(&bus->ops_rwsem);
+	mutex_init(&bus->state_lock);
+	init_waitqueue_head(&bus->wq);
+	mbus_parser_reset(&bus->parser);
+
+	device_initialize(&bus->dev);
+	bus->dev.class = &mbus_class;
+	bus->dev.parent = parent;
+	bus->dev.release = mbus_bus_release;
+	dev_set_name(&bus->dev, "mbus%d", id);
+
+	return bus;
+}
+EXPORT_SYMBOL_NS_GPL(mbus_bus_alloc, MBUS);
+
+/**
+ * mbus_bus_register() - make a bus visible to userspace
+ * @bus: the bus
+ * @baud: the line's current speed
+ * @power: whether the master supply is on
+ *
+ * Return: 0 or a negative error code.
+ */
+int mbus_bus_register(struct mbus_bus *bus, u32 baud, bool power)
+{
+	int ret;
+
+	bus->baud = baud;
+	bus->power = power;
+	ret = device_add(&bus->dev);
+	if (ret)
+		return ret;
+
+	ret = xa_insert(&mbus_buses, bus->id, bus, GFP_KERNEL);
+	if (ret) {
+		device_del(&bus->dev);
+		return ret;
+	}
+	mbus_nl_bus_event(bus, MBUS_EVENT_NEW);
+	return 0;
+}
+EXPORT_SYMBOL_NS_GPL(mbus_bus_register, MBUS);
+
+/**
+ * mbus_bus_unregister() - remove a bus
+ * @bus: the bus
+ *
+ * Fails the transaction in flight with -ENODEV and waits until no call of
+ * the line driver's operations is running. Afterwards the core calls none.
+ */
+void mbus_bus_unregister(struct mbus_bus *bus)
+{
+	mbus_nl_bus_event(bus, MBUS_EVENT_DEL);
+	xa_erase(&mbus_buses, bus->id);
+
+	mutex_lock(&bus->state_lock);
+	bus->dead = true;
+	bus->rx_events++;
+	mutex_unlock(&bus->state_lock);
+	wake_up_all(&bus->wq);
+
+	down_write(&bus->ops_rwsem);
+	up_write(&bus->ops_rwsem);
+
+	device_del(&bus->dev);
+}
+EXPORT_SYMBOL_NS_GPL(mbus_bus_unregister, MBUS);
+
+void mbus_bus_put(struct mbus_bus *bus)
+{
+	put_device(&bus->dev);
+}
+EXPORT_SYMBOL_NS_GPL(mbus_bus_put, MBUS);
+
+void *mbus_bus_priv(struct mbus_bus *bus)
+{
+	return bus->priv;
+}
+EXPORT_SYMBOL_NS_GPL(mbus_bus_priv, MBUS);
+
+/* Find a registered bus by id, or by name if @name is set; takes a ref. */
+struct mbus_bus *mbus_bus_find(u32 id, const char *name)
+{
+	struct mbus_bus *bus;
+	unsigned long index;
+
+	xa_lock(&mbus_buses);
+	if (name) {
+		xa_for_each(&mbus_buses, index, bus)
+			if (!strcmp(dev_name(&bus->dev), name))
+				break;
+	} else {
+		bus = xa_load(&mbus_buses, id);
+	}
+	if (bus)
+		get_device(&bus->dev);
+	xa_unlock(&mbus_buses);
+	return bus;
+}
+
+/* The registered bus at or after *@index, with a ref; advances *@index. */
+struct mbus_bus *mbus_bus_next(unsigned long *index)
+{
+	struct mbus_bus *bus;
+
+	xa_lock(&mbus_buses);
+	bus = xa_find(&mbus_buses, index, ULONG_MAX, XA_PRESENT);
+	if (bus)
+		get_device(&bus->dev);
+	xa_unlock(&mbus_buses);
+	return bus;
+}
+
+void mbus_release_port(u32 portid)
+{
+	struct mbus_bus *bus;
+	unsigned long index;
+
+	xa_lock(&mbus_buses);
+	xa_for_each(&mbus_buses, index, bus)
+		cmpxchg(&bus->listener, portid, 0);
+	xa_unlock(&mbus_buses);
+}
+
+/* A frame or a bad run of bytes ended; called with state_lock held. */
+void mbus_rx_event(struct mbus_bus *bus, int res, ktime_t now)
+{
+	struct mbus_parser *p = &bus->parser;
+	struct mbus_xfer *x = bus->xfer;
+
+	mbus_nl_monitor(bus, MBUS_DIRECTION_RX, p->buf, p->len, res);
+	if (res == MBUS_RESULT_OK)
+		bus->stats.frames_rx++;
+	else
+		bus->stats.bad_frames++;
+
+	if (x) {
+		/* More than one frame, or garbage, means several talkers. */
+		if (x->settled) {
+			x->result = MBUS_RESULT_COLLISION;
+			return;
+		}
+		x->settled = true;
+		x->result = res == MBUS_RESULT_GARBAGE ?
+			    MBUS_RESULT_COLLISION : res;
+		if (res == MBUS_RESULT_OK) {
+			memcpy(x->reply, p->buf, p->len);
+			x->reply_len = p->len;
+		}
+		return;
+	}
+	if (bus->role == MBUS_ROLE_SLAVE && res == MBUS_RESULT_OK &&
+	    p->buf[0] != MBUS_ACK)
+		mbus_slave_request(bus, now);
+}
+
+/**
+ * mbus_bus_receive() - bytes from the wire
+ * @bus: the bus
+ * @data: the bytes
+ * @len: their number
+ *
+ * Called by the line driver in process context, in order.
+ */
+void mbus_bus_receive(struct mbus_bus *bus, const u8 *data, size_t len)
+{
+	ktime_t now = ktime_get();
+	struct mbus_xfer *x;
+	size_t n;
+	int res;
+
+	mutex_lock(&bus->state_lock);
+	if (bus->dead)
+		goto out;
+
+	x = bus->xfer;
+	if (x) {
+		if (!x->first)
+			x->first = now;
+		x->last = now;
+		n = min(len, sizeof(x->raw) - x->raw_len);
+		memcpy(x->raw + x->raw_len, data, n);
+		x->raw_len += n;
+	}
+	while (len) {
+		n = mbus_parser_feed(&bus->parser, data, len, &res);
+		data += n;
+		len -= n;
+		if (res != MBUS_PARSE_MORE)
+			mbus_rx_event(bus, res, now);
+	}
+	bus->rx_events++;
+	wake_up(&bus->wq);
+out:
+	mutex_unlock(&bus->state_lock);
+}
+EXPORT_SYMBOL_NS_GPL(mbus_bus_receive, MBUS);
+
+/**
+ * mbus_bus_fault() - the master supply went off by itself
+ * @bus: the bus
+ * @event: MBUS_EVENT_OVER_CURRENT or MBUS_EVENT_POWER_FAULT
+ *
+ * Fails the transaction in flight with the matching result and sends the
+ * event. May be called from a regulator notifier.
+ */
+void mbus_bus_fault(struct mbus_bus *bus, enum mbus_event event)
+{
+	bool oc = event == MBUS_EVENT_OVER_CURRENT;
+
+	mutex_lock(&bus->state_lock);
+	if (bus->dead) {
+		mutex_unlock(&bus->state_lock);
+		return;
+	}
+	bus->power = false;
+	if (oc)
+		bus->over_current = true;
+	if (bus->xfer)
+		bus->xfer->fault = oc ? MBUS_RESULT_OVER_CURRENT :
+				  MBUS_RESULT_POWER_FAULT;
+	bus->rx_events++;
+	mutex_unlock(&bus->state_lock);
+	wake_up(&bus->wq);
+
+	mbus_nl_bus_event(bus, event);
+}
+EXPORT_SYMBOL_NS_GPL(mbus_bus_fault, MBUS);
+
+/* Apply the settings that are given, role first, then baud, then power. */
+int mbus_bus_set(struct mbus_bus *bus, const u32 *baud, const bool *power,
+		 const enum mbus_role *role, struct netlink_ext_ack *extack)
+{
+	int ret;
+
+	if (mutex_lock_interruptible(&bus->lock))
+		return -EINTR;
+	down_read(&bus->ops_rwsem);
+	ret = -ENODEV;
+	if (bus->dead)
+		goto out;
+
+	if (role && *role != bus->role) {
+		ret = bus->ops->set_role(bus, *role, extack);
+		if (ret)
+			goto out;
+		mutex_lock(&bus->state_lock);
+		bus->role = *role;
+		if (*role == MBUS_ROLE_SLAVE)
+			bus->power = false;
+		mutex_unlock(&bus->state_lock);
+		mbus_nl_bus_event(bus, MBUS_EVENT_ROLE);
+	}
+	if (baud && *baud != bus->baud) {
+		ret = bus->ops->set_baud(bus, *baud);
+		if (ret) {
+			NL_SET_ERR_MSG(extack, "line refused the baud rate");
+			goto out;
+		}
+		mutex_lock(&bus->state_lock);
+		bus->baud = *baud;
+		mutex_unlock(&bus->state_lock);
+		mbus_nl_bus_event(bus, MBUS_EVENT_BAUD);
+	}
+	if (power && *power != bus->power) {
+		ret = -EBUSY;
+		if (bus->role != MBUS_ROLE_MASTER) {
+			NL_SET_ERR_MSG(extack, "the bus supply is a master function");
+			goto out;
+		}
+		ret = bus->ops->set_power(bus, *power, extack);
+		if (ret)
+			goto out;
+		mutex_lock(&bus->state_lock);
+		bus->power = *power;
+		if (*power)
+			bus->over_current = false;
+		mutex_unlock(&bus->state_lock);
+		mbus_nl_bus_event(bus, MBUS_EVENT_POWER);
+	}
+	ret = 0;
+out:
+	up_read(&bus->ops_rwsem);
+	mutex_unlock(&bus->lock);
+	return ret;
+}
+
+static int __init mbus_init(void)
+{
+	int ret;
+
+	ret = class_register(&mbus_class);
+	if (ret)
+		return ret;
+
+	ret = mbus_nl_init();
+	if (ret)
+		class_unregister(&mbus_class);
+	return ret;
+}
+module_init(mbus_init);
+
+static void __exit mbus_exit(void)
+{
+	mbus_nl_exit();
+	class_unregister(&mbus_class);
+}
+module_exit(mbus_exit);
+
+MODULE_DESCRIPTION("M-Bus (EN 13757-2) link layer core");
+MODULE_LICENSE("GPL");

@@ -1,0 +1,319 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * M-Bus line driver of the OPTION CloudGate Smart Metering Expansion Card:
+ * the card's M-Bus transceiver on a UART (serdev), its master supply (a
+ * regulator of smcard-core) and its role select (IO controller register
+ * MBUS_CTRL.SLAVE). Link-layer logic is in the mbus core.
+ */
+
+#include <linux/device.h>
+#include <linux/i2c.h>
+#include <linux/jiffies.h>
+#include <linux/mfd/smcard.h>
+#include <linux/meterbus.h>
+#include <linux/mod_devicetable.h>
+#include <linux/module.h>
+#include <linux/mutex.h>
+#include <linux/netlink.h>
+#include <linux/of.h>
+#include <linux/regmap.h>
+#include <linux/regulator/consumer.h>
+#include <linux/serdev.h>
+#include <linux/unaligned.h>
+#include <linux/workqueue.h>
+
+#define SMCARD_MBUS_BAUD	2400
+#define SMCARD_MBUS_CHAR_BITS	11	/* 8E1 */
+
+struct smcard_mbus {
+	struct serdev_device *serdev;
+	struct mbus_bus *bus;
+	struct smcard *ioc;
+	struct regulator *vbus;
+	struct notifier_block vbus_nb;
+	struct work_struct fault_work;
+	/* serializes supply switching; protects supply_on writes */
+	struct mutex supply_lock;
+	bool supply_on;
+	u32 baud;
+};
+
+static int smcard_mbus_write(struct mbus_bus *bus, const u8 *buf, size_t len)
+{
+	struct smcard_mbus *sm = mbus_bus_priv(bus);
+	/* wire time plus a second for the UART and the scheduler */
+	long timeout = usecs_to_jiffies(div_u64((u64)len * SMCARD_MBUS_CHAR_BITS *
+						USEC_PER_SEC, sm->baud)) + HZ;
+	ssize_t n;
+
+	n = serdev_device_write(sm->serdev, buf, len, timeout);
+	if (n < 0)
+		return n;
+	if (n != len) {
+		serdev_device_write_flush(sm->serdev);
+		return -ETIMEDOUT;
+	}
+	serdev_device_wait_until_sent(sm->serdev, timeout);
+	return 0;
+}
+
+static int smcard_mbus_set_baud(struct mbus_bus *bus, u32 baud)
+{
+	struct smcard_mbus *sm = mbus_bus_priv(bus);
+
+	if (serdev_device_set_baudrate(sm->serdev, baud) != baud)
+		return -EINVAL;
+	sm->baud = baud;
+	return 0;
+}
+
+static bool smcard_mbus_on_battery(struct mbus_bus *bus)
+{
+	struct smcard_mbus *sm = mbus_bus_priv(bus);
+	unsigned int status;
+
+	return !regmap_read(sm->ioc->regmap, SMCARD_REG_STATUS, &status) &&
+	       (status & SMCARD_STATUS_BATTERY);
+}
+
+static int smcard_mbus_set_power(struct mbus_bus *bus, bool on,
+				 struct netlink_ext_ack *extack)
+{
+	struct smcard_mbus *sm = mbus_bus_priv(bus);
+	int ret = 0;
+
+	if (on && smcard_mbus_on_battery(bus)) {
+		NL_SET_ERR_MSG(extack, "the card runs on battery: no master supply");
+		return -EBUSY;
+	}
+
+	mutex_lock(&sm->supply_lock);
+	if (on && !sm->supply_on) {
+		ret = regulator_enable(sm->vbus);
+		if (ret)
+			NL_SET_ERR_MSG(extack, "the bus supply did not start");
+		else
+			WRITE_ONCE(sm->supply_on, true);
+	} else if (!on && sm->supply_on) {
+		/* Cleared first: the DISABLE notification is ours. */
+		WRITE_ONCE(sm->supply_on, false);
+		ret = regulator_disable(sm->vbus);
+	}
+	mutex_unlock(&sm->supply_lock);
+	return ret;
+}
+
+static int smcard_mbus_set_role(struct mbus_bus *bus, enum mbus_role role,
+				struct netlink_ext_ack *extack)
+{
+	struct smcard_mbus *sm = mbus_bus_priv(bus);
+	int ret;
+
+	if (role == MBUS_ROLE_SLAVE) {
+		ret = smcard_mbus_set_power(bus, false, extack);
+		if (ret)
+			return ret;
+	}
+	ret = regmap_update_bits(sm->ioc->regmap, SMCARD_REG_MBUS_CTRL,
+				 SMCARD_MBUS_CTRL_SLAVE,
+				 role == MBUS_ROLE_SLAVE ? SMCARD_MBUS_CTRL_SLAVE : 0);
+	if (ret)
+		NL_SET_ERR_MSG(extack, "the IO controller did not switch the role");
+	return ret;
+}
+
+static int smcard_mbus_get_voltage(struct mbus_bus *bus, u32 *mv)
+{
+	struct smcard_mbus *sm = mbus_bus_priv(bus);
+	u8 buf[2];
+	int ret;
+
+	ret = regmap_bulk_read(sm->ioc->regmap, SMCARD_REG_MBUS_VOLTAGE, buf,
+			       sizeof(buf));
+	if (!ret)
+		*mv = get_unaligned_le16(buf);
+	return ret;
+}
+
+static const struct mbus_bus_ops smcard_mbus_ops = {
+	.write = smcard_mbus_write,
+	.set_baud = smcard_mbus_set_baud,
+	.set_power = smcard_mbus_set_power,
+	.set_role = smcard_mbus_set_role,
+	.get_voltage = smcard_mbus_get_voltage,
+	.on_battery = smcard_mbus_on_battery,
+};
+
+static size_t smcard_mbus_receive_buf(struct serdev_device *serdev,
+				      const u8 *buf, size_t count)
+{
+	struct smcard_mbus *sm = serdev_device_get_drvdata(serdev);
+
+	mbus_bus_receive(sm->bus, buf, count);
+	return count;
+}
+
+static const struct serdev_device_ops smcard_mbus_serdev_ops = {
+	.receive_buf = smcard_mbus_receive_buf,
+	.write_wakeup = serdev_device_write_wakeup,
+};
+
+/* The supply went off by itself: give back our enable. */
+static void smcard_mbus_fault_work(struct work_struct *work)
+{
+	struct smcard_mbus *sm = container_of(work, struct smcard_mbus,
+					      fault_work);
+
+	mutex_lock(&sm->supply_lock);
+	if (sm->supply_on) {
+		WRITE_ONCE(sm->supply_on, false);
+		regulator_disable(sm->vbus);
+	}
+	mutex_unlock(&sm->supply_lock);
+}
+
+static int smcard_mbus_vbus_event(struct notifier_block *nb,
+				  unsigned long event, void *data)
+{
+	struct smcard_mbus *sm = container_of(nb, struct smcard_mbus, vbus_nb);
+
+	if (event & REGULATOR_EVENT_OVER_CURRENT)
+		mbus_bus_fault(sm->bus, MBUS_EVENT_OVER_CURRENT);
+	else if ((event & REGULATOR_EVENT_DISABLE) && READ_ONCE(sm->supply_on))
+		mbus_bus_fault(sm->bus, MBUS_EVENT_POWER_FAULT);
+	else
+		return NOTIFY_DONE;
+
+	schedule_work(&sm->fault_work);
+	return NOTIFY_OK;
+}
+
+static void smcard_mbus_put_ioc(void *data)
+{
+	put_device(data);
+}
+
+static void smcard_mbus_put_bus(void *data)
+{
+	mbus_bus_put(data);
+}
+
+static void smcard_mbus_unregister(void *data)
+{
+	struct smcard_mbus *sm = data;
+
+	mbus_bus_unregister(sm->bus);
+	cancel_work_sync(&sm->fault_work);
+	mutex_lock(&sm->supply_lock);
+	if (sm->supply_on) {
+		sm->supply_on = false;
+		regulator_disable(sm->vbus);
+	}
+	mutex_unlock(&sm->supply_lock);
+}
+
+/* The IO controller (smcard-core, an I2C client) behind option,io-controller */
+static int smcard_mbus_get_ioc(struct smcard_mbus *sm, struct device *dev)
+{
+	struct i2c_client *client;
+	struct device_node *np;
+	int ret;
+
+	np = of_parse_phandle(dev->of_node, "option,io-controller", 0);
+	if (!np)
+		return dev_err_probe(dev, -ENODEV, "no option,io-controller\n");
+	client = of_find_i2c_device_by_node(np);
+	of_node_put(np);
+	if (!client)
+		return dev_err_probe(dev, -EPROBE_DEFER, "no IO controller yet\n");
+	ret = devm_add_action_or_reset(dev, smcard_mbus_put_ioc, &client->dev);
+	if (ret)
+		return ret;
+
+	sm->ioc = i2c_get_clientdata(client);
+	if (!sm->ioc)
+		return dev_err_probe(dev, -EPROBE_DEFER, "IO controller not bound\n");
+	if (!device_link_add(dev, &client->dev, DL_FLAG_AUTOREMOVE_CONSUMER))
+		return dev_err_probe(dev, -EINVAL, "no link to the IO controller\n");
+	return 0;
+}
+
+static int smcard_mbus_probe(struct serdev_device *serdev)
+{
+	struct device *dev = &serdev->dev;
+	struct smcard_mbus *sm;
+	int ret;
+
+	sm = devm_kzalloc(dev, sizeof(*sm), GFP_KERNEL);
+	if (!sm)
+		return -ENOMEM;
+	sm->serdev = serdev;
+	sm->baud = SMCARD_MBUS_BAUD;
+	mutex_init(&sm->supply_lock);
+	INIT_WORK(&sm->fault_work, smcard_mbus_fault_work);
+
+	ret = smcard_mbus_get_ioc(sm, dev);
+	if (ret)
+		return ret;
+
+	sm->vbus = devm_regulator_get(dev, "vbus");
+	if (IS_ERR(sm->vbus))
+		return dev_err_probe(dev, PTR_ERR(sm->vbus), "no vbus supply\n");
+
+	/* Start as master with the supply off, as after a controller reset. */
+	ret = regmap_update_bits(sm->ioc->regmap, SMCARD_REG_MBUS_CTRL,
+				 SMCARD_MBUS_CTRL_SLAVE | SMCARD_MBUS_CTRL_POWER, 0);
+	if (ret)
+		return dev_err_probe(dev, ret, "failed to select master role\n");
+
+	sm->bus = mbus_bus_alloc(dev, &smcard_mbus_ops, sm);
+	if (IS_ERR(sm->bus))
+		return PTR_ERR(sm->bus);
+	ret = devm_add_action_or_reset(dev, smcard_mbus_put_bus, sm->bus);
+	if (ret)
+		return ret;
+
+	serdev_device_set_drvdata(serdev, sm);
+	serdev_device_set_client_ops(serdev, &smcard_mbus_serdev_ops);
+	ret = devm_serdev_device_open(dev, serdev);
+	if (ret)
+		return dev_err_probe(dev, ret, "failed to open the UART\n");
+
+	/* 8E1, no flow control: serdev opens with CRTSCTS on. */
+	serdev_device_set_flow_control(serdev, false);
+	ret = serdev_device_set_parity(serdev, SERDEV_PARITY_EVEN);
+	if (ret)
+		return dev_err_probe(dev, ret, "UART without even parity\n");
+	if (serdev_device_set_baudrate(serdev, sm->baud) != sm->baud)
+		return dev_err_probe(dev, -EINVAL, "UART refuses %u Bd\n",
+				     sm->baud);
+
+	sm->vbus_nb.notifier_call = smcard_mbus_vbus_event;
+	ret = devm_regulator_register_notifier(sm->vbus, &sm->vbus_nb);
+	if (ret)
+		return dev_err_probe(dev, ret, "no supply notifications\n");
+
+	ret = mbus_bus_register(sm->bus, sm->baud, false);
+	if (ret)
+		return dev_err_probe(dev, ret, "failed to register the bus\n");
+	return devm_add_action_or_reset(dev, smcard_mbus_unregister, sm);
+}
+
+static const struct of_device_id smcard_mbus_of_match[] = {
+	{ .compatible = "option,smcard-mbus" },
+	{ }
+};
+MODULE_DEVICE_TABLE(of, smcard_mbus_of_match);
+
+static struct serdev_device_driver smcard_mbus_driver = {
+	.probe = smcard_mbus_probe,
+	.driver = {
+		.name = "smcard-mbus",
+		.of_match_table = smcard_mbus_of_match,
+	},
+};
+module_serdev_device_driver(smcard_mbus_driver);
+
+MODULE_DESCRIPTION("M-Bus line driver of the Smart Metering Expansion Card");
+MODULE_LICENSE("GPL");
+MODULE_IMPORT_NS(MBUS);

@@ -1,0 +1,172 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * M-Bus master transaction: one request, one reply, with the EN 13757-2
+ * timing. A meter answers from 11 bit times up to 330 bit times + 50 ms
+ * after the request's last stop bit. A reply ends when the line stays quiet
+ * for 11 bit times after a complete frame; bytes after it mean that more
+ * than one meter answered.
+ */
+
+#include <linux/wait.h>
+
+#include "internal.h"
+
+/* Scheduling and UART FIFO latency on top of the quiet time */
+#define MBUS_QUIET_SLACK_NS	(2 * NSEC_PER_MSEC)
+
+static int mbus_xfer_start(struct mbus_bus *bus, struct mbus_xfer *x)
+{
+	int res;
+
+	mutex_lock(&bus->state_lock);
+	if (bus->dead) {
+		mutex_unlock(&bus->state_lock);
+		return -ENODEV;
+	}
+	if (bus->role != MBUS_ROLE_MASTER) {
+		mutex_unlock(&bus->state_lock);
+		return -EBUSY;
+	}
+	if (!bus->power) {
+		mutex_unlock(&bus->state_lock);
+		return -ENETDOWN;
+	}
+	/* Whatever arrived before the request is not part of the reply. */
+	res = mbus_parser_flush(&bus->parser);
+	if (res != MBUS_PARSE_MORE)
+		mbus_rx_event(bus, res, ktime_get());
+	mbus_parser_reset(&bus->parser);
+	x->result = MBUS_RESULT_OK;
+	x->fault = MBUS_RESULT_OK;
+	bus->xfer = x;
+	mutex_unlock(&bus->state_lock);
+	return 0;
+}
+
+/* The line went quiet in the middle of a frame or garbage run. */
+static void mbus_xfer_flush(struct mbus_bus *bus, ktime_t now)
+{
+	int res = mbus_parser_flush(&bus->parser);
+
+	if (res != MBUS_PARSE_MORE)
+		mbus_rx_event(bus, res, now);
+}
+
+/*
+ * Wait for the reply; sets x->result. Return 0, -ENODEV if the bus went
+ * away, -EINTR on a signal.
+ */
+static int mbus_xfer_wait(struct mbus_bus *bus, struct mbus_xfer *x)
+{
+	u64 window = mbus_window_ns(bus) + (u64)x->extra_ms * NSEC_PER_MSEC;
+	u64 quiet = mbus_bits_ns(bus, 11) + MBUS_QUIET_SLACK_NS;
+	/* A line that never goes quiet: give up after two frames' time. */
+	ktime_t hard = ktime_add_ns(x->end, window +
+				    mbus_bits_ns(bus, 2 * 11 * MBUS_FRAME_MAX));
+	ktime_t now, until;
+	u64 seen;
+	long ret;
+
+	for (;;) {
+		mutex_lock(&bus->state_lock);
+		now = ktime_get();
+		seen = bus->rx_events;
+		if (bus->dead) {
+			mutex_unlock(&bus->state_lock);
+			return -ENODEV;
+		}
+		if (x->fault != MBUS_RESULT_OK) {
+			x->result = x->fault;
+			break;
+		}
+		if (!x->first) {
+			until = ktime_add_ns(x->end, window);
+			if (now >= until) {
+				x->result = MBUS_RESULT_TIMEOUT;
+				break;
+			}
+		} else if (x->settled) {
+			until = ktime_add_ns(x->last, quiet);
+			if (now >= until)
+				break;
+		} else {
+			until = ktime_add_ns(x->last, window);
+			if (now >= until) {
+				mbus_xfer_flush(bus, now);
+				break;
+			}
+		}
+		if (now >= hard) {
+			mbus_xfer_flush(bus, now);
+			x->result = MBUS_RESULT_COLLISION;
+			break;
+		}
+		mutex_unlock(&bus->state_lock);
+
+		until = ktime_sub(min(until, hard), now);
+		ret = wait_event_interruptible_hrtimeout(bus->wq,
+							 READ_ONCE(bus->rx_events) != seen,
+							 until);
+		if (ret == -ERESTARTSYS)
+			return -EINTR;
+	}
+	mutex_unlock(&bus->state_lock);
+	return 0;
+}
+
+static void mbus_xfer_finish(struct mbus_bus *bus, struct mbus_xfer *x)
+{
+	mutex_lock(&bus->state_lock);
+	bus->xfer = NULL;
+	if (x->result == MBUS_RESULT_TIMEOUT)
+		bus->stats.timeouts++;
+	else if (x->result == MBUS_RESULT_COLLISION)
+		bus->stats.collisions++;
+	mutex_unlock(&bus->state_lock);
+
+	if (x->first && x->first > x->end)
+		x->latency_us = ktime_us_delta(x->first, x->end);
+	if (x->result == MBUS_RESULT_OK)
+		x->raw_len = 0;
+	else
+		x->reply_len = 0;
+}
+
+/**
+ * mbus_bus_transfer() - one master transaction
+ * @bus: the bus
+ * @x: request in, result out
+ *
+ * Return: 0 with x->result set, or -ENODEV, -EBUSY (slave role),
+ * -ENETDOWN (supply off), -EINTR or an error of the line driver.
+ */
+int mbus_bus_transfer(struct mbus_bus *bus, struct mbus_xfer *x)
+{
+	int ret;
+
+	if (mutex_lock_interruptible(&bus->lock))
+		return -EINTR;
+	down_read(&bus->ops_rwsem);
+
+	ret = mbus_xfer_start(bus, x);
+	if (ret)
+		goto out;
+
+	ret = bus->ops->write(bus, x->frame, x->len);
+	x->end = ktime_get();
+	mutex_lock(&bus->state_lock);
+	if (!ret) {
+		bus->stats.frames_tx++;
+		mbus_nl_monitor(bus, MBUS_DIRECTION_TX, x->frame, x->len,
+				MBUS_RESULT_OK);
+	}
+	mutex_unlock(&bus->state_lock);
+
+	if (!ret && !x->no_reply)
+		ret = mbus_xfer_wait(bus, x);
+	mbus_xfer_finish(bus, x);
+out:
+	up_read(&bus->ops_rwsem);
+	mutex_unlock(&bus->lock);
+	return ret;
+}
