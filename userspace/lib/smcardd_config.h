@@ -1,0 +1,226 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * smcardd configuration: the INI file (libinih) parsed into plain structs.
+ * Every problem is reported as "FILE:LINE: message" with a hint; parsing
+ * goes on after an error so that one run shows them all. No I/O besides
+ * reading the file, no global state.
+ */
+#ifndef SMCARDD_CONFIG_H
+#define SMCARDD_CONFIG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#define SD_NAME_MAX	48
+#define SD_PATH_MAX	256
+#define SD_UNIT_MAX	16
+#define SD_CLASS_MAX	32
+
+enum sd_log_level { SD_LOG_ERR, SD_LOG_WARN, SD_LOG_INFO, SD_LOG_DEBUG };
+
+struct sd_general {
+	char name[SD_NAME_MAX];		/* device name in topics and HA */
+	enum sd_log_level log_level;
+	bool syslog;
+};
+
+struct sd_mqtt {
+	bool enabled;
+	unsigned int line;
+	char host[SD_PATH_MAX];
+	int port;
+	char client_id[SD_NAME_MAX * 2];
+	char username[SD_NAME_MAX * 2];
+	char password[SD_NAME_MAX * 2];
+	bool tls;
+	char cafile[SD_PATH_MAX];
+	char capath[SD_PATH_MAX];
+	char certfile[SD_PATH_MAX];
+	char keyfile[SD_PATH_MAX];
+	bool tls_insecure;
+	char topic_prefix[SD_NAME_MAX * 2];
+	int qos;
+	bool retain;
+	int keepalive;
+	bool discovery;
+	char discovery_prefix[SD_NAME_MAX * 2];
+	int max_inflight;
+};
+
+struct sd_jsonl {
+	bool enabled;
+	char path[SD_PATH_MAX];		/* "-" is stdout */
+};
+
+struct sd_spool {
+	char path[SD_PATH_MAX];
+	long max_rows;			/* oldest dropped beyond this, 0 = no cap */
+};
+
+struct sd_p1 {
+	bool enabled;
+	unsigned int line;
+	char device[SD_PATH_MAX];
+	char gpiochip[SD_PATH_MAX];	/* empty: find the line on any chip */
+	char request_line[SD_NAME_MAX];	/* empty: request pin tied, no GPIO */
+	bool dsmr22;
+	bool has_key;
+	uint8_t key[16];
+	double interval;		/* minimum seconds between readings */
+	double timeout;			/* no telegram for this long: reopen */
+};
+
+enum sd_mb_transport { SD_MB_TCP, SD_MB_RTU };
+enum sd_mb_fn { SD_MB_HOLDING, SD_MB_INPUT, SD_MB_COIL, SD_MB_DISCRETE };
+enum sd_mb_type {
+	SD_MB_INT16, SD_MB_UINT16, SD_MB_INT32, SD_MB_UINT32, SD_MB_FLOAT32,
+	SD_MB_BOOL,
+};
+/* Byte order of a 32-bit value over two registers, A = most significant. */
+enum sd_mb_order { SD_MB_ABCD, SD_MB_CDAB, SD_MB_BADC, SD_MB_DCBA };
+
+struct sd_mb_register {
+	char name[SD_NAME_MAX];
+	unsigned int line;
+	enum sd_mb_fn fn;
+	uint16_t address;
+	enum sd_mb_type type;
+	enum sd_mb_order order;
+	double scale;
+	double offset;
+	char unit[SD_UNIT_MAX];
+	char device_class[SD_CLASS_MAX];
+	char state_class[SD_CLASS_MAX];
+};
+
+struct sd_mb_meter {
+	char name[SD_NAME_MAX];
+	unsigned int line;
+	enum sd_mb_transport transport;
+	bool has_transport;
+	char host[SD_PATH_MAX];
+	int port;
+	char device[SD_PATH_MAX];
+	int baud;
+	char parity;			/* 'N', 'E', 'O' */
+	int data_bits;
+	int stop_bits;
+	char serial_mode[SD_CLASS_MAX];	/* empty: leave the transceiver */
+	int termination;		/* -1: leave it */
+	char knob_dir[SD_PATH_MAX];	/* where serial_mode lives, or empty */
+	int slave;
+	double interval;
+	int timeout_ms;
+	enum sd_mb_order order;		/* default for the registers */
+	struct sd_mb_register *regs;
+	size_t nregs;
+};
+
+struct sd_analog {
+	char name[SD_NAME_MAX];
+	unsigned int line;
+	char device[SD_NAME_MAX];	/* IIO device name */
+	char channel[SD_NAME_MAX];	/* "voltage1", "current2" or a label */
+	int pin;			/* 1..5 instead of channel, 0 unset */
+	double interval;
+	bool has_scale, has_map;
+	double scale, offset;
+	double map[4];			/* in_lo out_lo in_hi out_hi */
+	bool clamp;
+	char unit[SD_UNIT_MAX];
+	char device_class[SD_CLASS_MAX];
+	char state_class[SD_CLASS_MAX];
+};
+
+struct sd_counter {
+	char name[SD_NAME_MAX];
+	unsigned int line;
+	char device[SD_PATH_MAX];	/* /dev/counterN, counterN or its name */
+	int count;			/* Count id on that device */
+	double weight;			/* units per pulse */
+	bool has_weight;
+	double initial;			/* meter reading when first seen */
+	double interval;
+	char unit[SD_UNIT_MAX];
+	char device_class[SD_CLASS_MAX];
+	char state_class[SD_CLASS_MAX];
+};
+
+struct sd_digital {
+	char name[SD_NAME_MAX];
+	unsigned int line;
+	char gpiochip[SD_PATH_MAX];
+	char gpio[SD_NAME_MAX];		/* line name (IO3, a DT label) */
+	bool active_low;
+	int debounce_ms;
+	char bias[SD_CLASS_MAX];	/* "", pull-up, pull-down, disabled */
+	char device_class[SD_CLASS_MAX];
+	double interval;		/* periodic re-publish, 0 = edges only */
+};
+
+struct sd_output {
+	char name[SD_NAME_MAX];
+	unsigned int line;
+	char gpiochip[SD_PATH_MAX];
+	char gpio[SD_NAME_MAX];
+	bool active_low;
+	bool open_drain;
+	int initial;			/* 0 / 1 */
+	double interval;
+};
+
+struct sd_status {
+	bool enabled;
+	double interval;
+	char sysfs[SD_PATH_MAX];	/* card core device dir, empty: search */
+};
+
+struct sd_config {
+	char file[SD_PATH_MAX];
+	struct sd_general general;
+	struct sd_mqtt mqtt;
+	struct sd_jsonl jsonl;
+	struct sd_spool spool;
+	struct sd_p1 p1;
+	struct sd_status status;
+	struct sd_mb_meter *modbus;
+	size_t nmodbus;
+	struct sd_analog *analog;
+	size_t nanalog;
+	struct sd_counter *counter;
+	size_t ncounter;
+	struct sd_digital *digital;
+	size_t ndigital;
+	struct sd_output *output;
+	size_t noutput;
+	/* "FILE:LINE: message" per problem */
+	char **errors;
+	size_t nerrors;
+};
+
+/*
+ * Parse @f (named @file in messages). Returns 0, -EINVAL when the file has
+ * errors (cfg->errors lists them) or -ENOMEM. @cfg must be released with
+ * sd_config_free() either way.
+ */
+int sd_config_parse(struct sd_config *cfg, FILE *f, const char *file);
+/* Same for a file path; a missing file is one error "cannot open". */
+int sd_config_load(struct sd_config *cfg, const char *path);
+/* Same for a string (tests). */
+int sd_config_parse_string(struct sd_config *cfg, const char *text,
+			   const char *file);
+void sd_config_free(struct sd_config *cfg);
+
+/* Whether any source is configured. */
+bool sd_config_has_sources(const struct sd_config *cfg);
+
+/* Parsers shared with the daemon; 0 or -1. */
+int sd_parse_bool(const char *s, bool *out);
+int sd_parse_duration(const char *s, double *seconds);
+
+const char *sd_mb_type_name(enum sd_mb_type t);
+const char *sd_mb_fn_name(enum sd_mb_fn f);
+
+#endif

@@ -1,0 +1,140 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * smcardd internals. One thread, one poll() loop (main.c): every source
+ * and the MQTT client hand it a file descriptor and/or a due time; the
+ * loop calls them back. libmosquitto runs through its socket interface
+ * (mosquitto_loop_read/write/misc) in this same thread, so its callbacks
+ * need no locking. All state lives in struct daemon; signals arrive on a
+ * signalfd.
+ */
+#ifndef SMCARDD_DAEMON_H
+#define SMCARDD_DAEMON_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include <json-c/json.h>
+
+#include "smcardd_config.h"
+#include "smcardd_ha.h"
+#include "smcardd_store.h"
+
+#define SD_NEVER	INT64_MAX
+
+struct daemon;
+struct source;
+struct mqtt;
+
+struct source_ops {
+	const char *kind;		/* topic level: p1, analog, counter ... */
+	/* Acquire the device; 0 or -errno (logged by the caller). */
+	int (*open)(struct source *s);
+	void (*close)(struct source *s);
+	/* s->fd became ready; <0 means the device is gone: close, retry. */
+	int (*on_fd)(struct source *s, short revents);
+	/* s->due has come; same return convention. */
+	int (*on_tick)(struct source *s);
+	/* MQTT command for this source (outputs); 0 or -errno. */
+	int (*command)(struct source *s, const char *payload);
+};
+
+struct source {
+	const struct source_ops *ops;
+	struct daemon *d;
+	char name[SD_NAME_MAX];
+	const void *cfg;		/* the section in d->cfg */
+	void *priv;
+	int fd;				/* -1: nothing to poll */
+	short events;
+	int64_t due;			/* CLOCK_MONOTONIC ms, SD_NEVER: none */
+	bool up;
+	int64_t retry_at;
+	int64_t backoff_ms;
+	int last_err;
+	unsigned int failures;
+};
+
+struct daemon {
+	struct sd_config cfg;
+	const char *cfg_path;
+	bool foreground;
+	bool syslog_open;
+	char node[SD_NAME_MAX];		/* device name: general.name or host */
+	char base[160];			/* topic_prefix/node */
+	struct sd_store *store;
+	char store_path[SD_PATH_MAX];
+	struct mqtt *mqtt;
+	FILE *jsonl;
+	struct source *src;
+	size_t nsrc;
+	struct sd_entity *ent;
+	size_t nent;
+	int sigfd;
+};
+
+/* log.c */
+void sd_log(struct daemon *d, enum sd_log_level lvl, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+void sd_log_open(struct daemon *d);
+void sd_log_close(struct daemon *d);
+
+/* util.c */
+int64_t sd_now_ms(void);
+/* ISO 8601 UTC with milliseconds; @buf needs 32 bytes. */
+void sd_iso_time(char *buf, size_t size);
+/* Read a small sysfs file into @buf (trailing newline cut); 0 or -errno. */
+int sd_read_file(const char *path, char *buf, size_t size);
+int sd_write_file(const char *path, const char *text);
+/* json helpers that swallow allocation failures into a NULL member */
+void sd_json_num(struct json_object *o, const char *k, double v);
+void sd_json_str(struct json_object *o, const char *k, const char *v);
+
+/* emit.c: a reading under BASE/@sub; @payload is consumed. */
+void sd_emit(struct daemon *d, const char *sub, struct json_object *payload,
+	     bool retain);
+/* Register what Home Assistant should show; published when connected. */
+void sd_entity_add(struct daemon *d, const struct sd_entity *e);
+/* Convenience for sensors: fills topics and classes. */
+void sd_entity_sensor(struct daemon *d, const char *sub, const char *object,
+		      const char *name, const char *key, const char *unit,
+		      const char *device_class, const char *state_class,
+		      bool counting);
+
+/* jsonl.c */
+int sd_jsonl_open(struct daemon *d);
+void sd_jsonl_close(struct daemon *d);
+void sd_jsonl_write(struct daemon *d, const char *topic, const char *payload);
+
+/* mqtt.c */
+int sd_mqtt_start(struct daemon *d);
+/* Publish 'offline', wait up to @grace_ms for acknowledgements, close. */
+void sd_mqtt_stop(struct daemon *d, int grace_ms);
+/* Poll integration: the fd (or -1) with events, and the next due time. */
+int sd_mqtt_fd(struct daemon *d, short *events);
+int64_t sd_mqtt_due(struct daemon *d);
+void sd_mqtt_handle(struct daemon *d, short revents);
+void sd_mqtt_tick(struct daemon *d);
+/* New outbox rows are there: publish what the window allows. */
+void sd_mqtt_pump(struct daemon *d);
+/* A new entity while connected: publish its discovery config. */
+void sd_mqtt_discovery_one(struct daemon *d, const struct sd_entity *e);
+bool sd_mqtt_connected(struct daemon *d);
+
+/* sources.c: build the source list from the config, run the retry logic */
+int sd_sources_create(struct daemon *d);
+void sd_sources_destroy(struct daemon *d);
+void sd_source_fail(struct source *s, int err, const char *what);
+/* Deliver an MQTT command to the source @kind/@name. */
+int sd_source_command(struct daemon *d, const char *kind, const char *name,
+		      const char *payload);
+
+extern const struct source_ops sd_src_p1_ops;
+extern const struct source_ops sd_src_analog_ops;
+extern const struct source_ops sd_src_counter_ops;
+extern const struct source_ops sd_src_digital_ops;
+extern const struct source_ops sd_src_output_ops;
+extern const struct source_ops sd_src_modbus_ops;
+extern const struct source_ops sd_src_status_ops;
+
+#endif
