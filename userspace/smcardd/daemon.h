@@ -88,6 +88,8 @@ int sd_read_file(const char *path, char *buf, size_t size);
 int sd_write_file(const char *path, const char *text);
 /* json helpers that swallow allocation failures into a NULL member */
 void sd_json_num(struct json_object *o, const char *k, double v);
+/* Integral values as JSON integers, others with @digits significant digits */
+void sd_json_num_digits(struct json_object *o, const char *k, double v, int digits);
 void sd_json_str(struct json_object *o, const char *k, const char *v);
 
 /* emit.c: a reading under BASE/@sub; @payload is consumed. */

@@ -37,6 +37,8 @@ struct mqtt {
 	int64_t backoff_ms;
 	int64_t misc_at;
 	int64_t last_sent;		/* highest outbox id handed to the client */
+	int64_t max_sent;		/* same over all connections */
+	unsigned long resent;		/* sent again: acknowledgement lost */
 	struct inflight *fl;
 	int nfl;
 	int max_fl;
@@ -311,6 +313,13 @@ void sd_mqtt_pump(struct daemon *d)
 					q->fl[q->nfl].id = rows[i].id;
 					q->nfl++;
 					q->last_sent = rows[i].id;
+					if (rows[i].id <= q->max_sent) {
+						q->resent++;
+						sd_log(d, SD_LOG_INFO, "mqtt: reading %lld sent again, its acknowledgement was lost with the connection",
+						       (long long)rows[i].id);
+					} else {
+						q->max_sent = rows[i].id;
+					}
 				} else {
 					sd_log(d, SD_LOG_WARN, "mqtt: publish: %s",
 					       mosquitto_strerror(rc));
@@ -421,8 +430,8 @@ void sd_mqtt_stop(struct daemon *d, int grace_ms)
 	}
 	if (q->m)
 		mosquitto_destroy(q->m);
-	sd_log(d, SD_LOG_INFO, "mqtt: stopped; %lu reading(s) delivered, %lld left in the spool",
-	       q->delivered, (long long)sd_store_pending(d->store));
+	sd_log(d, SD_LOG_INFO, "mqtt: stopped; %lu reading(s) delivered (%lu sent twice), %lld left in the spool",
+	       q->delivered, q->resent, (long long)sd_store_pending(d->store));
 	free(q->fl);
 	free(q);
 	d->mqtt = NULL;

@@ -243,7 +243,8 @@ static int mb_on_tick(struct source *s)
 
 		ret = read_one(p->ctx, r, &v);
 		if (!ret) {
-			sd_json_num(o, r->name, v);
+			/* float32 carries about 7 significant digits */
+			sd_json_num_digits(o, r->name, v, r->type == SD_MB_FLOAT32 ? 7 : 10);
 			p->warned[i] = false;
 			got++;
 			continue;

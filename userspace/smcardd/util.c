@@ -2,6 +2,7 @@
 /* Small helpers: clocks, time stamps, sysfs files, JSON members. */
 #include <errno.h>
 #include <fcntl.h>
+#include <math.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
@@ -66,9 +67,21 @@ int sd_write_file(const char *path, const char *text)
 	return (size_t)n == len ? 0 : -EIO;
 }
 
+void sd_json_num_digits(struct json_object *o, const char *k, double v, int digits)
+{
+	char text[48];
+
+	if (v == (double)(int64_t)v && fabs(v) < 1e15) {
+		json_object_object_add(o, k, json_object_new_int64((int64_t)v));
+		return;
+	}
+	snprintf(text, sizeof(text), "%.*g", digits, v);
+	json_object_object_add(o, k, json_object_new_double_s(v, text));
+}
+
 void sd_json_num(struct json_object *o, const char *k, double v)
 {
-	json_object_object_add(o, k, json_object_new_double(v));
+	sd_json_num_digits(o, k, v, 10);
 }
 
 void sd_json_str(struct json_object *o, const char *k, const char *v)
