@@ -1,0 +1,445 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Master procedures (mbus_scan.h) against an in-process bus of emulated
+ * meters with wired-AND collisions (mbus_meterset.h): the secondary
+ * search finds exactly every meter, the primary scan every address,
+ * reads follow multi-telegram answers with the FCB rules.
+ */
+#include <errno.h>
+
+#include <linux/mbus.h>
+
+#include "kselftest_harness.h"
+#include "mbus_meterset.h"
+#include "mbus_scan.h"
+#include "test_mbus_util.h"
+
+struct seen {
+	struct mbus_found f[600];
+	size_t n;
+};
+
+static int on_found(void *arg, const struct mbus_found *f)
+{
+	struct seen *s = arg;
+
+	if (s->n < 600)
+		s->f[s->n++] = *f;
+	return 0;
+}
+
+static bool same_sa(const struct mbus_secaddr *a, const struct mbus_secaddr *b)
+{
+	return a->id == b->id && a->manufacturer == b->manufacturer &&
+	       a->version == b->version && a->medium == b->medium;
+}
+
+static struct mbus_link bus_link(struct mbus_meterset *ms)
+{
+	return (struct mbus_link){ .xfer = mbus_meterset_xfer, .ctx = ms,
+				   .retries = 2 };
+}
+
+/* Every meter found exactly once, nothing else. */
+static void check_all_found(struct __test_metadata *_metadata,
+			    const struct mbus_meterset *ms,
+			    const struct seen *s)
+{
+	ASSERT_EQ(ms->n, s->n);
+	for (size_t i = 0; i < ms->n; i++) {
+		size_t hits = 0;
+
+		for (size_t j = 0; j < s->n; j++)
+			hits += same_sa(&ms->meters[i]->m.addr, &s->f[j].sa);
+		EXPECT_EQ(1, hits) {
+			char line[160];
+
+			mbus_sim_meter_format(ms->meters[i], line, sizeof(line));
+			TH_LOG("meter %s found %zu times", line, hits);
+		}
+	}
+	for (size_t j = 0; j < s->n; j++)
+		EXPECT_FALSE(s->f[j].collision);
+}
+
+static void search_all(struct __test_metadata *_metadata, size_t n,
+		       uint64_t seed, bool exhaustive)
+{
+	struct mbus_meterset ms;
+	struct mbus_link l;
+	static struct seen s;
+	struct mbus_scan_opts o = { .found = on_found, .arg = &s,
+				    .exhaustive = exhaustive };
+	struct mbus_secaddr all = MBUS_SECADDR_WILDCARD;
+
+	s.n = 0;
+	mbus_meterset_init(&ms);
+	ASSERT_EQ(0, mbus_meterset_generate(&ms, n, seed, true));
+	l = bus_link(&ms);
+	ASSERT_EQ((int)n, mbus_scan_secondary(&l, &all, &o));
+	check_all_found(_metadata, &ms, &s);
+	TH_LOG("%zu meters: %lu requests, %lu timeouts, %lu damaged", n,
+	       l.stats.requests, l.stats.timeouts, l.stats.damaged);
+	mbus_meterset_free(&ms);
+}
+
+TEST(secondary_250_meters)
+{
+	search_all(_metadata, 250, 1, false);
+}
+
+TEST(secondary_many_seeds)
+{
+	for (uint64_t seed = 2; seed < 12; seed++)
+		search_all(_metadata, 40 + 20 * seed, seed, false);
+}
+
+TEST(secondary_exhaustive)
+{
+	search_all(_metadata, 30, 99, true);
+}
+
+/* Three meters with one ID: two manufacturers, then version, medium. */
+TEST(secondary_same_id)
+{
+	static const char *const addrs[] = {
+		"12345678 KAM 01 07", "12345678 LUG 01 07",
+		"12345678 KAM 02 07", "12345678 KAM 01 04",
+		"12345678 ZRI 05 02", "1234567A KAM 01 07",
+	};
+	struct mbus_meterset ms;
+	struct mbus_link l;
+	static struct seen s;
+	struct mbus_scan_opts o = { .found = on_found, .arg = &s };
+	struct mbus_secaddr all = MBUS_SECADDR_WILDCARD;
+
+	s.n = 0;
+	mbus_meterset_init(&ms);
+	/* one generated meter as a template, then rewrite the addresses */
+	ASSERT_EQ(0, mbus_meterset_generate(&ms, 6, 5, false));
+	for (size_t i = 0; i < 6; i++) {
+		char man[4];
+		unsigned int id, ver, med;
+		struct mbus_secaddr *sa = &ms.meters[i]->m.addr;
+
+		ASSERT_EQ(4, sscanf(addrs[i], "%x %3s %x %x", &id, man, &ver,
+				    &med));
+		sa->id = id;
+		ASSERT_EQ(0, mbus_manufacturer_id(man, &sa->manufacturer));
+		sa->version = (uint8_t)ver;
+		sa->medium = (uint8_t)med;
+	}
+	l = bus_link(&ms);
+	ASSERT_EQ(6, mbus_scan_secondary(&l, &all, &o));
+	check_all_found(_metadata, &ms, &s);
+	mbus_meterset_free(&ms);
+}
+
+/* Two meters with the same secondary address: reported once, as such. */
+TEST(secondary_duplicate)
+{
+	struct mbus_meterset ms;
+	struct mbus_link l;
+	static struct seen s;
+	struct mbus_scan_opts o = { .found = on_found, .arg = &s };
+	struct mbus_secaddr all = MBUS_SECADDR_WILDCARD;
+
+	s.n = 0;
+	mbus_meterset_init(&ms);
+	ASSERT_EQ(0, mbus_meterset_generate(&ms, 3, 8, false));
+	ms.meters[1]->m.addr = ms.meters[0]->m.addr;
+	l = bus_link(&ms);
+	ASSERT_EQ(2, mbus_scan_secondary(&l, &all, &o));
+	ASSERT_EQ(2, s.n);
+	EXPECT_EQ(1, s.f[0].collision + s.f[1].collision);
+	mbus_meterset_free(&ms);
+}
+
+/* A partial pattern limits the search. */
+TEST(secondary_pattern)
+{
+	struct mbus_meterset ms;
+	struct mbus_link l;
+	static struct seen s;
+	struct mbus_scan_opts o = { .found = on_found, .arg = &s };
+	struct mbus_secaddr pat;
+	size_t expect = 0;
+
+	s.n = 0;
+	mbus_meterset_init(&ms);
+	ASSERT_EQ(0, mbus_meterset_generate(&ms, 100, 3, false));
+	ASSERT_EQ(0, mbus_secaddr_parse("3", &pat));
+	for (size_t i = 0; i < ms.n; i++)
+		expect += mbus_secaddr_match(&pat, &ms.meters[i]->m.addr);
+	ASSERT_LT(0, expect);
+	l = bus_link(&ms);
+	ASSERT_EQ((int)expect, mbus_scan_secondary(&l, &pat, &o));
+	for (size_t j = 0; j < s.n; j++)
+		EXPECT_TRUE(mbus_secaddr_match(&pat, &s.f[j].sa));
+	mbus_meterset_free(&ms);
+}
+
+TEST(primary_scan)
+{
+	struct mbus_meterset ms;
+	struct mbus_link l;
+	static struct seen s;
+	struct mbus_scan_opts o = { .first = 0, .last = 250, .read_id = true,
+				    .found = on_found, .arg = &s };
+
+	s.n = 0;
+	mbus_meterset_init(&ms);
+	ASSERT_EQ(0, mbus_meterset_generate(&ms, 10, 4, true));
+	l = bus_link(&ms);
+	ASSERT_EQ(10, mbus_scan_primary(&l, &o));
+	for (size_t i = 0; i < 10; i++) {
+		const struct mbus_sim_meter *m = ms.meters[i];
+		size_t hits = 0;
+
+		for (size_t j = 0; j < s.n; j++)
+			hits += s.f[j].primary == m->m.primary &&
+				s.f[j].has_secaddr &&
+				same_sa(&s.f[j].sa, &m->m.addr);
+		EXPECT_EQ(1, hits);
+	}
+	/* 251 SND_NKE, 10 REQ_UD2; 241 timeouts */
+	EXPECT_EQ(261, l.stats.requests);
+	EXPECT_EQ(241, l.stats.timeouts);
+	mbus_meterset_free(&ms);
+}
+
+TEST(primary_collision)
+{
+	struct mbus_meterset ms;
+	struct mbus_link l;
+	static struct seen s;
+	struct mbus_scan_opts o = { .first = 1, .last = 20, .read_id = true,
+				    .found = on_found, .arg = &s };
+
+	s.n = 0;
+	mbus_meterset_init(&ms);
+	ASSERT_EQ(0, mbus_meterset_generate(&ms, 3, 4, false));
+	ms.meters[0]->m.primary = 7;
+	ms.meters[1]->m.primary = 7;
+	ms.meters[2]->m.primary = 9;
+	l = bus_link(&ms);
+	ASSERT_EQ(2, mbus_scan_primary(&l, &o));
+	EXPECT_EQ(7, s.f[0].primary);
+	EXPECT_TRUE(s.f[0].collision);
+	EXPECT_EQ(9, s.f[1].primary);
+	EXPECT_FALSE(s.f[1].collision);
+	mbus_meterset_free(&ms);
+}
+
+TEST(wire_and)
+{
+	uint8_t acc[8] = { 0xE5 }, b[8] = { 0xE5 };
+	size_t len = 1;
+
+	mbus_wire_and(acc, &len, b, 1);
+	EXPECT_EQ(1, len);
+	EXPECT_EQ(0xE5, acc[0]);
+	EXPECT_EQ(MBUS_RESULT_OK, mbus_wire_result(acc, len));
+	b[0] = 0x68;
+	b[1] = 0x0F;
+	mbus_wire_and(acc, &len, b, 2);
+	EXPECT_EQ(2, len);
+	EXPECT_EQ(0x60, acc[0]);
+	EXPECT_EQ(0x0F, acc[1]);
+	EXPECT_EQ(MBUS_RESULT_COLLISION, mbus_wire_result(acc, len));
+	EXPECT_EQ(MBUS_RESULT_TIMEOUT, mbus_wire_result(acc, 0));
+}
+
+/* The generator's promises: unique, with twins of every kind. */
+TEST(generated_set)
+{
+	struct mbus_meterset ms;
+	unsigned int man = 0, ver = 0, med = 0, hex = 0;
+
+	mbus_meterset_init(&ms);
+	ASSERT_EQ(0, mbus_meterset_generate(&ms, 250, 42, true));
+	for (size_t i = 0; i < ms.n; i++) {
+		const struct mbus_secaddr *a = &ms.meters[i]->m.addr;
+
+		EXPECT_NE(0, ms.meters[i]->m.primary);
+		for (int k = 0; k < 8; k++)
+			if (((a->id >> (4 * k)) & 0xF) > 9) {
+				hex++;
+				break;
+			}
+		for (size_t j = 0; j < i; j++) {
+			const struct mbus_secaddr *b = &ms.meters[j]->m.addr;
+
+			EXPECT_FALSE(same_sa(a, b));
+			EXPECT_NE(ms.meters[i]->m.primary,
+				  ms.meters[j]->m.primary);
+			if (a->id != b->id)
+				continue;
+			man += a->manufacturer != b->manufacturer &&
+			       a->version == b->version && a->medium == b->medium;
+			ver += a->manufacturer == b->manufacturer &&
+			       a->version != b->version && a->medium == b->medium;
+			med += a->manufacturer == b->manufacturer &&
+			       a->version == b->version && a->medium != b->medium;
+		}
+	}
+	EXPECT_LT(0, man);
+	EXPECT_LT(0, ver);
+	EXPECT_LT(0, med);
+	EXPECT_LT(0, hex);
+	mbus_meterset_free(&ms);
+}
+
+struct frames {
+	uint8_t f[4][MBUS_MAX_FRAME];
+	size_t len[4];
+	size_t n;
+};
+
+static int on_frame(void *arg, const uint8_t *frame, size_t len)
+{
+	struct frames *fr = arg;
+
+	if (fr->n < 4) {
+		memcpy(fr->f[fr->n], frame, len);
+		fr->len[fr->n++] = len;
+	}
+	return 0;
+}
+
+static void load_lug(struct __test_metadata *_metadata,
+		     struct mbus_meterset *ms, uint8_t primary)
+{
+	const char *dir = getenv("SMCARD_MBUS_DATA");
+	char p1[512], p2[512];
+	const char *paths[] = { p1, p2 };
+	struct mbus_error err = { 0 };
+
+	snprintf(p1, sizeof(p1), "%s/heat_lug_multi_1.hex",
+		 dir ? dir : "tests/data/mbus");
+	snprintf(p2, sizeof(p2), "%s/heat_lug_multi_2.hex",
+		 dir ? dir : "tests/data/mbus");
+	ASSERT_EQ(0, mbus_meterset_load(ms, primary, paths, 2, &err))
+		TH_LOG("%s", err.msg);
+}
+
+/* Records of a telegram as text, to compare replies with the files. */
+static void records_of(const uint8_t *f, size_t len, char *out, size_t size)
+{
+	struct mbus_telegram t;
+	size_t pos = 0;
+
+	mbus_telegram_init(&t);
+	out[0] = '\0';
+	if (mbus_telegram_parse(f, len, &t, NULL) == 0)
+		for (size_t i = 0; i < t.n_records && pos < size; i++) {
+			char v[64];
+
+			mbus_value_format(&t.records[i].value, v, sizeof(v));
+			pos += (size_t)snprintf(out + pos, size - pos, "%s=%s;",
+						t.records[i].quantity, v);
+		}
+	mbus_telegram_free(&t);
+}
+
+static void read_multi(struct __test_metadata *_metadata, unsigned int drop,
+		       bool secondary)
+{
+	struct mbus_meterset ms;
+	struct mbus_link l;
+	struct mbus_target t = { .primary = 11 };
+	static struct frames fr;
+	char a[512], b[512];
+
+	fr.n = 0;
+	mbus_meterset_init(&ms);
+	ASSERT_EQ(0, mbus_meterset_generate(&ms, 5, 6, false));
+	load_lug(_metadata, &ms, 11);
+	ms.drop_every = drop;
+	l = bus_link(&ms);
+	if (secondary) {
+		t.secondary = true;
+		t.sa = ms.meters[5]->m.addr;
+	}
+	ASSERT_EQ(2, mbus_read(&l, &t, 8, on_frame, &fr)) TH_LOG("%s", l.msg);
+	ASSERT_EQ(2, fr.n);
+	for (size_t i = 0; i < 2; i++) {
+		records_of(fr.f[i], fr.len[i], a, sizeof(a));
+		records_of(ms.meters[5]->tele[i], ms.meters[5]->tele_len[i], b,
+			   sizeof(b));
+		EXPECT_STREQ(b, a);
+		EXPECT_EQ(secondary ? 11 : 11, fr.f[i][5]);
+	}
+	mbus_meterset_free(&ms);
+}
+
+TEST(read_multi_telegram)
+{
+	read_multi(_metadata, 0, false);
+}
+
+/* Every second RSP_UD is lost: the repeat keeps the FCB, so the meter
+ * sends the same telegram again and none is skipped or doubled. */
+TEST(read_repeat_same_fcb)
+{
+	read_multi(_metadata, 2, false);
+}
+
+TEST(read_secondary)
+{
+	read_multi(_metadata, 3, true);
+}
+
+TEST(read_absent)
+{
+	struct mbus_meterset ms;
+	struct mbus_link l;
+	struct mbus_target t = { .primary = 200 };
+
+	mbus_meterset_init(&ms);
+	ASSERT_EQ(0, mbus_meterset_generate(&ms, 2, 6, false));
+	l = bus_link(&ms);
+	EXPECT_EQ(-ENOENT, mbus_read(&l, &t, 8, NULL, NULL));
+	EXPECT_NE(0, l.msg[0]);
+	mbus_meterset_free(&ms);
+}
+
+TEST(set_address_then_read)
+{
+	struct mbus_meterset ms;
+	struct mbus_link l;
+	struct mbus_target t = { .secondary = true }, n = { .primary = 42 };
+
+	mbus_meterset_init(&ms);
+	ASSERT_EQ(0, mbus_meterset_generate(&ms, 4, 6, false));
+	t.sa = ms.meters[2]->m.addr;
+	l = bus_link(&ms);
+	ASSERT_EQ(0, mbus_set_primary(&l, &t, 42)) TH_LOG("%s", l.msg);
+	EXPECT_EQ(42, ms.meters[2]->m.primary);
+	EXPECT_EQ(1, mbus_read(&l, &n, 8, NULL, NULL));
+	EXPECT_EQ(0, mbus_set_baud(&l, &n, 9600));
+	EXPECT_EQ(9600, ms.meters[2]->m.baud);
+	EXPECT_EQ(-EINVAL, mbus_set_baud(&l, &n, 1000));
+	EXPECT_EQ(0, mbus_app_reset(&l, &n));
+	EXPECT_EQ(0, mbus_link_reset(&l, &n));
+	mbus_meterset_free(&ms);
+}
+
+TEST(target_parse)
+{
+	struct mbus_target t;
+	char s[32];
+
+	EXPECT_EQ(0, mbus_target_parse("250", &t));
+	EXPECT_FALSE(t.secondary);
+	EXPECT_EQ(250, t.primary);
+	EXPECT_EQ(-EINVAL, mbus_target_parse("251", &t));
+	EXPECT_EQ(-EINVAL, mbus_target_parse("x", &t));
+	EXPECT_EQ(0, mbus_target_parse("1234567824400107", &t));
+	EXPECT_TRUE(t.secondary);
+	EXPECT_EQ(0x12345678, t.sa.id);
+	mbus_target_format(&t, s, sizeof(s));
+	EXPECT_STREQ("1234567824400107", s);
+}
+
+TEST_HARNESS_MAIN
