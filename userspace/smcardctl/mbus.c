@@ -14,6 +14,22 @@ static const struct {
 } cmds[] = {
 	{ "decode", mbus_decode, "[--compact] [FILE]",
 	  "decode one frame given as hex bytes (stdin if no FILE) to JSON" },
+	{ "list", mbus_cmd_list, "[--json]",
+	  "list the M-Bus interfaces and their state" },
+	{ "power", mbus_cmd_power, "on|off [--bus NAME]",
+	  "switch the master supply of the bus" },
+	{ "scan", mbus_cmd_scan, "[--secondary [PATTERN]] [--first N] [--last N] [OPTIONS]",
+	  "find the meters: primary scan 0..250 or secondary wildcard search" },
+	{ "read", mbus_cmd_read, "ADDRESS [--max N] [--raw] [OPTIONS]",
+	  "read a meter by primary (0..250) or secondary address (16 hex digits)" },
+	{ "set-address", mbus_cmd_set_address, "ADDRESS NEW [OPTIONS]",
+	  "give a meter a new primary address" },
+	{ "set-baud", mbus_cmd_set_baud, "[ADDRESS] BAUD [OPTIONS]",
+	  "switch a meter (if given) and then the bus to another rate" },
+	{ "reset", mbus_cmd_reset, "ADDRESS|all [--application] [OPTIONS]",
+	  "SND_NKE (link reset) or application reset of a meter" },
+	{ "monitor", mbus_cmd_monitor, "[--json] [--count N] [--bus NAME]",
+	  "print every frame on the bus and bus events as they happen" },
 };
 
 static void usage(FILE *f)
