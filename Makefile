@@ -12,6 +12,8 @@
 #   make check       all tests: host unit tests, then the VM tests
 #   make demo        the main job: VM with the simulated card, meters, daemon
 #   make bench       benchmarks
+#   make man         man pages (build/man)
+#   make deb         Debian packages (build/deb): smcard-dkms, smcard, smcard-overlay
 
 SHELL := /bin/bash
 .SHELLFLAGS := -o pipefail -ec
@@ -67,6 +69,12 @@ demo: deps
 bench: deps
 	tools/bench
 
+man: deps
+	$(MAKE) -C man O=$(B)/man
+
+deb: deps
+	tools/deb $(B)/deb
+
 clean:
 	rm -rf $(B)
 	find drivers selftests/modules \( -name '*.o' -o -name '*.ko' -o -name '*.mod' \
@@ -74,4 +82,4 @@ clean:
 	rm -f Module.symvers modules.order
 
 .PHONY: all deps kernel ktools modules userspace dtbs guest-selftests vm check demo \
-	bench clean
+	bench man deb clean
