@@ -21,6 +21,12 @@ enum {
 
 static struct genl_family mbus_nl_family;
 
+/* 38400 does not fit the policy's inline s16 limits */
+static const struct netlink_range_validation mbus_baud_range = {
+	.min = MBUS_BAUD_MIN,
+	.max = MBUS_BAUD_MAX,
+};
+
 static const struct nla_policy mbus_bus_get_nl_policy[MBUS_A_BUS_NAME + 1] = {
 	[MBUS_A_BUS_ID] = { .type = NLA_U32, },
 	[MBUS_A_BUS_NAME] = { .type = NLA_NUL_STRING, .len = 15, },
@@ -30,8 +36,7 @@ static const struct nla_policy mbus_bus_set_nl_policy[MBUS_A_BUS_POWER + 1] = {
 	[MBUS_A_BUS_ID] = { .type = NLA_U32, },
 	[MBUS_A_BUS_NAME] = { .type = NLA_NUL_STRING, .len = 15, },
 	[MBUS_A_BUS_ROLE] = NLA_POLICY_MAX(NLA_U32, MBUS_ROLE_SLAVE),
-	[MBUS_A_BUS_BAUD] = NLA_POLICY_RANGE(NLA_U32, MBUS_BAUD_MIN,
-					     MBUS_BAUD_MAX),
+	[MBUS_A_BUS_BAUD] = NLA_POLICY_FULL_RANGE(NLA_U32, &mbus_baud_range),
 	[MBUS_A_BUS_POWER] = NLA_POLICY_MAX(NLA_U8, 1),
 };
 
@@ -293,7 +298,9 @@ static int mbus_nl_xfer_reply(struct genl_info *info, struct mbus_bus *bus,
 	     nla_put(msg, MBUS_A_XFER_REPLY, x->reply_len, x->reply)) ||
 	    (x->raw_len && nla_put(msg, MBUS_A_XFER_RAW, x->raw_len, x->raw)) ||
 	    (x->latency_us &&
-	     nla_put_u32(msg, MBUS_A_XFER_LATENCY, x->latency_us)))
+	     nla_put_u32(msg, MBUS_A_XFER_LATENCY, x->latency_us)) ||
+	    (!x->no_reply &&
+	     nla_put_u32(msg, MBUS_A_XFER_ELAPSED, x->elapsed_us)))
 		goto err;
 	genlmsg_end(msg, hdr);
 	return genlmsg_reply(msg, info);

@@ -30,6 +30,7 @@ struct mbus_stats {
  * @raw: bytes received, if @result is not ok
  * @raw_len: their number
  * @latency_us: end of the request to the end of the first reply character
+ * @elapsed_us: end of the request to the end of the transaction
  *
  * The fields below are private to the core and change under state_lock.
  * @waiting: the request went out, received bytes belong to the reply
@@ -50,6 +51,7 @@ struct mbus_xfer {
 	u8 raw[MBUS_FRAME_MAX];
 	unsigned int raw_len;
 	u32 latency_us;
+	u32 elapsed_us;
 
 	bool waiting;
 	bool settled;

@@ -87,8 +87,11 @@ static int mbus_xfer_wait(struct mbus_bus *bus, struct mbus_xfer *x)
 			}
 		} else if (x->settled) {
 			until = ktime_add_ns(x->last, quiet);
-			if (now >= until)
+			if (now >= until) {
+				/* a pending run after the frame: a second talker */
+				mbus_xfer_flush(bus, now);
 				break;
+			}
 		} else {
 			until = ktime_add_ns(x->last, window);
 			if (now >= until) {
@@ -110,6 +113,7 @@ static int mbus_xfer_wait(struct mbus_bus *bus, struct mbus_xfer *x)
 		if (ret == -ERESTARTSYS)
 			return -EINTR;
 	}
+	x->elapsed_us = ktime_us_delta(now, x->end);
 	mutex_unlock(&bus->state_lock);
 	return 0;
 }

@@ -1,0 +1,762 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * M-Bus link layer through the mbus generic netlink family, against the
+ * simulator's M-Bus UART with mbus_peer playing the meters: transfers to
+ * present and absent meters, the EN 13757-2 reply timeout, collisions,
+ * over-current, permissions, attribute validation, line noise, unbind
+ * during a transfer, the slave role and the monitor group.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <linux/mbus.h>
+#include <linux/netlink.h>
+#include <netlink/genl/ctrl.h>
+#include <netlink/genl/genl.h>
+#include <netlink/msg.h>
+
+#include "kselftest_harness.h"
+
+/* 10^5 noise bytes take 29 s of wire time at 38400 Bd */
+#undef TEST_TIMEOUT_DEFAULT
+#define TEST_TIMEOUT_DEFAULT 180
+
+#define SIM "/sys/kernel/debug/smcard-sim"
+
+/* What one request brought back */
+struct reply {
+	int err;		/* 0 or a negative errno */
+	char ext[256];		/* extack message */
+	int cmd;
+	__u32 id, result, latency, elapsed, baud, role, event, direction, seq;
+	__u8 power, over_current;
+	__u64 bad_frames, frames_rx, collisions, timeouts;
+	unsigned char frame[MBUS_FRAME_MAX];
+	int frame_len;
+	int done;
+	int end;		/* the ACK, error or end of dump arrived */
+};
+
+struct nl {
+	struct nl_sock *sk;
+	int family;
+};
+
+static int nl_open(struct nl *nl)
+{
+	int one = 1;
+
+	nl->sk = nl_socket_alloc();
+	if (!nl->sk || genl_connect(nl->sk))
+		return -1;
+	setsockopt(nl_socket_get_fd(nl->sk), SOL_NETLINK, NETLINK_EXT_ACK,
+		   &one, sizeof(one));
+	setsockopt(nl_socket_get_fd(nl->sk), SOL_NETLINK, NETLINK_CAP_ACK,
+		   &one, sizeof(one));
+	nl->family = genl_ctrl_resolve(nl->sk, MBUS_FAMILY_NAME);
+	return nl->family < 0 ? -1 : 0;
+}
+
+static void nl_done(struct nl *nl)
+{
+	nl_socket_free(nl->sk);
+}
+
+static int nl_join(struct nl *nl, const char *group)
+{
+	int grp = genl_ctrl_resolve_grp(nl->sk, MBUS_FAMILY_NAME, group);
+
+	nl_socket_disable_seq_check(nl->sk);
+	return grp < 0 ? grp : nl_socket_add_membership(nl->sk, grp);
+}
+
+static void get_u64(struct nlattr *a, __u64 *v)
+{
+	if (a)
+		*v = nla_get_u64(a);
+}
+
+static int on_valid(struct nl_msg *msg, void *arg)
+{
+	struct genlmsghdr *gh = nlmsg_data(nlmsg_hdr(msg));
+	struct reply *r = arg;
+	struct nlattr *tb[16] = { }, *st[8] = { }, *f = NULL;
+
+	genlmsg_parse(nlmsg_hdr(msg), 0, tb, 15, NULL);
+	r->cmd = gh->cmd;
+	switch (gh->cmd) {
+	case MBUS_CMD_XFER:
+		if (tb[MBUS_A_XFER_RESULT])
+			r->result = nla_get_u32(tb[MBUS_A_XFER_RESULT]);
+		if (tb[MBUS_A_XFER_LATENCY])
+			r->latency = nla_get_u32(tb[MBUS_A_XFER_LATENCY]);
+		if (tb[MBUS_A_XFER_ELAPSED])
+			r->elapsed = nla_get_u32(tb[MBUS_A_XFER_ELAPSED]);
+		f = tb[MBUS_A_XFER_REPLY] ?: tb[MBUS_A_XFER_RAW];
+		break;
+	case MBUS_CMD_BUS_GET:
+	case MBUS_CMD_BUS_NTF:
+		if (r->done && gh->cmd == MBUS_CMD_BUS_GET)
+			break;	/* dump: keep the first bus */
+		r->id = nla_get_u32(tb[MBUS_A_BUS_ID]);
+		r->baud = nla_get_u32(tb[MBUS_A_BUS_BAUD]);
+		r->role = nla_get_u32(tb[MBUS_A_BUS_ROLE]);
+		r->power = nla_get_u8(tb[MBUS_A_BUS_POWER]);
+		r->over_current = nla_get_u8(tb[MBUS_A_BUS_OVER_CURRENT]);
+		if (tb[MBUS_A_BUS_EVENT])
+			r->event = nla_get_u32(tb[MBUS_A_BUS_EVENT]);
+		if (tb[MBUS_A_BUS_STATS]) {
+			nla_parse_nested(st, 7, tb[MBUS_A_BUS_STATS], NULL);
+			get_u64(st[MBUS_A_STATS_BAD_FRAMES], &r->bad_frames);
+			get_u64(st[MBUS_A_STATS_FRAMES_RX], &r->frames_rx);
+			get_u64(st[MBUS_A_STATS_COLLISIONS], &r->collisions);
+			get_u64(st[MBUS_A_STATS_TIMEOUTS], &r->timeouts);
+		}
+		break;
+	case MBUS_CMD_MONITOR_NTF:
+		r->direction = nla_get_u32(tb[MBUS_A_MONITOR_DIRECTION]);
+		r->result = nla_get_u32(tb[MBUS_A_MONITOR_RESULT]);
+		f = tb[MBUS_A_MONITOR_FRAME];
+		break;
+	case MBUS_CMD_SLAVE_FRAME:
+		r->seq = nla_get_u32(tb[MBUS_A_SLAVE_SEQ]);
+		f = tb[MBUS_A_SLAVE_FRAME];
+		break;
+	}
+	if (f) {
+		r->frame_len = nla_len(f);
+		memcpy(r->frame, nla_data(f), r->frame_len);
+	}
+	r->done = 1;
+	return NL_OK;
+}
+
+static int on_error(struct sockaddr_nl *nla, struct nlmsgerr *err, void *arg)
+{
+	struct nlmsghdr *nlh = (struct nlmsghdr *)((char *)err - NLMSG_HDRLEN);
+	struct reply *r = arg;
+	struct nlattr *tb[NLMSGERR_ATTR_MAX + 1] = { };
+	int off = sizeof(*err);
+
+	r->err = err->error;
+	r->end = 1;
+	if (!(nlh->nlmsg_flags & NLM_F_CAPPED))
+		off += err->msg.nlmsg_len - NLMSG_HDRLEN;
+	if (nlh->nlmsg_flags & NLM_F_ACK_TLVS) {
+		nla_parse(tb, NLMSGERR_ATTR_MAX,
+			  (struct nlattr *)((char *)err + off),
+			  nlh->nlmsg_len - NLMSG_HDRLEN - off, NULL);
+		if (tb[NLMSGERR_ATTR_MSG])
+			snprintf(r->ext, sizeof(r->ext), "%s",
+				 (char *)nla_data(tb[NLMSGERR_ATTR_MSG]));
+	}
+	return NL_STOP;
+}
+
+static int on_end(struct nl_msg *msg, void *arg)
+{
+	struct reply *r = arg;
+
+	r->end = 1;
+	return NL_STOP;
+}
+
+#define U32(t, v)	{ .type = (t), .val = (v) }
+#define U8(t, v)	{ .type = (t), .len = -1, .val = (v) }
+#define BIN(t, d)	{ .type = (t), .len = sizeof(d), .data = (d) }
+#define END		{ .type = 0 }
+
+struct attr {
+	int type;	/* 0 ends the list */
+	int len;	/* 0: u32 value; -1: u8 value; -2: flag */
+	__u32 val;
+	const void *data;
+};
+
+/* Send a request with attributes, collect the reply or error. */
+static struct reply req(struct nl *nl, int cmd, int flags,
+			const struct attr *a)
+{
+	struct reply r = { };
+	struct nl_msg *msg = nlmsg_alloc();
+	struct nl_cb *cb = nl_cb_alloc(NL_CB_CUSTOM);
+
+	genlmsg_put(msg, NL_AUTO_PORT, NL_AUTO_SEQ, nl->family, 0,
+		    NLM_F_REQUEST | NLM_F_ACK | flags, cmd, 1);
+	for (; a && a->type; a++) {
+		if (a->len > 0)
+			nla_put(msg, a->type, a->len, a->data);
+		else if (a->len == -1)
+			nla_put_u8(msg, a->type, a->val);
+		else if (a->len == -2)
+			nla_put_flag(msg, a->type);
+		else
+			nla_put_u32(msg, a->type, a->val);
+	}
+	nl_cb_set(cb, NL_CB_VALID, NL_CB_CUSTOM, on_valid, &r);
+	nl_cb_set(cb, NL_CB_ACK, NL_CB_CUSTOM, on_end, &r);
+	nl_cb_set(cb, NL_CB_FINISH, NL_CB_CUSTOM, on_end, &r);
+	nl_cb_err(cb, NL_CB_CUSTOM, on_error, &r);
+	if (nl_send_auto(nl->sk, msg) < 0)
+		r.err = -EIO;
+	while (!r.end && !r.err)
+		if (nl_recvmsgs(nl->sk, cb) < 0 && !r.end)
+			r.err = -EIO;
+	nlmsg_free(msg);
+	nl_cb_put(cb);
+	return r;
+}
+
+static int no_seq_check(struct nl_msg *msg, void *arg)
+{
+	return NL_OK;
+}
+
+/* Wait up to @ms for a notification of command @cmd on a joined socket. */
+static struct reply wait_ntf(struct nl *nl, int cmd, int ms)
+{
+	struct pollfd p = { .fd = nl_socket_get_fd(nl->sk), .events = POLLIN };
+	struct reply r = { };
+	struct nl_cb *cb = nl_cb_alloc(NL_CB_CUSTOM);
+
+	nl_cb_set(cb, NL_CB_VALID, NL_CB_CUSTOM, on_valid, &r);
+	nl_cb_set(cb, NL_CB_SEQ_CHECK, NL_CB_CUSTOM, no_seq_check, NULL);
+	while (poll(&p, 1, ms) > 0) {
+		r.done = 0;
+		nl_recvmsgs(nl->sk, cb);
+		if (r.done && r.cmd == cmd)
+			break;
+		r.done = 0;
+	}
+	nl_cb_put(cb);
+	return r;
+}
+
+static double now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static int write_file(const char *path, const char *s)
+{
+	int fd = open(path, O_WRONLY);
+	int ret;
+
+	if (fd < 0)
+		return -1;
+	ret = write(fd, s, strlen(s)) == (ssize_t)strlen(s) ? 0 : -1;
+	close(fd);
+	return ret;
+}
+
+/* Start mbus_peer (next to this program) with @args; returns its pid. */
+static pid_t peer_start(const char *const *args)
+{
+	char exe[PATH_MAX], *slash;
+	const char *argv[8] = { };
+	int pfd[2], i;
+	char buf[8];
+	ssize_t n;
+	pid_t pid;
+
+	n = readlink("/proc/self/exe", exe, sizeof(exe) - 16);
+	if (n < 0 || pipe(pfd))
+		return -1;
+	exe[n] = 0;
+	slash = strrchr(exe, '/');
+	strcpy(slash + 1, "mbus_peer");
+	argv[0] = exe;
+	for (i = 0; args[i] && i < 6; i++)
+		argv[i + 1] = args[i];
+
+	pid = fork();
+	if (!pid) {
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		dup2(pfd[1], 1);
+		close(pfd[0]);
+		execv(exe, (char **)argv);
+		_exit(127);
+	}
+	close(pfd[1]);
+	n = read(pfd[0], buf, sizeof(buf));
+	close(pfd[0]);
+	return n > 0 ? pid : -1;
+}
+
+static void peer_stop(pid_t pid)
+{
+	if (pid > 0) {
+		kill(pid, SIGTERM);
+		waitpid(pid, NULL, 0);
+	}
+}
+
+static const unsigned char snd_nke5[] = { 0x10, 0x40, 0x05, 0x45, 0x16 };
+static const unsigned char snd_nke7[] = { 0x10, 0x40, 0x07, 0x47, 0x16 };
+static const unsigned char req_ud2_5[] = { 0x10, 0x7b, 0x05, 0x80, 0x16 };
+
+#define XFER(frame) ((struct attr []){					\
+	U32(MBUS_A_XFER_ID, self->id),				\
+	BIN(MBUS_A_XFER_FRAME, frame), END })
+
+struct ctx {
+	struct nl nl;
+	__u32 id;
+	pid_t peer;
+};
+
+static struct reply bus_set(struct nl *nl, __u32 id, int baud, int power,
+			    int role)
+{
+	struct attr a[5] = { U32(MBUS_A_BUS_ID, id) };
+	int n = 1;
+
+	if (role >= 0)
+		a[n++] = (struct attr)U32(MBUS_A_BUS_ROLE, role);
+	if (baud)
+		a[n++] = (struct attr)U32(MBUS_A_BUS_BAUD, baud);
+	if (power >= 0)
+		a[n++] = (struct attr)U8(MBUS_A_BUS_POWER, power);
+	return req(nl, MBUS_CMD_BUS_SET, 0, a);
+}
+
+static struct reply bus_get(struct nl *nl, __u32 id)
+{
+	return req(nl, MBUS_CMD_BUS_GET, 0,
+		   (struct attr []){ U32(MBUS_A_BUS_ID, id), END });
+}
+
+/*
+ * Every test: the first bus, master at 2400 Bd with the supply on. Peers
+ * die with the test process (PR_SET_PDEATHSIG), so a failed assertion
+ * leaves nothing behind.
+ */
+static int setup(struct __test_metadata *_metadata, struct ctx *self)
+{
+	struct reply r;
+
+	self->peer = -1;
+	if (nl_open(&self->nl))
+		SKIP(return -1, "no mbus netlink family");
+	r = req(&self->nl, MBUS_CMD_BUS_GET, NLM_F_DUMP, NULL);
+	if (!r.done)
+		SKIP(return -1, "no M-Bus interface");
+	self->id = r.id;
+	write_file(SIM "/battery", "0");
+	r = bus_set(&self->nl, self->id, 2400, 1, MBUS_ROLE_MASTER);
+	EXPECT_EQ(0, r.err) TH_LOG("bus-set: %s", r.ext);
+	return r.err;
+}
+
+#define MBUS_TEST(name)							\
+	static void name##_body(struct __test_metadata *_metadata,	\
+				struct ctx *self);			\
+	TEST(name)							\
+	{								\
+		struct ctx c;						\
+									\
+		if (!setup(_metadata, &c))				\
+			name##_body(_metadata, &c);			\
+		peer_stop(c.peer);					\
+	}								\
+	static void name##_body(struct __test_metadata *_metadata,	\
+				struct ctx *self)
+
+MBUS_TEST(present_and_absent)
+{
+	const char *args[] = { "meter", "5", NULL };
+	struct reply r;
+
+	self->peer = peer_start(args);
+	ASSERT_LT(0, self->peer);
+
+	r = req(&self->nl, MBUS_CMD_XFER, 0, XFER(snd_nke5));
+	ASSERT_EQ(0, r.err) TH_LOG("%s", r.ext);
+	EXPECT_EQ(MBUS_RESULT_OK, r.result);
+	EXPECT_EQ(1, r.frame_len);
+	EXPECT_EQ(0xe5, r.frame[0]);
+	/* the peer answers at once, well inside the window */
+	EXPECT_GT(187500, r.latency);
+
+	r = req(&self->nl, MBUS_CMD_XFER, 0, XFER(req_ud2_5));
+	ASSERT_EQ(0, r.err);
+	EXPECT_EQ(MBUS_RESULT_OK, r.result);
+	EXPECT_EQ(0x68, r.frame[0]);
+	EXPECT_EQ(r.frame[1] + 6, r.frame_len);
+	EXPECT_EQ(0x05, r.frame[5]);
+
+	r = req(&self->nl, MBUS_CMD_XFER, 0, XFER(snd_nke7));
+	ASSERT_EQ(0, r.err);
+	EXPECT_EQ(MBUS_RESULT_TIMEOUT, r.result);
+	EXPECT_EQ(0, r.frame_len);
+}
+
+static void check_timeout(struct __test_metadata *_metadata,
+			  struct ctx *self, int baud)
+{
+	const char *args[] = { "silent", NULL };
+	double window = 330.0 / baud + 0.050;
+	double tx = 5 * 11.0 / baud;
+	double t0, t, k;
+	struct reply r;
+
+	ASSERT_EQ(0, bus_set(&self->nl, self->id, baud, -1, -1).err);
+	self->peer = peer_start(args);
+	ASSERT_LT(0, self->peer);
+
+	t0 = now();
+	r = req(&self->nl, MBUS_CMD_XFER, 0, XFER(snd_nke7));
+	t = now() - t0 - tx;
+	ASSERT_EQ(0, r.err);
+	EXPECT_EQ(MBUS_RESULT_TIMEOUT, r.result);
+	/*
+	 * The kernel's own measure from the request's end is the figure;
+	 * the wall clock of this process adds the write and scheduling,
+	 * which on a loaded TCG host is not bounded.
+	 */
+	k = r.elapsed / 1e6;
+	TH_LOG("%d Bd: timeout %.2f ms (wall clock %.2f ms), expected %.2f ms (%+.2f %%)",
+	       baud, k * 1e3, t * 1e3, window * 1e3, (k - window) / window * 100);
+	EXPECT_GT(0.02 * window, k > window ? k - window : window - k);
+	EXPECT_LE(window, t);
+}
+
+MBUS_TEST(timeout_300)
+{
+	check_timeout(_metadata, self, 300);
+}
+
+MBUS_TEST(timeout_2400)
+{
+	check_timeout(_metadata, self, 2400);
+}
+
+MBUS_TEST(timeout_9600)
+{
+	check_timeout(_metadata, self, 9600);
+}
+
+MBUS_TEST(collision)
+{
+	const char *args[] = { "collide", NULL };
+	struct reply r, before = bus_get(&self->nl, self->id);
+
+	self->peer = peer_start(args);
+	ASSERT_LT(0, self->peer);
+	r = req(&self->nl, MBUS_CMD_XFER, 0, XFER(req_ud2_5));
+	ASSERT_EQ(0, r.err);
+	EXPECT_EQ(MBUS_RESULT_COLLISION, r.result);
+	EXPECT_LT(0, r.frame_len);	/* the raw bytes */
+	r = bus_get(&self->nl, self->id);
+	EXPECT_EQ(before.collisions + 1, r.collisions);
+}
+
+MBUS_TEST(over_current)
+{
+	const char *args[] = { "silent", NULL };
+	struct nl ev;
+	struct reply r;
+	pid_t trip;
+
+	ASSERT_EQ(0, nl_open(&ev));
+	ASSERT_EQ(0, nl_join(&ev, MBUS_MCGRP_EVENTS));
+	ASSERT_EQ(0, bus_set(&self->nl, self->id, 300, -1, -1).err);
+	self->peer = peer_start(args);
+	ASSERT_LT(0, self->peer);
+
+	trip = fork();
+	if (!trip) {
+		usleep(400000);
+		_exit(write_file(SIM "/mbus_overcurrent", "1") ? 1 : 0);
+	}
+	r = req(&self->nl, MBUS_CMD_XFER, 0, XFER(snd_nke7));
+	waitpid(trip, NULL, 0);
+	ASSERT_EQ(0, r.err);
+	EXPECT_EQ(MBUS_RESULT_OVER_CURRENT, r.result);
+
+	do
+		r = wait_ntf(&ev, MBUS_CMD_BUS_NTF, 1000);
+	while (r.done && r.event != MBUS_EVENT_OVER_CURRENT);
+	EXPECT_EQ(1, r.done);
+	EXPECT_EQ(MBUS_EVENT_OVER_CURRENT, r.event);
+	EXPECT_EQ(1, r.over_current);
+	EXPECT_EQ(0, r.power);
+
+	/* the bus is off until switched on again */
+	r = req(&self->nl, MBUS_CMD_XFER, 0, XFER(snd_nke7));
+	EXPECT_EQ(-ENETDOWN, r.err);
+	EXPECT_EQ(0, bus_set(&self->nl, self->id, 2400, 1, -1).err);
+	EXPECT_EQ(0, bus_get(&self->nl, self->id).over_current);
+	nl_done(&ev);
+}
+
+MBUS_TEST(battery_refuses_master_supply)
+{
+	struct reply r;
+
+	ASSERT_EQ(0, bus_set(&self->nl, self->id, 0, 0, -1).err);
+	ASSERT_EQ(0, write_file(SIM "/battery", "1"));
+	r = bus_set(&self->nl, self->id, 0, 1, -1);
+	EXPECT_EQ(-EBUSY, r.err);
+	EXPECT_NE(0, r.ext[0]);
+	TH_LOG("extack: %s", r.ext);
+	write_file(SIM "/battery", "0");
+}
+
+MBUS_TEST(not_admin)
+{
+	pid_t pid = fork();
+	int status;
+
+	if (!pid) {
+		struct nl nl;
+		struct reply r;
+
+		if (setgid(65534) || setuid(65534) || nl_open(&nl))
+			_exit(10);
+		r = bus_get(&nl, self->id);
+		if (r.err || !r.done)
+			_exit(11);
+		r = req(&nl, MBUS_CMD_XFER, 0, XFER(snd_nke5));
+		if (r.err != -EPERM)
+			_exit(12);
+		r = bus_set(&nl, self->id, 9600, -1, -1);
+		if (r.err != -EPERM)
+			_exit(13);
+		/* listening to the monitor is allowed */
+		_exit(nl_join(&nl, MBUS_MCGRP_MONITOR) ? 14 : 0);
+	}
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	EXPECT_EQ(0, WEXITSTATUS(status));
+}
+
+MBUS_TEST(malformed)
+{
+	static const unsigned char bad_cs[] = { 0x10, 0x40, 0x05, 0x46, 0x16 };
+	static const unsigned char bad_stop[] = { 0x10, 0x40, 0x05, 0x45, 0x17 };
+	static const unsigned char bad_len[] = { 0x68, 0x03, 0x04, 0x68, 0x53,
+						 0xfe, 0x51, 0xa2, 0x16 };
+	static const unsigned char tail[] = { 0x10, 0x40, 0x05, 0x45, 0x16, 0 };
+	static const unsigned char ack[] = { 0xe5 };
+	static const unsigned char u8v[] = { 1 };
+	struct reply r;
+
+	r = req(&self->nl, MBUS_CMD_XFER, 0, XFER(bad_cs));
+	EXPECT_EQ(-EINVAL, r.err);
+	EXPECT_STREQ("frame: bad checksum", r.ext);
+	r = req(&self->nl, MBUS_CMD_XFER, 0, XFER(bad_stop));
+	EXPECT_EQ(-EINVAL, r.err);
+	EXPECT_STREQ("frame: bad stop byte", r.ext);
+	r = req(&self->nl, MBUS_CMD_XFER, 0, XFER(bad_len));
+	EXPECT_EQ(-EINVAL, r.err);
+	EXPECT_STREQ("frame: bad length field", r.ext);
+	r = req(&self->nl, MBUS_CMD_XFER, 0, XFER(tail));
+	EXPECT_EQ(-EINVAL, r.err);
+	EXPECT_STREQ("frame: bytes after the frame", r.ext);
+	r = req(&self->nl, MBUS_CMD_XFER, 0, XFER(ack));
+	EXPECT_EQ(-ERANGE, r.err);
+	EXPECT_NE(0, r.ext[0]);
+
+	/* missing frame, missing bus, unknown bus */
+	r = req(&self->nl, MBUS_CMD_XFER, 0,
+		(struct attr []){ U32(MBUS_A_XFER_ID, self->id), END });
+	EXPECT_EQ(-EINVAL, r.err);
+	r = req(&self->nl, MBUS_CMD_XFER, 0, (struct attr []){
+		BIN(MBUS_A_XFER_FRAME, snd_nke5), END });
+	EXPECT_EQ(-EINVAL, r.err);
+	EXPECT_STREQ("bus id or name required", r.ext);
+	r = req(&self->nl, MBUS_CMD_XFER, 0, (struct attr []){
+		U32(MBUS_A_XFER_ID, 999),
+		BIN(MBUS_A_XFER_FRAME, snd_nke5), END });
+	EXPECT_EQ(-ENODEV, r.err);
+	EXPECT_STREQ("no such bus", r.ext);
+
+	/* policy: ranges and types */
+	r = req(&self->nl, MBUS_CMD_XFER, 0, (struct attr []){
+		U32(MBUS_A_XFER_ID, self->id),
+		BIN(MBUS_A_XFER_FRAME, snd_nke5),
+		U32(MBUS_A_XFER_TIMEOUT_EXTRA, 10001), END });
+	EXPECT_EQ(-ERANGE, r.err);
+	EXPECT_NE(0, r.ext[0]);
+	r = bus_set(&self->nl, self->id, 100, -1, -1);
+	EXPECT_EQ(-ERANGE, r.err);
+	EXPECT_NE(0, r.ext[0]);
+	r = bus_set(&self->nl, self->id, 1234, -1, -1);
+	EXPECT_EQ(-EINVAL, r.err);
+	EXPECT_TRUE(strstr(r.ext, "baud") != NULL);
+	r = bus_set(&self->nl, self->id, 0, 2, -1);
+	EXPECT_EQ(-ERANGE, r.err);
+	r = bus_set(&self->nl, self->id, 0, -1, 7);
+	EXPECT_EQ(-ERANGE, r.err);
+	r = req(&self->nl, MBUS_CMD_BUS_SET, 0, (struct attr []){
+		U32(MBUS_A_BUS_ID, self->id),
+		BIN(MBUS_A_BUS_BAUD, u8v), END });
+	EXPECT_GT(0, r.err);
+	EXPECT_NE(0, r.ext[0]);
+	TH_LOG("wrong type: %d %s", r.err, r.ext);
+	/* still working */
+	EXPECT_EQ(2400, bus_get(&self->nl, self->id).baud);
+}
+
+MBUS_TEST(random_bytes)
+{
+	const char *noise[] = { "random", "100000", "7", NULL };
+	const char *meter[] = { "meter", "5", NULL };
+	struct reply r, before;
+	int status;
+
+	ASSERT_EQ(0, bus_set(&self->nl, self->id, 38400, -1, -1).err);
+	before = bus_get(&self->nl, self->id);
+	self->peer = peer_start(noise);
+	ASSERT_LT(0, self->peer);
+	ASSERT_EQ(self->peer, waitpid(self->peer, &status, 0));
+	self->peer = -1;
+	EXPECT_EQ(0, WEXITSTATUS(status));
+	usleep(100000);
+
+	r = bus_get(&self->nl, self->id);
+	EXPECT_LT(before.bad_frames + 1000, r.bad_frames);
+	TH_LOG("noise: %llu bad, %llu valid frames",
+	       (unsigned long long)(r.bad_frames - before.bad_frames),
+	       (unsigned long long)(r.frames_rx - before.frames_rx));
+
+	self->peer = peer_start(meter);
+	ASSERT_LT(0, self->peer);
+	r = req(&self->nl, MBUS_CMD_XFER, 0, XFER(req_ud2_5));
+	ASSERT_EQ(0, r.err);
+	EXPECT_EQ(MBUS_RESULT_OK, r.result);
+}
+
+MBUS_TEST(monitor)
+{
+	const char *args[] = { "meter", "5", NULL };
+	struct reply r;
+	struct nl mon;
+
+	ASSERT_EQ(0, nl_open(&mon));
+	ASSERT_EQ(0, nl_join(&mon, MBUS_MCGRP_MONITOR));
+	self->peer = peer_start(args);
+	ASSERT_LT(0, self->peer);
+	r = req(&self->nl, MBUS_CMD_XFER, 0, XFER(snd_nke5));
+	ASSERT_EQ(MBUS_RESULT_OK, r.result);
+
+	r = wait_ntf(&mon, MBUS_CMD_MONITOR_NTF, 1000);
+	EXPECT_EQ(MBUS_DIRECTION_TX, r.direction);
+	EXPECT_EQ(sizeof(snd_nke5), r.frame_len);
+	EXPECT_EQ(0, memcmp(r.frame, snd_nke5, sizeof(snd_nke5)));
+	r = wait_ntf(&mon, MBUS_CMD_MONITOR_NTF, 1000);
+	EXPECT_EQ(MBUS_DIRECTION_RX, r.direction);
+	EXPECT_EQ(MBUS_RESULT_OK, r.result);
+	EXPECT_EQ(1, r.frame_len);
+	nl_done(&mon);
+}
+
+MBUS_TEST(slave_role)
+{
+	const char *args[] = { "master", "107b0b8616", NULL };
+	static const unsigned char ack[] = { 0xe5 };
+	char out[64] = "";
+	struct reply r;
+	struct nl sl;
+	int pfd[2];
+	pid_t pid;
+
+	ASSERT_EQ(0, bus_set(&self->nl, self->id, 0, -1, MBUS_ROLE_SLAVE).err);
+	EXPECT_EQ(0, bus_get(&self->nl, self->id).power);
+	r = req(&self->nl, MBUS_CMD_XFER, 0, XFER(snd_nke5));
+	EXPECT_EQ(-EBUSY, r.err);
+
+	ASSERT_EQ(0, nl_open(&sl));
+	nl_socket_disable_seq_check(sl.sk);
+	r = req(&sl, MBUS_CMD_SLAVE_LISTEN, 0,
+		(struct attr []){ U32(MBUS_A_SLAVE_ID, self->id), END });
+	ASSERT_EQ(0, r.err);
+
+	/* the external master: REQ_UD2 to address 11, reply on stdout */
+	ASSERT_EQ(0, pipe(pfd));
+	pid = fork();
+	if (!pid) {
+		dup2(pfd[1], 1);
+		close(pfd[0]);
+		_exit(peer_start(args) > 0 ? (wait(NULL), 0) : 1);
+	}
+	close(pfd[1]);
+
+	r = wait_ntf(&sl, MBUS_CMD_SLAVE_FRAME, 3000);
+	ASSERT_EQ(1, r.done);
+	EXPECT_EQ(5, r.frame_len);
+	EXPECT_EQ(0x0b, r.frame[2]);
+	r = req(&sl, MBUS_CMD_SLAVE_REPLY, 0, (struct attr []){
+		U32(MBUS_A_SLAVE_ID, self->id),
+		U32(MBUS_A_SLAVE_SEQ, r.seq),
+		BIN(MBUS_A_SLAVE_FRAME, ack), END });
+	EXPECT_EQ(0, r.err) TH_LOG("%s", r.ext);
+
+	waitpid(pid, NULL, 0);
+	EXPECT_LT(0, read(pfd[0], out, sizeof(out) - 1));
+	close(pfd[0]);
+	EXPECT_EQ(0, strncmp(out, "ready\ne5\n", 9)) TH_LOG("peer: %s", out);
+	nl_done(&sl);
+	EXPECT_EQ(0, bus_set(&self->nl, self->id, 0, 1, MBUS_ROLE_MASTER).err);
+}
+
+MBUS_TEST(unbind_during_transfer)
+{
+	const char *args[] = { "silent", NULL };
+	const char *drv = "/sys/bus/serial/drivers/smcard-mbus";
+	char link[PATH_MAX], dev[64];
+	struct reply r;
+	pid_t pid;
+	ssize_t n;
+	char *name;
+
+	n = readlink("/sys/class/mbus/mbus0/device", link, sizeof(link) - 1);
+	if (n < 0) {
+		/* the bus has another number after an earlier rebind */
+		char p[64];
+
+		snprintf(p, sizeof(p), "/sys/class/mbus/mbus%u/device", self->id);
+		n = readlink(p, link, sizeof(link) - 1);
+	}
+	ASSERT_LT(0, n);
+	link[n] = 0;
+	name = strrchr(link, '/') + 1;
+	snprintf(dev, sizeof(dev), "%s", name);
+
+	ASSERT_EQ(0, bus_set(&self->nl, self->id, 300, -1, -1).err);
+	self->peer = peer_start(args);
+	ASSERT_LT(0, self->peer);
+	pid = fork();
+	if (!pid) {
+		char path[PATH_MAX];
+
+		usleep(300000);
+		snprintf(path, sizeof(path), "%s/unbind", drv);
+		_exit(write_file(path, dev) ? 1 : 0);
+	}
+	r = req(&self->nl, MBUS_CMD_XFER, 0, XFER(snd_nke7));
+	waitpid(pid, NULL, 0);
+	EXPECT_EQ(-ENODEV, r.err) TH_LOG("result %u", r.result);
+	EXPECT_EQ(-ENODEV, bus_get(&self->nl, self->id).err);
+
+	snprintf(link, sizeof(link), "%s/bind", drv);
+	ASSERT_EQ(0, write_file(link, dev));
+	r = req(&self->nl, MBUS_CMD_BUS_GET, NLM_F_DUMP, NULL);
+	ASSERT_EQ(1, r.done);
+	EXPECT_EQ(0, bus_set(&self->nl, r.id, 2400, 1, -1).err);
+}
+
+TEST_HARNESS_MAIN
