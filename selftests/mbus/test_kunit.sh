@@ -9,7 +9,7 @@ RESULTS=/sys/kernel/debug/kunit/$SUITE/results
 
 ktap_print_header
 if ! modprobe mbus-kunit 2>/dev/null || [ ! -r "$RESULTS" ]; then
-	ktap_skip_all "KUnit module mbus-kunit or its debugfs results missing"
+	ktap_skip_all "no KUnit results (boot with kunit.enable=1, or mbus-kunit missing)"
 	exit "$KSFT_SKIP"
 fi
 

@@ -262,33 +262,42 @@ static int write_file(const char *path, const char *s)
 	return ret;
 }
 
-/* Start mbus_peer (next to this program) with @args; returns its pid. */
-static pid_t peer_start(const char *const *args)
+/* Run mbus_peer (next to this program) with @args and stdout on @out. */
+static void peer_exec(const char *const *args, int out)
 {
-	char exe[PATH_MAX], *slash;
 	const char *argv[8] = { };
-	int pfd[2], i;
-	char buf[8];
+	char exe[PATH_MAX];
 	ssize_t n;
-	pid_t pid;
+	int i;
 
 	n = readlink("/proc/self/exe", exe, sizeof(exe) - 16);
-	if (n < 0 || pipe(pfd))
-		return -1;
+	if (n < 0)
+		_exit(127);
 	exe[n] = 0;
-	slash = strrchr(exe, '/');
-	strcpy(slash + 1, "mbus_peer");
+	strcpy(strrchr(exe, '/') + 1, "mbus_peer");
 	argv[0] = exe;
 	for (i = 0; args[i] && i < 6; i++)
 		argv[i + 1] = args[i];
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	dup2(out, 1);
+	execv(exe, (char **)argv);
+	_exit(127);
+}
 
+/* Start mbus_peer with @args once it is ready; returns its pid. */
+static pid_t peer_start(const char *const *args)
+{
+	char buf[8];
+	int pfd[2];
+	ssize_t n;
+	pid_t pid;
+
+	if (pipe(pfd))
+		return -1;
 	pid = fork();
 	if (!pid) {
-		prctl(PR_SET_PDEATHSIG, SIGKILL);
-		dup2(pfd[1], 1);
 		close(pfd[0]);
-		execv(exe, (char **)argv);
-		_exit(127);
+		peer_exec(args, pfd[1]);
 	}
 	close(pfd[1]);
 	n = read(pfd[0], buf, sizeof(buf));
@@ -308,8 +317,16 @@ static const unsigned char snd_nke5[] = { 0x10, 0x40, 0x05, 0x45, 0x16 };
 static const unsigned char snd_nke7[] = { 0x10, 0x40, 0x07, 0x47, 0x16 };
 static const unsigned char req_ud2_5[] = { 0x10, 0x7b, 0x05, 0x80, 0x16 };
 
+/*
+ * mbus_peer is a userspace process on a shared, loaded TCG host: give it
+ * the per-request extra time that slow meters get.
+ */
 #define XFER(frame) ((struct attr []){					\
-	U32(MBUS_A_XFER_ID, self->id),				\
+	U32(MBUS_A_XFER_ID, self->id),					\
+	BIN(MBUS_A_XFER_FRAME, frame),					\
+	U32(MBUS_A_XFER_TIMEOUT_EXTRA, 1000), END })
+#define XFER_STRICT(frame) ((struct attr []){				\
+	U32(MBUS_A_XFER_ID, self->id),					\
 	BIN(MBUS_A_XFER_FRAME, frame), END })
 
 struct ctx {
@@ -412,26 +429,32 @@ static void check_timeout(struct __test_metadata *_metadata,
 	double tx = 5 * 11.0 / baud;
 	double t0, t, k;
 	struct reply r;
+	int i;
 
 	ASSERT_EQ(0, bus_set(&self->nl, self->id, baud, -1, -1).err);
 	self->peer = peer_start(args);
 	ASSERT_LT(0, self->peer);
 
-	t0 = now();
-	r = req(&self->nl, MBUS_CMD_XFER, 0, XFER(snd_nke7));
-	t = now() - t0 - tx;
-	ASSERT_EQ(0, r.err);
-	EXPECT_EQ(MBUS_RESULT_TIMEOUT, r.result);
 	/*
-	 * The kernel's own measure from the request's end is the figure;
-	 * the wall clock of this process adds the write and scheduling,
-	 * which on a loaded TCG host is not bounded.
+	 * The kernel's own measure from the request's end is the figure (the
+	 * wall clock here adds the write and scheduling). Host load only
+	 * delays a wakeup, never advances it: the best of five is the timer.
 	 */
-	k = r.elapsed / 1e6;
-	TH_LOG("%d Bd: timeout %.2f ms (wall clock %.2f ms), expected %.2f ms (%+.2f %%)",
+	k = 1e9;
+	for (i = 0; i < 5; i++) {
+		t0 = now();
+		r = req(&self->nl, MBUS_CMD_XFER, 0, XFER_STRICT(snd_nke7));
+		t = now() - t0 - tx;
+		ASSERT_EQ(0, r.err);
+		EXPECT_EQ(MBUS_RESULT_TIMEOUT, r.result);
+		EXPECT_LE(window, r.elapsed / 1e6);
+		EXPECT_LE(window, t);
+		if (r.elapsed / 1e6 < k)
+			k = r.elapsed / 1e6;
+	}
+	TH_LOG("%d Bd: timeout %.2f ms (last wall clock %.2f ms), expected %.2f ms (%+.2f %%)",
 	       baud, k * 1e3, t * 1e3, window * 1e3, (k - window) / window * 100);
-	EXPECT_GT(0.02 * window, k > window ? k - window : window - k);
-	EXPECT_LE(window, t);
+	EXPECT_GT(0.02 * window, k - window);
 }
 
 MBUS_TEST(timeout_300)
@@ -689,9 +712,8 @@ MBUS_TEST(slave_role)
 	ASSERT_EQ(0, pipe(pfd));
 	pid = fork();
 	if (!pid) {
-		dup2(pfd[1], 1);
 		close(pfd[0]);
-		_exit(peer_start(args) > 0 ? (wait(NULL), 0) : 1);
+		peer_exec(args, pfd[1]);
 	}
 	close(pfd[1]);
 
