@@ -384,7 +384,7 @@ static int pin_output_show(struct seq_file *s, void *unused)
 	char state;
 
 	spin_lock_irqsave(&pin->sim->lock, flags);
-	smcard_sim_pin_output(pin, &state);
+	state = smcard_sim_pin_output(pin);
 	spin_unlock_irqrestore(&pin->sim->lock, flags);
 	seq_printf(s, "%c\n", state);
 	return 0;

@@ -28,19 +28,14 @@ bool smcard_sim_pin_is_input(const struct smcard_sim_pin *pin)
 
 /*
  * What the pin drives: '0'/'1' for outputs (open drain: '0' sinking,
- * '1' released), 'z' when it is not an output. Returns true for outputs.
+ * '1' released), 'z' when it is not an output.
  */
-bool smcard_sim_pin_output(const struct smcard_sim_pin *pin, char *state)
+char smcard_sim_pin_output(const struct smcard_sim_pin *pin)
 {
-	bool level = pin->sim->out_level & BIT(pin->index);
-
 	if (pin->func != SMCARD_FUNC_DIGITAL_OUT &&
-	    pin->func != SMCARD_FUNC_OPEN_DRAIN_OUT) {
-		*state = 'z';
-		return false;
-	}
-	*state = level ? '1' : '0';
-	return true;
+	    pin->func != SMCARD_FUNC_OPEN_DRAIN_OUT)
+		return 'z';
+	return pin->sim->out_level & BIT(pin->index) ? '1' : '0';
 }
 
 static bool pin_in_level(const struct smcard_sim_pin *pin)

@@ -122,7 +122,7 @@ bool smcard_sim_ioc_mbus_trip(struct smcard_sim *sim);
 void smcard_sim_ioc_update_mbus(struct smcard_sim *sim);
 u16 smcard_sim_ioc_mbus_mv(struct smcard_sim *sim);
 bool smcard_sim_pin_is_input(const struct smcard_sim_pin *pin);
-bool smcard_sim_pin_output(const struct smcard_sim_pin *pin, char *state);
+char smcard_sim_pin_output(const struct smcard_sim_pin *pin);
 
 /* pins.c: input filter, edges and pulse trains */
 void smcard_sim_pins_init(struct smcard_sim *sim);

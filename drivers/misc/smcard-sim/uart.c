@@ -378,9 +378,10 @@ static void sim_uart_remove_port(void *data)
 {
 	struct smcard_sim_uart *u = data;
 
+	/* The peer is gone already, nothing restarts the receive side. */
+	hrtimer_cancel(&u->rx.timer);
 	uart_remove_one_port(&sim_uart_driver, &u->port);
 	hrtimer_cancel(&u->tx.timer);
-	hrtimer_cancel(&u->rx.timer);
 }
 
 static void sim_uart_remove_debugfs(void *data)
