@@ -63,7 +63,7 @@ static const char *hint(int err)
 	case -EPERM:
 		return "needs CAP_NET_ADMIN (run as root)";
 	case -ENETDOWN:
-		return "the bus supply is off (smcardctl mbus power on)";
+		return "the bus supply is off; switch it on with 'smcardctl mbus power on'";
 	case -EBUSY:
 		return "busy: the bus is in slave role, runs on battery, or has a listener";
 	case -ENODEV:
@@ -78,9 +78,11 @@ static int req_fail(struct mbus_nl *nl, const char *what, struct req *r,
 {
 	const char *h = hint(err);
 
+	if (r && r->ext[0] && h)
+		return fail(nl, err, "%s: %s (kernel: %s)", what, h, r->ext);
 	if (r && r->ext[0])
 		return fail(nl, err, "%s: %s (%s)", what, r->ext,
-			    h ? h : strerror(-err));
+			    strerror(-err));
 	return fail(nl, err, "%s: %s", what, h ? h : strerror(-err));
 }
 

@@ -119,6 +119,7 @@ int mbus_cmd_read(int argc, char **argv)
 	struct mbus_target t;
 	unsigned long max = 16;
 	char *end, name[32];
+	double t0;
 	int opt, ret;
 
 	mbus_ctx_init(&c, "read");
@@ -160,7 +161,9 @@ int mbus_cmd_read(int argc, char **argv)
 	if (mbus_ctx_open(&c, 2))
 		return 1;
 	rd.telegrams = json_object_new_array();
+	t0 = mbus_now();
 	ret = mbus_read(&c.link, &t, (unsigned int)max, on_telegram, &rd);
+	t0 = mbus_now() - t0;
 	if (ret < 0) {
 		mbus_ctx_fail(&c, ret);
 		json_object_put(rd.telegrams);
@@ -174,7 +177,7 @@ int mbus_cmd_read(int argc, char **argv)
 		json_object_object_add(j, "bus", json_object_new_string(c.bus.name));
 		json_object_object_add(j, "address", json_object_new_string(name));
 		json_object_object_add(j, "telegrams", rd.telegrams);
-		json_object_object_add(j, "traffic", mbus_traffic_json(&c, 0));
+		json_object_object_add(j, "traffic", mbus_traffic_json(&c, t0));
 		mbus_print_json(j);
 	} else {
 		json_object_put(rd.telegrams);
