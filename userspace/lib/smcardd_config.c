@@ -16,6 +16,7 @@
 
 #include <ini.h>
 
+#include "mbus_scan.h"
 #include "smcardd_config.h"
 
 enum ktype { K_STR, K_INT, K_DOUBLE, K_DURATION, K_BOOL, K_CHOICE, K_CUSTOM };
@@ -178,9 +179,32 @@ static const struct key output_keys[] = {
 	KEND,
 };
 
+static const struct key mbus_keys[] = {
+	CUSTOM("enabled", "yes or no"),
+	STR(struct sd_mbus, bus, "the bus name from 'smcardctl mbus list', e.g. mbus0"),
+	BOOL(struct sd_mbus, power),
+	CUSTOM("baud", "300, 600, 1200, 2400, 4800, 9600, 19200 or 38400"),
+	CUSTOM("scan", "none, primary or secondary"),
+	DUR(struct sd_mbus, scan_interval, 0, 604800),
+	DUR(struct sd_mbus, interval, 1, 86400),
+	INT(struct sd_mbus, retries, 0, 10),
+	INT(struct sd_mbus, timeout_extra_ms, 0, 1000),
+	INT(struct sd_mbus, max_telegrams, 1, 64),
+	KEND,
+};
+
+static const char *const mbus_volume_classes[] = { "water", "gas", "volume", NULL };
+
+static const struct key mbus_meter_keys[] = {
+	CUSTOM("address", "a primary address 0..250 or a secondary address of 16 hex digits (F: wildcard)"),
+	DUR(struct sd_mbus_meter, interval, 1, 86400),
+	CHOICE(struct sd_mbus_meter, device_class, mbus_volume_classes),
+	KEND,
+};
+
 enum sect {
 	S_NONE, S_GENERAL, S_MQTT, S_JSONL, S_SPOOL, S_P1, S_STATUS, S_MODBUS,
-	S_ANALOG, S_COUNTER, S_DIGITAL, S_OUTPUT, S_SKIP,
+	S_ANALOG, S_COUNTER, S_DIGITAL, S_OUTPUT, S_MBUS, S_MBUS_METER, S_SKIP,
 };
 
 struct sect_desc {
@@ -202,6 +226,8 @@ static const struct sect_desc sects[] = {
 	{ "counter", S_COUNTER, true, counter_keys },
 	{ "digital", S_DIGITAL, true, digital_keys },
 	{ "output", S_OUTPUT, true, output_keys },
+	{ "mbus", S_MBUS, false, mbus_keys },
+	{ "mbus.meter", S_MBUS_METER, true, mbus_meter_keys },
 	{ NULL, S_NONE, false, NULL },
 };
 
@@ -221,6 +247,7 @@ struct parser {
 	unsigned int sect_line;
 	unsigned int seen[MAX_KEYS];	/* line a key was set on, per key */
 	bool seen_general, seen_mqtt, seen_jsonl, seen_spool, seen_p1, seen_status;
+	bool seen_mbus;
 	bool nomem;
 };
 
@@ -469,6 +496,13 @@ static const char *const fn_names[] = { "holding", "input", "coil", "discrete" }
 static const char *const type_names[] = {
 	"int16", "uint16", "int32", "uint32", "float32", "bool",
 };
+
+const char *sd_mbus_scan_name(enum sd_mbus_scan s)
+{
+	static const char *const names[] = { "none", "primary", "secondary" };
+
+	return names[s];
+}
 
 const char *sd_mb_type_name(enum sd_mb_type t)
 {
@@ -746,6 +780,41 @@ static void set_custom(struct parser *p, const struct key *k, const char *val)
 		}
 		return;
 	}
+	case S_MBUS: {
+		static const long rates[] = { 300, 600, 1200, 2400, 4800, 9600, 19200, 38400, 0 };
+		struct sd_mbus *m = p->base;
+		long l = 0;
+		int i;
+
+		if (!strcmp(k->name, "baud")) {
+			for (i = 0; rates[i] && (parse_long(val, &l) || l != rates[i]); i++)
+				;
+			if (!rates[i])
+				err_at(p, p->lineno, "bad baud '%s'; %s", val, k->hint);
+			else
+				m->baud = (int)l;
+			return;
+		}
+		for (i = 0; i < 3; i++) {
+			if (!strcmp(val, sd_mbus_scan_name((enum sd_mbus_scan)i))) {
+				m->scan = (enum sd_mbus_scan)i;
+				return;
+			}
+		}
+		err_at(p, p->lineno, "bad scan '%s'; %s", val, k->hint);
+		return;
+	}
+	case S_MBUS_METER: {
+		struct sd_mbus_meter *m = p->base;
+		struct mbus_target t;
+
+		if (strlen(val) >= sizeof(m->address) || mbus_target_parse(val, &t)) {
+			err_at(p, p->lineno, "bad address '%s'; %s", val, k->hint);
+			return;
+		}
+		snprintf(m->address, sizeof(m->address), "%s", val);
+		return;
+	}
 	case S_COUNTER: {
 		struct sd_counter *c = p->base;
 		double d;
@@ -777,6 +846,10 @@ static void defaults(struct sd_config *c)
 	c->mqtt.keepalive = 30;
 	c->mqtt.discovery = true;
 	c->mqtt.max_inflight = 20;
+	c->mbus.power = true;
+	c->mbus.interval = 60;
+	c->mbus.retries = 2;
+	c->mbus.max_telegrams = 16;
 	snprintf(c->mqtt.topic_prefix, sizeof(c->mqtt.topic_prefix), "smcard");
 	snprintf(c->mqtt.discovery_prefix, sizeof(c->mqtt.discovery_prefix), "homeassistant");
 	snprintf(c->jsonl.path, sizeof(c->jsonl.path), "-");
@@ -816,6 +889,11 @@ static bool name_taken(struct parser *p, const char *name)
 	case S_OUTPUT:
 		for (i = 0; i < c->noutput; i++)
 			if (!strcmp(c->output[i].name, name))
+				return true;
+		return false;
+	case S_MBUS_METER:
+		for (i = 0; i < c->nmbus_meter; i++)
+			if (!strcmp(c->mbus_meter[i].name, name))
 				return true;
 		return false;
 	default:
@@ -901,6 +979,17 @@ static void *new_named(struct parser *p, const char *name)
 		o->line = p->lineno;
 		return o;
 	}
+	case S_MBUS_METER: {
+		struct sd_mbus_meter *m;
+
+		r = grow((void **)&c->mbus_meter, &c->nmbus_meter, sizeof(*m));
+		if (r)
+			break;
+		m = &c->mbus_meter[c->nmbus_meter - 1];
+		snprintf(m->name, sizeof(m->name), "%s", name);
+		m->line = p->lineno;
+		return m;
+	}
 	default:
 		break;
 	}
@@ -925,7 +1014,7 @@ static void hint_section(struct parser *p, const char *kind)
 		err_at(p, p->lineno, "unknown section [%s]; did you mean [%s%s]?", kind,
 		       best->name, best->named ? " NAME" : "");
 	else
-		err_at(p, p->lineno, "unknown section [%s]; sections: general, mqtt, jsonl, spool, p1, status, modbus.meter NAME, analog NAME, counter NAME, digital NAME, output NAME",
+		err_at(p, p->lineno, "unknown section [%s]; sections: general, mqtt, jsonl, spool, p1, status, mbus, mbus.meter NAME, modbus.meter NAME, analog NAME, counter NAME, digital NAME, output NAME",
 		       kind);
 }
 
@@ -938,6 +1027,7 @@ static bool *seen_flag(struct parser *p, enum sect id)
 	case S_SPOOL: return &p->seen_spool;
 	case S_P1: return &p->seen_p1;
 	case S_STATUS: return &p->seen_status;
+	case S_MBUS: return &p->seen_mbus;
 	default: return NULL;
 	}
 }
@@ -951,6 +1041,7 @@ static void *single_base(struct sd_config *c, enum sect id)
 	case S_SPOOL: return &c->spool;
 	case S_P1: return &c->p1;
 	case S_STATUS: return &c->status;
+	case S_MBUS: return &c->mbus;
 	default: return NULL;
 	}
 }
@@ -973,9 +1064,8 @@ static void begin_section(struct parser *p, const char *section)
 	} else {
 		snprintf(kind, sizeof(kind), "%s", section);
 	}
-	if (!strcmp(kind, "mbus") || !strcmp(kind, "mbus.meter") ||
-	    !strcmp(kind, "mbus.slave")) {
-		err_at(p, p->lineno, "[%s]: M-Bus is not available in this build of smcardd: it needs the kernel M-Bus netlink client (lib/mbus_nl), which is not there yet",
+	if (!strcmp(kind, "mbus.slave")) {
+		err_at(p, p->lineno, "[%s]: the M-Bus slave role is not available in this version of smcardd",
 		       section);
 		return;
 	}
@@ -1022,8 +1112,11 @@ static void begin_section(struct parser *p, const char *section)
 	*seen_flag(p, s->id) = true;
 	p->sect = s;
 	p->base = single_base(p->cfg, s->id);
-	if (s->id == S_MQTT || s->id == S_JSONL || s->id == S_P1 || s->id == S_STATUS)
+	if (s->id == S_MQTT || s->id == S_JSONL || s->id == S_P1 || s->id == S_STATUS ||
+	    s->id == S_MBUS)
 		*(bool *)p->base = true;	/* present means enabled */
+	if (s->id == S_MBUS)
+		p->cfg->mbus.line = p->lineno;
 	if (s->id == S_MQTT)
 		p->cfg->mqtt.line = p->lineno;
 	if (s->id == S_P1)
@@ -1224,6 +1317,30 @@ static void validate(struct parser *p)
 	for (i = 0; i < c->noutput; i++)
 		if (!c->output[i].gpio[0])
 			err_at(p, c->output[i].line, "[output %s] needs 'gpio', the line name (e.g. IO5)", c->output[i].name);
+	for (i = 0; i < c->nmbus_meter; i++) {
+		struct sd_mbus_meter *m = &c->mbus_meter[i];
+
+		if (!m->address[0])
+			err_at(p, m->line, "[mbus.meter %s] needs 'address': a primary address (0..250) or a secondary address (16 hex digits)",
+			       m->name);
+		if (!c->mbus.enabled && !p->seen_mbus)
+			c->mbus.enabled = true;		/* [mbus] defaults */
+		if (!m->interval)
+			m->interval = c->mbus.interval;
+		for (j = 0; j < i && m->address[0]; j++) {
+			struct mbus_target a, b;
+
+			if (mbus_target_parse(m->address, &a) ||
+			    mbus_target_parse(c->mbus_meter[j].address, &b))
+				continue;
+			if (a.secondary == b.secondary &&
+			    (a.secondary ? !memcmp(&a.sa, &b.sa, sizeof(a.sa)) : a.primary == b.primary))
+				err_at(p, m->line, "[mbus.meter %s] has the address of [mbus.meter %s] (%s)",
+				       m->name, c->mbus_meter[j].name, m->address);
+		}
+	}
+	if (c->mbus.enabled && !c->nmbus_meter && c->mbus.scan == SD_MBUS_SCAN_NONE)
+		err_at(p, c->mbus.line, "[mbus]: nothing to read; add [mbus.meter NAME] sections or 'scan = primary' / 'scan = secondary'");
 	for (i = 0; i < c->ndigital; i++)
 		for (j = 0; j < c->noutput; j++)
 			if (!strcmp(c->digital[i].gpio, c->output[j].gpio) &&
@@ -1293,6 +1410,7 @@ void sd_config_free(struct sd_config *cfg)
 	free(cfg->counter);
 	free(cfg->digital);
 	free(cfg->output);
+	free(cfg->mbus_meter);
 	for (size_t i = 0; i < cfg->nerrors; i++)
 		free(cfg->errors[i]);
 	free(cfg->errors);
@@ -1301,6 +1419,6 @@ void sd_config_free(struct sd_config *cfg)
 
 bool sd_config_has_sources(const struct sd_config *cfg)
 {
-	return cfg->p1.enabled || cfg->status.enabled || cfg->nmodbus ||
+	return cfg->p1.enabled || cfg->status.enabled || cfg->mbus.enabled || cfg->nmodbus ||
 	       cfg->nanalog || cfg->ncounter || cfg->ndigital || cfg->noutput;
 }

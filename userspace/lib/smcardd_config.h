@@ -171,6 +171,32 @@ struct sd_output {
 	double interval;
 };
 
+enum sd_mbus_scan { SD_MBUS_SCAN_NONE, SD_MBUS_SCAN_PRIMARY, SD_MBUS_SCAN_SECONDARY };
+
+/* [mbus]: the card's M-Bus master, through the kernel's mbus netlink family */
+struct sd_mbus {
+	bool enabled;
+	unsigned int line;
+	char bus[16];			/* bus name, empty: the only bus */
+	bool power;			/* switch the master supply on at start */
+	int baud;			/* 0: leave the bus rate alone */
+	enum sd_mbus_scan scan;		/* discovery at start */
+	double scan_interval;		/* repeat the discovery, 0: only at start */
+	double interval;		/* default for meters and those found */
+	int retries;			/* repeats of a request that times out */
+	int timeout_extra_ms;		/* on top of the EN 13757-2 reply window */
+	int max_telegrams;		/* multi-telegram answers */
+};
+
+/* [mbus.meter NAME]: one meter on the poll list */
+struct sd_mbus_meter {
+	char name[SD_NAME_MAX];
+	unsigned int line;
+	char address[24];		/* "5" or 16 hex digits (secondary) */
+	double interval;		/* 0: [mbus] interval */
+	char device_class[SD_CLASS_MAX];/* for volumes: water or gas; empty: by medium */
+};
+
 struct sd_status {
 	bool enabled;
 	double interval;
@@ -195,6 +221,9 @@ struct sd_config {
 	size_t ndigital;
 	struct sd_output *output;
 	size_t noutput;
+	struct sd_mbus mbus;
+	struct sd_mbus_meter *mbus_meter;
+	size_t nmbus_meter;
 	/* "FILE:LINE: message" per problem */
 	char **errors;
 	size_t nerrors;
@@ -220,6 +249,7 @@ bool sd_config_has_sources(const struct sd_config *cfg);
 int sd_parse_bool(const char *s, bool *out);
 int sd_parse_duration(const char *s, double *seconds);
 
+const char *sd_mbus_scan_name(enum sd_mbus_scan s);
 const char *sd_mb_type_name(enum sd_mb_type t);
 const char *sd_mb_fn_name(enum sd_mb_fn f);
 

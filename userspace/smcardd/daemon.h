@@ -138,5 +138,6 @@ extern const struct source_ops sd_src_digital_ops;
 extern const struct source_ops sd_src_output_ops;
 extern const struct source_ops sd_src_modbus_ops;
 extern const struct source_ops sd_src_status_ops;
+extern const struct source_ops sd_src_mbus_ops;
 
 #endif

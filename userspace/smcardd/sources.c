@@ -47,6 +47,8 @@ int sd_sources_create(struct daemon *d)
 		ret |= add(d, &sd_src_digital_ops, c->digital[i].name, &c->digital[i]);
 	for (i = 0; i < c->noutput; i++)
 		ret |= add(d, &sd_src_output_ops, c->output[i].name, &c->output[i]);
+	if (c->mbus.enabled)
+		ret |= add(d, &sd_src_mbus_ops, "bus", &c->mbus);
 	for (i = 0; i < c->nmodbus; i++)
 		ret |= add(d, &sd_src_modbus_ops, c->modbus[i].name, &c->modbus[i]);
 	return ret ? -ENOMEM : 0;

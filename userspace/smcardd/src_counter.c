@@ -55,7 +55,13 @@ static int find_device(const char *dev, char *dir, size_t size)
 		if (strncmp(de->d_name, "counter", 7))
 			continue;
 		snprintf(path, sizeof(path), "%s/%s/name", base, de->d_name);
-		if (!sd_read_file(path, name, sizeof(name)) && !strcmp(name, dev)) {
+		/*
+		 * The driver names the device after its platform device,
+		 * e.g. "smcard-counter.5.auto": "smcard-counter" matches it.
+		 */
+		if (!sd_read_file(path, name, sizeof(name)) &&
+		    (!strcmp(name, dev) ||
+		     (!strncmp(name, dev, strlen(dev)) && name[strlen(dev)] == '.'))) {
 			snprintf(dir, size, "%s/%s", base, de->d_name);
 			closedir(d);
 			return 0;

@@ -15,7 +15,9 @@
  *
  * libmodbus calls block: a poll lasts at most registers x timeout_ms.
  */
+#include <dirent.h>
 #include <errno.h>
+#include <limits.h>
 #include <libgen.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,11 +34,22 @@ struct mb_priv {
 	bool *warned;			/* per register: exception already logged */
 };
 
-/* The directory holding serial_mode for @tty, or -ENOENT. */
+/*
+ * The directory holding serial_mode for the meter's tty, or -ENOENT.
+ * The card's transceiver is the smcard-serial platform device under the
+ * IO controller (/sys/bus/platform/drivers/smcard-serial/DEV); its "uart"
+ * link names the UART it belongs to, and the tty is a descendant of that
+ * UART's device. Without the link, a single transceiver is taken.
+ */
 static int find_knobs(const struct sd_mb_meter *m, char *dir, size_t size)
 {
-	char path[SD_PATH_MAX + 64], copy[SD_PATH_MAX];
+	const char *drv = "/sys/bus/platform/drivers/smcard-serial";
+	char path[SD_PATH_MAX + 64], copy[SD_PATH_MAX], ttydev[PATH_MAX], uart[PATH_MAX];
+	char only[SD_PATH_MAX + 64] = "";
 	const char *tty;
+	struct dirent *de;
+	int candidates = 0;
+	DIR *d;
 
 	if (m->knob_dir[0]) {
 		snprintf(dir, size, "%s", m->knob_dir);
@@ -44,14 +57,29 @@ static int find_knobs(const struct sd_mb_meter *m, char *dir, size_t size)
 	}
 	snprintf(copy, sizeof(copy), "%s", m->device);
 	tty = basename(copy);
-	snprintf(path, sizeof(path), "/sys/class/tty/%s/device/serial_mode", tty);
-	if (!access(path, F_OK)) {
-		snprintf(dir, size, "/sys/class/tty/%s/device", tty);
-		return 0;
+	snprintf(path, sizeof(path), "/sys/class/tty/%s", tty);
+	if (!realpath(path, ttydev))
+		ttydev[0] = 0;
+	d = opendir(drv);
+	if (!d)
+		return -ENOENT;
+	while ((de = readdir(d))) {
+		snprintf(path, sizeof(path), "%s/%s/serial_mode", drv, de->d_name);
+		if (de->d_name[0] == '.' || access(path, F_OK))
+			continue;
+		candidates++;
+		snprintf(only, sizeof(only), "%s/%s", drv, de->d_name);
+		snprintf(path, sizeof(path), "%s/%s/uart", drv, de->d_name);
+		if (ttydev[0] && realpath(path, uart) &&
+		    !strncmp(ttydev, uart, strlen(uart)) && ttydev[strlen(uart)] == '/') {
+			closedir(d);
+			snprintf(dir, size, "%s", only);
+			return 0;
+		}
 	}
-	snprintf(path, sizeof(path), "/sys/class/tty/%s/serial_mode", tty);
-	if (!access(path, F_OK)) {
-		snprintf(dir, size, "/sys/class/tty/%s", tty);
+	closedir(d);
+	if (candidates == 1) {
+		snprintf(dir, size, "%s", only);
 		return 0;
 	}
 	return -ENOENT;
@@ -67,7 +95,7 @@ static int set_knobs(struct source *s)
 		return 0;
 	ret = find_knobs(m, dir, sizeof(dir));
 	if (ret) {
-		sd_log(s->d, SD_LOG_ERR, "[modbus.meter %s] no serial_mode knob for %s in /sys/class/tty; set knob_dir",
+		sd_log(s->d, SD_LOG_ERR, "[modbus.meter %s] no transceiver (smcard-serial serial_mode) for %s; is smcard-serial loaded? knob_dir names its directory",
 		       s->name, m->device);
 		return ret;
 	}

@@ -130,6 +130,76 @@ TEST(example_file)
 	sd_config_free(&c);
 }
 
+TEST(mbus)
+{
+	struct sd_config c;
+	int ret = sd_config_parse_string(&c,
+		"[mbus]\n"
+		"bus = mbus0\n"
+		"baud = 9600\n"
+		"scan = secondary\n"
+		"scan_interval = 1h\n"
+		"interval = 5min\n"
+		"retries = 1\n"
+		"timeout_extra_ms = 20\n"
+		"[mbus.meter water]\n"
+		"address = 5\n"
+		"interval = 30s\n"
+		"[mbus.meter heat]\n"
+		"address = 1234567824400107\n"
+		"[mbus.meter gas]\n"
+		"address = 87654321\n"
+		"device_class = gas\n", "t");
+
+	for (size_t i = 0; i < c.nerrors; i++)
+		TH_LOG("%s", c.errors[i]);
+	ASSERT_EQ(0, ret);
+	EXPECT_TRUE(c.mbus.enabled);
+	EXPECT_TRUE(sd_config_has_sources(&c));
+	EXPECT_STREQ("mbus0", c.mbus.bus);
+	EXPECT_TRUE(c.mbus.power);
+	EXPECT_EQ(9600, c.mbus.baud);
+	EXPECT_EQ(SD_MBUS_SCAN_SECONDARY, c.mbus.scan);
+	EXPECT_EQ(3600.0, c.mbus.scan_interval);
+	EXPECT_EQ(300.0, c.mbus.interval);
+	EXPECT_EQ(1, c.mbus.retries);
+	EXPECT_EQ(20, c.mbus.timeout_extra_ms);
+	EXPECT_EQ(16, c.mbus.max_telegrams);
+	ASSERT_EQ(3, c.nmbus_meter);
+	EXPECT_STREQ("water", c.mbus_meter[0].name);
+	EXPECT_STREQ("5", c.mbus_meter[0].address);
+	EXPECT_EQ(30.0, c.mbus_meter[0].interval);
+	EXPECT_STREQ("1234567824400107", c.mbus_meter[1].address);
+	EXPECT_EQ(300.0, c.mbus_meter[1].interval);	/* [mbus] interval */
+	EXPECT_STREQ("gas", c.mbus_meter[2].device_class);
+	sd_config_free(&c);
+
+	/* meters alone: [mbus] with its defaults */
+	ret = sd_config_parse_string(&c, "[mbus.meter w]\naddress = 7\n", "t");
+	ASSERT_EQ(0, ret);
+	EXPECT_TRUE(c.mbus.enabled);
+	EXPECT_TRUE(c.mbus.power);
+	EXPECT_EQ(0, c.mbus.baud);
+	EXPECT_EQ(SD_MBUS_SCAN_NONE, c.mbus.scan);
+	EXPECT_EQ(60.0, c.mbus_meter[0].interval);
+	EXPECT_EQ(2, c.mbus.retries);
+	sd_config_free(&c);
+
+	/* discovery only */
+	ret = sd_config_parse_string(&c, "[mbus]\nscan = primary\npower = no\n", "t");
+	ASSERT_EQ(0, ret);
+	EXPECT_EQ(SD_MBUS_SCAN_PRIMARY, c.mbus.scan);
+	EXPECT_FALSE(c.mbus.power);
+	EXPECT_EQ(0, c.nmbus_meter);
+	sd_config_free(&c);
+
+	/* switched off */
+	ret = sd_config_parse_string(&c, "[mbus]\nenabled = no\n[status]\n", "t");
+	EXPECT_EQ(0, ret);
+	EXPECT_FALSE(c.mbus.enabled);
+	sd_config_free(&c);
+}
+
 TEST(missing_file)
 {
 	struct sd_config c;
@@ -153,8 +223,22 @@ static const struct bad bads[] = {
 	{ "[mqqt]\n", "t:1: unknown section [mqqt]; did you mean [mqtt]?" },
 	{ "[nothing]\n", "t:1: unknown section [nothing]; sections:" },
 	{ "[anlog x]\n", "did you mean [analog NAME]?" },
-	{ "[mbus]\n", "t:1: [mbus]: M-Bus is not available" },
-	{ "[mbus.meter w]\n", "M-Bus is not available" },
+	{ "[mbus]\n", "t:1: [mbus]: nothing to read; add [mbus.meter NAME]" },
+	{ "[mbus.slave]\n", "t:1: [mbus.slave]: the M-Bus slave role is not available" },
+	{ "[mbus]\nscan = all\n", "t:2: bad scan 'all'; none, primary or secondary" },
+	{ "[mbus]\nscan = primary\nbaud = 2401\n", "t:3: bad baud '2401'" },
+	{ "[mbus]\nscan = primary\nretries = 11\n", "bad retries '11'" },
+	{ "[mbus]\nscan = primary\ninterval = 0\n", "bad interval '0'" },
+	{ "[mbus]\nscan = primary\n[mbus]\n", "t:3: [mbus] appears twice" },
+	{ "[mbus.meter]\n", "[mbus.meter] needs a name" },
+	{ "[mbus.meter w]\n", "t:1: [mbus.meter w] needs 'address'" },
+	{ "[mbus.meter w]\naddress = 251\n", "t:2: bad address '251'; a primary address 0..250" },
+	{ "[mbus.meter w]\naddress = 12345678zz\n", "bad address '12345678zz'" },
+	{ "[mbus.meter w]\naddress = 5\ndevice_class = energy\n", "bad device_class 'energy'; one of: water, gas, volume" },
+	{ "[mbus.meter w]\naddress = 5\ncolour = 1\n", "unknown key 'colour' in [mbus.meter]" },
+	{ "[mbus.meter a]\naddress = 5\n[mbus.meter b]\naddress = 5\n",
+	  "t:3: [mbus.meter b] has the address of [mbus.meter a] (5)" },
+	{ "[mbus.meter a]\naddress = 5\n[mbus.meter a]\naddress = 6\n", "t:3: [mbus.meter a] is defined twice" },
 	{ "[modbus.register a/b]\n", "registers are lines in their meter's section" },
 	{ "[analog]\n", "t:1: [analog] needs a name" },
 	{ "[analog a b]\n", "bad name 'a b'" },

@@ -18,18 +18,28 @@
  *   common: --count N (stop after N requests), --quiet
  * With --tcp 0 a free port is chosen and written to --port-file. The
  * last sequence value served is written to --seq-file after each read.
+ *
+ * libmodbus's RTU backend needs a tty (it sets the line with tcsetattr()).
+ * The simulator's peer devices (/dev/smcard-sim-*) are plain character
+ * devices that follow whatever the card's tty is set to, so for a device
+ * that is not a tty the meter serves on a pseudo-terminal and a bridge
+ * thread copies bytes between it and the device. The bytes keep the
+ * peer's wire pacing, so libmodbus sees the frame timing of the line.
  */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <math.h>
 #include <netinet/in.h>
 #include <poll.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <termios.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -181,18 +191,118 @@ static int run_tcp(struct meter *m, const char *bind_addr, int port,
 	return 0;
 }
 
-static int run_rtu(struct meter *m, const char *tty, int baud, char parity,
+/* Copy bytes both ways between the device and the pty master. */
+struct bridge {
+	int dev, pty;
+};
+
+static int copy(int from, int to)
+{
+	uint8_t buf[512];
+	ssize_t n = read(from, buf, sizeof(buf)), off = 0;
+
+	if (n < 0)
+		return errno == EAGAIN || errno == EINTR || errno == EIO ? 0 : -1;
+	if (n == 0)
+		return -1;
+	while (off < n) {
+		ssize_t w = write(to, buf + off, (size_t)(n - off));
+
+		if (w < 0) {
+			if (errno == EAGAIN || errno == EINTR) {
+				usleep(1000);
+				continue;
+			}
+			return -1;
+		}
+		off += w;
+	}
+	return 0;
+}
+
+static void *bridge_run(void *arg)
+{
+	struct bridge *b = arg;
+
+	for (;;) {
+		struct pollfd p[2] = { { .fd = b->dev, .events = POLLIN },
+				       { .fd = b->pty, .events = POLLIN } };
+
+		if (poll(p, 2, -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			break;
+		}
+		if ((p[0].revents & POLLIN) && copy(b->dev, b->pty))
+			break;
+		/* POLLHUP on the master: no slave open right now */
+		if ((p[1].revents & POLLIN) && copy(b->pty, b->dev))
+			break;
+		if ((p[1].revents & POLLHUP) && !(p[1].revents & POLLIN))
+			usleep(10000);
+	}
+	return NULL;
+}
+
+/*
+ * @path is a tty: use it. Otherwise open it, create a pty whose slave
+ * name goes to @out, and bridge the two. 0 or -1 (message printed).
+ */
+static int rtu_path(const char *path, char *out, size_t size)
+{
+	static struct bridge b;
+	struct termios tio;
+	pthread_t th;
+	int fd = open(path, O_RDWR | O_NOCTTY | O_CLOEXEC);
+
+	if (fd < 0) {
+		fprintf(stderr, "modbus-meter: %s: %s\n", path, strerror(errno));
+		return -1;
+	}
+	if (isatty(fd)) {
+		close(fd);
+		snprintf(out, size, "%s", path);
+		return 0;
+	}
+	b.dev = fd;
+	b.pty = posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC);
+	if (b.pty < 0 || grantpt(b.pty) || unlockpt(b.pty) || !ptsname(b.pty)) {
+		fprintf(stderr, "modbus-meter: pseudo-terminal: %s\n", strerror(errno));
+		return -1;
+	}
+	/* the master side passes bytes through untouched */
+	if (!tcgetattr(b.pty, &tio)) {
+		cfmakeraw(&tio);
+		tcsetattr(b.pty, TCSANOW, &tio);
+	}
+	snprintf(out, size, "%s", ptsname(b.pty));
+	if (pthread_create(&th, NULL, bridge_run, &b)) {
+		fprintf(stderr, "modbus-meter: bridge thread failed\n");
+		return -1;
+	}
+	pthread_detach(th);
+	return 0;
+}
+
+static int run_rtu(struct meter *m, const char *path, int baud, char parity,
 		   int slave, long count)
 {
-	modbus_t *ctx = modbus_new_rtu(tty, baud, parity, 8, 1);
+	char tty[256];
+	modbus_t *ctx;
 	long served = 0;
+
+	if (rtu_path(path, tty, sizeof(tty)))
+		return 1;
+	ctx = modbus_new_rtu(tty, baud, parity, 8, 1);
 
 	if (!ctx || modbus_set_slave(ctx, slave) || modbus_connect(ctx)) {
 		fprintf(stderr, "modbus-meter: %s: %s\n", tty, modbus_strerror(errno));
 		return 1;
 	}
 	if (!m->quiet)
-		fprintf(stderr, "modbus-meter: slave %d on %s, %d %c\n", slave, tty, baud, parity);
+		fprintf(stderr, "modbus-meter: slave %d on %s%s%s, %d %c\n", slave, path,
+			strcmp(tty, path) ? " through " : "", strcmp(tty, path) ? tty : "",
+			baud, parity);
 	while (!count || served < count) {
 		int r = serve_one(m, ctx);
 
