@@ -22,6 +22,7 @@
 struct mbus_nl {
 	struct nl_sock *sk;	/* requests */
 	struct nl_sock *ntf;	/* notifications, after subscribe */
+	struct nl_sock *slave;	/* slave-frame requests, after slave-listen */
 	int family;
 	char msg[256];
 };
@@ -150,6 +151,8 @@ void mbus_nl_close(struct mbus_nl *nl)
 		nl_socket_free(nl->sk);
 	if (nl->ntf)
 		nl_socket_free(nl->ntf);
+	if (nl->slave)
+		nl_socket_free(nl->slave);
 	free(nl);
 }
 
@@ -209,14 +212,14 @@ static int on_valid(struct nl_msg *msg, void *arg)
 	return NL_OK;
 }
 
-/* Send @msg (consumed) and collect everything up to the ACK or DONE. */
-static int transact(struct mbus_nl *nl, struct nl_msg *msg, struct req *r,
-		    const char *what)
+/* Send @msg (consumed) on @sk and collect everything up to the ACK or DONE. */
+static int transact_on(struct mbus_nl *nl, struct nl_sock *sk,
+		       struct nl_msg *msg, struct req *r, const char *what)
 {
 	struct nl_cb *cb;
 	int ret;
 
-	if (!nl->sk || nl->family <= 0) {
+	if (!sk || nl->family <= 0) {
 		nlmsg_free(msg);
 		return fail(nl, -ENOTCONN, "%s: handle not open", what);
 	}
@@ -230,7 +233,7 @@ static int transact(struct mbus_nl *nl, struct nl_msg *msg, struct req *r,
 	nl_cb_set(cb, NL_CB_ACK, NL_CB_CUSTOM, on_finish, r);
 	nl_cb_err(cb, NL_CB_CUSTOM, on_error, r);
 
-	ret = nl_send_auto(nl->sk, msg);
+	ret = nl_send_auto(sk, msg);
 	nlmsg_free(msg);
 	if (ret < 0) {
 		nl_cb_put(cb);
@@ -238,7 +241,7 @@ static int transact(struct mbus_nl *nl, struct nl_msg *msg, struct req *r,
 			    nl_geterror(ret));
 	}
 	while (!r->done && !r->err) {
-		ret = nl_recvmsgs(nl->sk, cb);
+		ret = nl_recvmsgs(sk, cb);
 		if (ret < 0 && !r->err) {
 			nl_cb_put(cb);
 			return fail(nl, nlerr_to_errno(ret), "%s: receive: %s",
@@ -249,6 +252,12 @@ static int transact(struct mbus_nl *nl, struct nl_msg *msg, struct req *r,
 	if (r->err)
 		return req_fail(nl, what, r, r->err);
 	return 0;
+}
+
+static int transact(struct mbus_nl *nl, struct nl_msg *msg, struct req *r,
+		    const char *what)
+{
+	return transact_on(nl, nl->sk, msg, r, what);
 }
 
 static struct nl_msg *new_msg(struct mbus_nl *nl, uint8_t cmd, int flags)
@@ -631,6 +640,140 @@ int mbus_nl_ntf_recv(struct mbus_nl *nl, struct mbus_nl_ntf *n,
 	}
 	nl_cb_put(cb);
 	return c.got;
+}
+
+/* --- slave role --------------------------------------------------------- */
+
+int mbus_nl_slave_listen(struct mbus_nl *nl, uint32_t id)
+{
+	struct req r = { .nl = nl };
+	struct nl_msg *msg;
+	int ret;
+
+	if (!nl->slave) {
+		nl->slave = nl_socket_alloc();
+		if (!nl->slave)
+			return fail(nl, -ENOMEM, "slave listen: out of memory");
+		/* requests arrive unicast with sequence number 0 */
+		nl_socket_disable_seq_check(nl->slave);
+		ret = genl_connect(nl->slave);
+		if (ret < 0) {
+			nl_socket_free(nl->slave);
+			nl->slave = NULL;
+			return fail(nl, nlerr_to_errno(ret), "slave listen: %s",
+				    nl_geterror(ret));
+		}
+		set_ext_ack(nl->slave);
+		nl_socket_set_buffer_size(nl->slave, 1 << 18, 0);
+	}
+	msg = new_msg(nl, MBUS_CMD_SLAVE_LISTEN, 0);
+	if (!msg)
+		return fail(nl, -ENOMEM, "slave listen: out of memory");
+	if (nla_put_u32(msg, MBUS_A_SLAVE_ID, id) < 0) {
+		nlmsg_free(msg);
+		return fail(nl, -ENOMEM, "slave listen: out of memory");
+	}
+	ret = transact_on(nl, nl->slave, msg, &r, "slave listen");
+	if (ret == 0)
+		nl_socket_set_nonblocking(nl->slave);
+	return ret;
+}
+
+int mbus_nl_slave_fd(const struct mbus_nl *nl)
+{
+	return nl->slave ? nl_socket_get_fd(nl->slave) : -1;
+}
+
+struct slave_ctx {
+	struct mbus_nl_slave_req *q;
+	int got;
+};
+
+static int on_slave_frame(struct nl_msg *msg, void *arg)
+{
+	struct slave_ctx *c = arg;
+	struct genlmsghdr *g = nlmsg_data(nlmsg_hdr(msg));
+	struct mbus_nl_slave_req *q = c->q;
+	struct nlattr *tb[MBUS_A_SLAVE_MAX + 1];
+
+	if (c->got || g->cmd != MBUS_CMD_SLAVE_FRAME ||
+	    genlmsg_parse(nlmsg_hdr(msg), 0, tb, MBUS_A_SLAVE_MAX, NULL) ||
+	    !tb[MBUS_A_SLAVE_SEQ] || !tb[MBUS_A_SLAVE_FRAME])
+		return NL_SKIP;
+	memset(q, 0, sizeof(*q));
+	q->id = get_u32(tb[MBUS_A_SLAVE_ID]);
+	q->seq = get_u32(tb[MBUS_A_SLAVE_SEQ]);
+	q->timestamp_ns = get_u64(tb[MBUS_A_SLAVE_TIMESTAMP]);
+	q->window_us = get_u32(tb[MBUS_A_SLAVE_WINDOW]);
+	q->frame_len = get_bin(tb[MBUS_A_SLAVE_FRAME], q->frame,
+			       sizeof(q->frame));
+	c->got = 1;
+	return NL_OK;
+}
+
+int mbus_nl_slave_recv(struct mbus_nl *nl, struct mbus_nl_slave_req *q,
+		       int timeout_ms)
+{
+	struct slave_ctx c = { .q = q };
+	struct pollfd p;
+	struct nl_cb *cb;
+	int ret;
+
+	if (!nl->slave)
+		return fail(nl, -ENOTCONN, "slave: not listening");
+	cb = nl_cb_alloc(NL_CB_DEFAULT);
+	if (!cb)
+		return fail(nl, -ENOMEM, "slave: out of memory");
+	nl_cb_set(cb, NL_CB_VALID, NL_CB_CUSTOM, on_slave_frame, &c);
+	nl_cb_set(cb, NL_CB_SEQ_CHECK, NL_CB_CUSTOM, no_seq_check, NULL);
+	p.fd = nl_socket_get_fd(nl->slave);
+	p.events = POLLIN;
+	while (!c.got) {
+		ret = poll(&p, 1, timeout_ms);
+		if (ret < 0) {
+			ret = -errno;
+			nl_cb_put(cb);
+			return fail(nl, ret, "slave: %s", strerror(-ret));
+		}
+		if (ret == 0)
+			break;
+		ret = nl_recvmsgs(nl->slave, cb);
+		if (ret == -NLE_AGAIN)
+			continue;
+		if (ret < 0) {
+			nl_cb_put(cb);
+			if (ret == -NLE_NOMEM)
+				return fail(nl, -ENOBUFS,
+					    "slave: the kernel dropped requests (receiver too slow)");
+			return fail(nl, nlerr_to_errno(ret), "slave: %s",
+				    nl_geterror(ret));
+		}
+	}
+	nl_cb_put(cb);
+	return c.got;
+}
+
+int mbus_nl_slave_reply(struct mbus_nl *nl, uint32_t id, uint32_t seq,
+			const uint8_t *frame, size_t len)
+{
+	struct req r = { .nl = nl };
+	struct nl_msg *msg;
+	int ret = 0;
+
+	if (frame && (len < 1 || len > MBUS_FRAME_MAX))
+		return fail(nl, -EINVAL, "slave reply: frame of %zu bytes", len);
+	msg = new_msg(nl, MBUS_CMD_SLAVE_REPLY, 0);
+	if (!msg)
+		return fail(nl, -ENOMEM, "slave reply: out of memory");
+	ret |= nla_put_u32(msg, MBUS_A_SLAVE_ID, id);
+	ret |= nla_put_u32(msg, MBUS_A_SLAVE_SEQ, seq);
+	if (frame)
+		ret |= nla_put(msg, MBUS_A_SLAVE_FRAME, (int)len, frame);
+	if (ret) {
+		nlmsg_free(msg);
+		return fail(nl, -ENOMEM, "slave reply: out of memory");
+	}
+	return transact(nl, msg, &r, "slave reply");
 }
 
 /* --- names ------------------------------------------------------------- */

@@ -144,6 +144,39 @@ int mbus_nl_ntf_fd(const struct mbus_nl *nl);
 int mbus_nl_ntf_recv(struct mbus_nl *nl, struct mbus_nl_ntf *n,
 		     int timeout_ms);
 
+/* A request of the external master, for the slave-role listener. */
+struct mbus_nl_slave_req {
+	uint32_t id;
+	uint32_t seq;		/* give it back in mbus_nl_slave_reply() */
+	uint64_t timestamp_ns;	/* CLOCK_REALTIME when the kernel sent it */
+	uint32_t window_us;	/* time left to reply when it was sent */
+	uint8_t frame[MBUS_FRAME_MAX];
+	size_t frame_len;
+};
+
+/*
+ * slave-listen (CAP_NET_ADMIN): from now on the master's requests on bus
+ * @id arrive on a socket of this handle (mbus_nl_slave_fd()) until the
+ * handle is closed. -EBUSY when another process listens.
+ */
+int mbus_nl_slave_listen(struct mbus_nl *nl, uint32_t id);
+int mbus_nl_slave_fd(const struct mbus_nl *nl);
+
+/*
+ * Wait up to @timeout_ms (-1: forever) for one request. Returns 1 with
+ * *@q filled, 0 on timeout, or a negative errno.
+ */
+int mbus_nl_slave_recv(struct mbus_nl *nl, struct mbus_nl_slave_req *q,
+		       int timeout_ms);
+
+/*
+ * Answer request @seq with @frame (NULL: stay silent). Returns when the
+ * answer has left the wire; -ETIME when the reply window had closed,
+ * -ESTALE when @seq is not the open request.
+ */
+int mbus_nl_slave_reply(struct mbus_nl *nl, uint32_t id, uint32_t seq,
+			const uint8_t *frame, size_t len);
+
 /* Names for the uapi enums ("ok", "timeout", ...; "master"; "tx"). */
 const char *mbus_nl_result_name(uint32_t result);
 const char *mbus_nl_role_name(uint32_t role);
