@@ -7,7 +7,7 @@
  * its direction follows the function chosen in the device tree.
  */
 
-#include <linux/bits.h>
+#include <linux/bitops.h>
 #include <linux/device.h>
 #include <linux/gpio/driver.h>
 #include <linux/math.h>
@@ -26,6 +26,8 @@ struct smcard_gpio {
 	struct gpio_chip gc;
 	struct smcard *smcard;
 	const char *names[SMCARD_GPIO_NUM];
+	/* lines whose input filter a consumer changed */
+	unsigned long debounced;
 };
 
 /* Function of the pin behind a line; P1_REQ behaves like a push-pull pin */
@@ -59,6 +61,12 @@ static int smcard_gpio_init_valid_mask(struct gpio_chip *gc,
 		clear_bit(offset, valid_mask);
 	}
 
+	return 0;
+}
+
+/* gpiolib refuses lines outside the valid mask only to chips with this hook */
+static int smcard_gpio_request(struct gpio_chip *gc, unsigned int offset)
+{
 	return 0;
 }
 
@@ -138,6 +146,7 @@ static int smcard_gpio_set_debounce(struct smcard_gpio *sg,
 				    unsigned int offset, u32 us)
 {
 	__le16 val;
+	int ret;
 
 	if (smcard_gpio_function(sg, offset) != SMCARD_FUNC_DIGITAL_IN)
 		return -ENOTSUPP;
@@ -145,10 +154,13 @@ static int smcard_gpio_set_debounce(struct smcard_gpio *sg,
 		return -EINVAL;
 
 	val = cpu_to_le16(DIV_ROUND_UP(us, SMCARD_DEBOUNCE_UNIT_US));
+	ret = regmap_bulk_write(sg->smcard->regmap,
+				SMCARD_REG_PIN(offset - 1, SMCARD_PIN_DEBOUNCE),
+				&val, sizeof(val));
+	if (!ret)
+		assign_bit(offset, &sg->debounced, us);
 
-	return regmap_bulk_write(sg->smcard->regmap,
-				 SMCARD_REG_PIN(offset - 1, SMCARD_PIN_DEBOUNCE),
-				 &val, sizeof(val));
+	return ret;
 }
 
 static int smcard_gpio_set_config(struct gpio_chip *gc, unsigned int offset,
@@ -168,6 +180,15 @@ static int smcard_gpio_set_config(struct gpio_chip *gc, unsigned int offset,
 	default:
 		return -ENOTSUPP;
 	}
+}
+
+/* A released line does not keep its consumer's input filter */
+static void smcard_gpio_free(struct gpio_chip *gc, unsigned int offset)
+{
+	struct smcard_gpio *sg = gpiochip_get_data(gc);
+
+	if (test_bit(offset, &sg->debounced))
+		smcard_gpio_set_debounce(sg, offset, 0);
 }
 
 static int smcard_gpio_to_irq(struct gpio_chip *gc, unsigned int offset)
@@ -210,12 +231,14 @@ static int smcard_gpio_probe(struct platform_device *pdev)
 		.names = sg->names,
 		.can_sleep = true,
 		.init_valid_mask = smcard_gpio_init_valid_mask,
+		.request = smcard_gpio_request,
 		.get_direction = smcard_gpio_get_direction,
 		.direction_input = smcard_gpio_direction_input,
 		.direction_output = smcard_gpio_direction_output,
 		.get = smcard_gpio_get,
 		.set = smcard_gpio_set,
 		.set_config = smcard_gpio_set_config,
+		.free = smcard_gpio_free,
 		.to_irq = smcard_gpio_to_irq,
 	};
 

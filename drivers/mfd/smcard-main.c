@@ -214,6 +214,10 @@ static int smcard_probe(struct i2c_client *client)
 	if (ret)
 		return ret;
 
+	/* The cells do no DMA: say so, or the OF core warns and guesses */
+	dev->coherent_dma_mask = 0;
+	dev->dma_mask = &dev->coherent_dma_mask;
+
 	ret = smcard_add_children(smcard);
 	if (ret)
 		return dev_err_probe(dev, ret, "failed to add children\n");

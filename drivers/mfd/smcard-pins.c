@@ -88,7 +88,7 @@ int smcard_pins_parse(struct smcard *smcard)
 }
 
 /*
- * Program the pin functions. Output levels go first so that an output pin
+ * Program the pin blocks. Output levels go first so that an output pin
  * starts inactive: push-pull low, open drain released.
  */
 int smcard_pins_configure(struct smcard *smcard)
@@ -104,10 +104,13 @@ int smcard_pins_configure(struct smcard *smcard)
 	if (ret)
 		return ret;
 
+	/* Function, no counting edge, no input filter: the children set those */
 	for (i = 0; i < SMCARD_NUM_PINS; i++) {
-		ret = regmap_write(smcard->regmap,
-				   SMCARD_REG_PIN(i, SMCARD_PIN_FUNC),
-				   smcard->pins[i].function);
+		u8 block[4] = { smcard->pins[i].function };
+
+		ret = regmap_bulk_write(smcard->regmap,
+					SMCARD_REG_PIN(i, SMCARD_PIN_FUNC),
+					block, sizeof(block));
 		if (ret)
 			return ret;
 	}
