@@ -18,6 +18,7 @@
 
 #include "mbus_scan.h"
 #include "smcardd_config.h"
+#include "smcardd_slave.h"
 
 enum ktype { K_STR, K_INT, K_DOUBLE, K_DURATION, K_BOOL, K_CHOICE, K_CUSTOM };
 
@@ -202,9 +203,22 @@ static const struct key mbus_meter_keys[] = {
 	KEND,
 };
 
+static const struct key mbus_slave_keys[] = {
+	CUSTOM("enabled", "yes or no"),
+	STR(struct sd_mbus_slave, bus, "the bus name from 'smcardctl mbus list', e.g. mbus0"),
+	INT(struct sd_mbus_slave, primary_address, 0, 250),
+	STR(struct sd_mbus_slave, id, "the identification number, 1 to 8 decimal digits"),
+	STR(struct sd_mbus_slave, manufacturer, "three letters, e.g. OPT"),
+	INT(struct sd_mbus_slave, version, 0, 255),
+	STR(struct sd_mbus_slave, medium, "a medium name (electricity, water, ...) or 0..255"),
+	CUSTOM("baud", "300, 600, 1200, 2400, 4800, 9600, 19200 or 38400"),
+	STR(struct sd_mbus_slave, report, "counter/NAME, analog/NAME, digital/NAME and time, comma separated"),
+	KEND,
+};
+
 enum sect {
 	S_NONE, S_GENERAL, S_MQTT, S_JSONL, S_SPOOL, S_P1, S_STATUS, S_MODBUS,
-	S_ANALOG, S_COUNTER, S_DIGITAL, S_OUTPUT, S_MBUS, S_MBUS_METER, S_SKIP,
+	S_ANALOG, S_COUNTER, S_DIGITAL, S_OUTPUT, S_MBUS, S_MBUS_METER, S_MBUS_SLAVE, S_SKIP,
 };
 
 struct sect_desc {
@@ -228,6 +242,7 @@ static const struct sect_desc sects[] = {
 	{ "output", S_OUTPUT, true, output_keys },
 	{ "mbus", S_MBUS, false, mbus_keys },
 	{ "mbus.meter", S_MBUS_METER, true, mbus_meter_keys },
+	{ "mbus.slave", S_MBUS_SLAVE, false, mbus_slave_keys },
 	{ NULL, S_NONE, false, NULL },
 };
 
@@ -247,7 +262,7 @@ struct parser {
 	unsigned int sect_line;
 	unsigned int seen[MAX_KEYS];	/* line a key was set on, per key */
 	bool seen_general, seen_mqtt, seen_jsonl, seen_spool, seen_p1, seen_status;
-	bool seen_mbus;
+	bool seen_mbus, seen_mbus_slave;
 	bool nomem;
 };
 
@@ -804,6 +819,19 @@ static void set_custom(struct parser *p, const struct key *k, const char *val)
 		err_at(p, p->lineno, "bad scan '%s'; %s", val, k->hint);
 		return;
 	}
+	case S_MBUS_SLAVE: {
+		static const long rates[] = { 300, 600, 1200, 2400, 4800, 9600, 19200, 38400, 0 };
+		long l = 0;
+		int i;
+
+		for (i = 0; rates[i] && (parse_long(val, &l) || l != rates[i]); i++)
+			;
+		if (!rates[i])
+			err_at(p, p->lineno, "bad baud '%s'; %s", val, k->hint);
+		else
+			((struct sd_mbus_slave *)p->base)->baud = (int)l;
+		return;
+	}
 	case S_MBUS_METER: {
 		struct sd_mbus_meter *m = p->base;
 		struct mbus_target t;
@@ -850,6 +878,10 @@ static void defaults(struct sd_config *c)
 	c->mbus.interval = 60;
 	c->mbus.retries = 2;
 	c->mbus.max_telegrams = 16;
+	snprintf(c->mbus_slave.manufacturer, sizeof(c->mbus_slave.manufacturer), "OPT");
+	snprintf(c->mbus_slave.medium, sizeof(c->mbus_slave.medium), "other");
+	c->mbus_slave.version = 1;
+	c->mbus_slave.baud = 2400;
 	snprintf(c->mqtt.topic_prefix, sizeof(c->mqtt.topic_prefix), "smcard");
 	snprintf(c->mqtt.discovery_prefix, sizeof(c->mqtt.discovery_prefix), "homeassistant");
 	snprintf(c->jsonl.path, sizeof(c->jsonl.path), "-");
@@ -1014,7 +1046,7 @@ static void hint_section(struct parser *p, const char *kind)
 		err_at(p, p->lineno, "unknown section [%s]; did you mean [%s%s]?", kind,
 		       best->name, best->named ? " NAME" : "");
 	else
-		err_at(p, p->lineno, "unknown section [%s]; sections: general, mqtt, jsonl, spool, p1, status, mbus, mbus.meter NAME, modbus.meter NAME, analog NAME, counter NAME, digital NAME, output NAME",
+		err_at(p, p->lineno, "unknown section [%s]; sections: general, mqtt, jsonl, spool, p1, status, mbus, mbus.meter NAME, mbus.slave, modbus.meter NAME, analog NAME, counter NAME, digital NAME, output NAME",
 		       kind);
 }
 
@@ -1028,6 +1060,7 @@ static bool *seen_flag(struct parser *p, enum sect id)
 	case S_P1: return &p->seen_p1;
 	case S_STATUS: return &p->seen_status;
 	case S_MBUS: return &p->seen_mbus;
+	case S_MBUS_SLAVE: return &p->seen_mbus_slave;
 	default: return NULL;
 	}
 }
@@ -1042,6 +1075,7 @@ static void *single_base(struct sd_config *c, enum sect id)
 	case S_P1: return &c->p1;
 	case S_STATUS: return &c->status;
 	case S_MBUS: return &c->mbus;
+	case S_MBUS_SLAVE: return &c->mbus_slave;
 	default: return NULL;
 	}
 }
@@ -1063,11 +1097,6 @@ static void begin_section(struct parser *p, const char *section)
 		snprintf(name, sizeof(name), "%s", sp);
 	} else {
 		snprintf(kind, sizeof(kind), "%s", section);
-	}
-	if (!strcmp(kind, "mbus.slave")) {
-		err_at(p, p->lineno, "[%s]: the M-Bus slave role is not available in this version of smcardd",
-		       section);
-		return;
 	}
 	if (!strcmp(kind, "modbus.register")) {
 		err_at(p, p->lineno, "[%s]: registers are lines in their meter's section: 'register = NAME FUNCTION ADDRESS TYPE ...' in [modbus.meter NAME]",
@@ -1113,8 +1142,10 @@ static void begin_section(struct parser *p, const char *section)
 	p->sect = s;
 	p->base = single_base(p->cfg, s->id);
 	if (s->id == S_MQTT || s->id == S_JSONL || s->id == S_P1 || s->id == S_STATUS ||
-	    s->id == S_MBUS)
+	    s->id == S_MBUS || s->id == S_MBUS_SLAVE)
 		*(bool *)p->base = true;	/* present means enabled */
+	if (s->id == S_MBUS_SLAVE)
+		p->cfg->mbus_slave.line = p->lineno;
 	if (s->id == S_MBUS)
 		p->cfg->mbus.line = p->lineno;
 	if (s->id == S_MQTT)
@@ -1339,6 +1370,14 @@ static void validate(struct parser *p)
 				       m->name, c->mbus_meter[j].name, m->address);
 		}
 	}
+	if (c->mbus_slave.enabled) {
+		char msg[256];
+
+		if (sd_slave_check(c, msg, sizeof(msg)))
+			err_at(p, c->mbus_slave.line, "[mbus.slave]: %s", msg);
+		if (c->mbus.enabled && !strcmp(c->mbus.bus, c->mbus_slave.bus))
+			err_at(p, c->mbus_slave.line, "[mbus.slave]: the M-Bus port is either master ([mbus]) or slave; remove one of the two sections");
+	}
 	if (c->mbus.enabled && !c->nmbus_meter && c->mbus.scan == SD_MBUS_SCAN_NONE)
 		err_at(p, c->mbus.line, "[mbus]: nothing to read; add [mbus.meter NAME] sections or 'scan = primary' / 'scan = secondary'");
 	for (i = 0; i < c->ndigital; i++)
@@ -1419,6 +1458,7 @@ void sd_config_free(struct sd_config *cfg)
 
 bool sd_config_has_sources(const struct sd_config *cfg)
 {
-	return cfg->p1.enabled || cfg->status.enabled || cfg->mbus.enabled || cfg->nmodbus ||
+	return cfg->p1.enabled || cfg->status.enabled || cfg->mbus.enabled ||
+	       cfg->mbus_slave.enabled || cfg->nmodbus ||
 	       cfg->nanalog || cfg->ncounter || cfg->ndigital || cfg->noutput;
 }

@@ -197,6 +197,20 @@ struct sd_mbus_meter {
 	char device_class[SD_CLASS_MAX];/* for volumes: water or gas; empty: by medium */
 };
 
+/* [mbus.slave]: the card answers an external M-Bus master as a meter */
+struct sd_mbus_slave {
+	bool enabled;
+	unsigned int line;
+	char bus[16];			/* bus name, empty: the only bus */
+	int primary_address;		/* 0..250; one set by the master is kept */
+	char id[16];			/* identification number, 1..8 digits */
+	char manufacturer[8];		/* three letters */
+	int version;			/* 0..255 */
+	char medium[SD_NAME_MAX];	/* name (mbus_medium_name) or number */
+	int baud;			/* line rate at start */
+	char report[512];		/* "KIND/NAME, ..., time"; empty: all */
+};
+
 struct sd_status {
 	bool enabled;
 	double interval;
@@ -224,6 +238,7 @@ struct sd_config {
 	struct sd_mbus mbus;
 	struct sd_mbus_meter *mbus_meter;
 	size_t nmbus_meter;
+	struct sd_mbus_slave mbus_slave;
 	/* "FILE:LINE: message" per problem */
 	char **errors;
 	size_t nerrors;
