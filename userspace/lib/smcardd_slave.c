@@ -415,7 +415,7 @@ int sd_slave_refresh(struct sd_slave *s, time_t now)
 	for (size_t i = 0; i < s->n_items; i++) {
 		const struct sd_slave_item *it = &s->items[i];
 
-		if (!it->valid || it->fault)
+		if (it->kind != SD_SLAVE_TIME && (!it->valid || it->fault))
 			trouble = true;
 		if (it->kind == SD_SLAVE_DIGITAL) {
 			if (it->valid && it->value != 0)
