@@ -24,7 +24,9 @@ static const char schema[] =
 	"CREATE TABLE IF NOT EXISTS counters ("
 	" name TEXT PRIMARY KEY, pulses INTEGER NOT NULL,"
 	" last_raw INTEGER NOT NULL, has_raw INTEGER NOT NULL, boot_id TEXT,"
-	" updated REAL NOT NULL DEFAULT (julianday('now')));";
+	" updated REAL NOT NULL DEFAULT (julianday('now')));"
+	"CREATE TABLE IF NOT EXISTS settings ("
+	" key TEXT PRIMARY KEY, value TEXT NOT NULL);";
 
 static int prep(struct sd_store *s, sqlite3_stmt **st, const char *sql)
 {
@@ -216,4 +218,41 @@ int sd_store_counter_put(struct sd_store *s, const char *name,
 	sqlite3_bind_int(s->cput, 4, st->has_raw);
 	sqlite3_bind_text(s->cput, 5, st->boot_id, -1, SQLITE_STATIC);
 	return run(s->cput);
+}
+
+int sd_store_setting_get(struct sd_store *s, const char *key, char *value,
+			 size_t size)
+{
+	sqlite3_stmt *st;
+	int rc, ret = -ENOENT;
+
+	if (sqlite3_prepare_v2(s->db, "SELECT value FROM settings WHERE key = ?",
+			       -1, &st, NULL) != SQLITE_OK)
+		return -EIO;
+	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		snprintf(value, size, "%s", (const char *)sqlite3_column_text(st, 0));
+		ret = 0;
+	} else if (rc != SQLITE_DONE) {
+		ret = -EIO;
+	}
+	sqlite3_finalize(st);
+	return ret;
+}
+
+int sd_store_setting_put(struct sd_store *s, const char *key, const char *value)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if (sqlite3_prepare_v2(s->db, "INSERT INTO settings(key, value) VALUES(?, ?) "
+			       "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+			       -1, &st, NULL) != SQLITE_OK)
+		return -EIO;
+	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, value, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? 0 : -EIO;
 }

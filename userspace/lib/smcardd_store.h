@@ -50,6 +50,11 @@ int sd_store_counter_get(struct sd_store *s, const char *name,
 int sd_store_counter_put(struct sd_store *s, const char *name,
 			 const struct sd_count_state *st);
 
+/* Small persistent settings (e.g. an address set over the bus); -ENOENT. */
+int sd_store_setting_get(struct sd_store *s, const char *key, char *value,
+			 size_t size);
+int sd_store_setting_put(struct sd_store *s, const char *key, const char *value);
+
 /* Last SQLite error text. */
 const char *sd_store_error(struct sd_store *s);
 
