@@ -139,5 +139,10 @@ extern const struct source_ops sd_src_output_ops;
 extern const struct source_ops sd_src_modbus_ops;
 extern const struct source_ops sd_src_status_ops;
 extern const struct source_ops sd_src_mbus_ops;
+extern const struct source_ops sd_src_mbus_slave_ops;
+
+/* src_mbus_slave.c: every reading, for the slave's telegram */
+void sd_mbus_slave_observe(struct daemon *d, const char *sub,
+			   struct json_object *payload);
 
 #endif

@@ -49,6 +49,7 @@ void sd_emit(struct daemon *d, const char *sub, struct json_object *payload,
 			       d->cfg.spool.max_rows, (long long)dropped);
 		sd_mqtt_pump(d);
 	}
+	sd_mbus_slave_observe(d, sub, payload);
 	json_object_put(payload);
 }
 

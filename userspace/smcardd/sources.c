@@ -49,6 +49,8 @@ int sd_sources_create(struct daemon *d)
 		ret |= add(d, &sd_src_output_ops, c->output[i].name, &c->output[i]);
 	if (c->mbus.enabled)
 		ret |= add(d, &sd_src_mbus_ops, "bus", &c->mbus);
+	if (c->mbus_slave.enabled)
+		ret |= add(d, &sd_src_mbus_slave_ops, "slave", &c->mbus_slave);
 	for (i = 0; i < c->nmodbus; i++)
 		ret |= add(d, &sd_src_modbus_ops, c->modbus[i].name, &c->modbus[i]);
 	return ret ? -ENOMEM : 0;
