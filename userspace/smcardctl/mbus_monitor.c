@@ -2,8 +2,11 @@
 /*
  * smcardctl mbus monitor [--json] [--count N] [--bus NAME]
  * Every frame the kernel sees on the bus (monitor group) and the bus
- * events, as they happen; needs no privilege. On exit (signal or
- * --count), the totals of timeouts, collisions and bad frames seen.
+ * events, as they happen: time stamp, direction, the time since the
+ * previous frame, a summary (C field, address, CI, and the records of a
+ * decodable telegram) and the bytes. Needs no privilege. On exit (signal
+ * or --count), the totals: frames, collisions and bad frames seen, and
+ * the timeouts the kernel counted meanwhile (a timeout has no frame).
  */
 #include <errno.h>
 #include <signal.h>
@@ -25,6 +28,7 @@ static void on_signal(int sig)
 
 struct counts {
 	unsigned long frames, timeouts, collisions, bad;
+	uint64_t last_ns;
 };
 
 static void summary(const struct mbus_nl_ntf *n, char *out, size_t size)
@@ -51,21 +55,58 @@ static void summary(const struct mbus_nl_ntf *n, char *out, size_t size)
 		snprintf(out, size, "%s a=%u ci=%02X", cn ? cn : "?", f.a, f.ci);
 }
 
-static void print_text(const struct mbus_nl_ntf *n)
+/* The records of a decodable telegram, one per line. */
+static void print_records(const struct mbus_nl_ntf *n)
 {
-	char ts[64], sum[64];
+	char v[2 * MBUS_VALUE_MAX_BYTES + 1];
+	struct mbus_telegram t;
+
+	mbus_telegram_init(&t);
+	if (n->result == MBUS_RESULT_OK && n->frame_len > 5 &&
+	    mbus_telegram_parse(n->frame, n->frame_len, &t, NULL) == 0) {
+		if (t.ci.kind == MBUS_CI_KIND_VARIABLE && t.ci.header == MBUS_HEADER_LONG)
+			printf("    id %08X %s v%u %s access %u status 0x%02X\n",
+			       t.header.id, mbus_manufacturer_code(t.header.manufacturer, v) ? v : "???",
+			       t.header.version, mbus_medium_name(t.header.medium),
+			       t.header.access_number, t.header.status);
+		for (size_t i = 0; i < t.n_records; i++) {
+			const struct mbus_record *r = &t.records[i];
+
+			mbus_value_format(&r->value, v, sizeof(v));
+			printf("    %-24s %s %s", r->quantity, v, r->unit);
+			if (r->function != MBUS_FUNC_INSTANTANEOUS)
+				printf(" (%s)", mbus_function_name(r->function));
+			if (r->storage)
+				printf(" storage %llu", (unsigned long long)r->storage);
+			if (r->subunit)
+				printf(" subunit %u", r->subunit);
+			putchar('\n');
+		}
+		if (t.more_records)
+			printf("    (more records follow)\n");
+	}
+	mbus_telegram_free(&t);
+}
+
+static void print_text(const struct mbus_nl_ntf *n, uint64_t last_ns)
+{
+	char ts[64], sum[64], gap[24] = "";
 	struct tm tm;
 	time_t sec = (time_t)(n->timestamp_ns / 1000000000u);
 
 	localtime_r(&sec, &tm);
 	strftime(ts, sizeof(ts), "%H:%M:%S", &tm);
 	summary(n, sum, sizeof(sum));
-	printf("%s.%06llu mbus%u %s %-28s", ts,
+	if (last_ns && n->timestamp_ns >= last_ns)
+		snprintf(gap, sizeof(gap), "+%.1fms",
+			 (double)(n->timestamp_ns - last_ns) / 1e6);
+	printf("%s.%06llu mbus%u %s %10s %-28s", ts,
 	       (unsigned long long)(n->timestamp_ns % 1000000000u / 1000),
-	       n->id, mbus_nl_direction_name(n->direction), sum);
+	       n->id, mbus_nl_direction_name(n->direction), gap, sum);
 	for (size_t i = 0; i < n->frame_len; i++)
 		printf(" %02X", n->frame[i]);
 	putchar('\n');
+	print_records(n);
 }
 
 static struct json_object *ntf_json(const struct mbus_nl_ntf *n)
@@ -115,6 +156,7 @@ int mbus_cmd_monitor(int argc, char **argv)
 	struct counts cnt = { 0 };
 	struct sigaction sa = { .sa_handler = on_signal };
 	struct mbus_ctx c;
+	struct mbus_nl_stats before;
 	unsigned long count = 0;
 	char *end;
 	int opt, ret;
@@ -150,6 +192,7 @@ int mbus_cmd_monitor(int argc, char **argv)
 		mbus_ctx_error(&c, "%s", mbus_nl_errmsg(c.nl));
 		goto out;
 	}
+	before = c.bus.stats;
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 	setvbuf(stdout, NULL, _IOLBF, 0);
@@ -189,16 +232,25 @@ int mbus_cmd_monitor(int argc, char **argv)
 			       mbus_nl_role_name(n->bus.role), n->bus.baud,
 			       n->bus.power ? "on" : "off");
 		} else {
-			print_text(n);
+			print_text(n, cnt.last_ns);
 		}
+		if (n->kind == MBUS_NL_NTF_MONITOR)
+			cnt.last_ns = n->timestamp_ns;
 	}
 	ret = 0;
+	{
+		struct mbus_nl_bus now;
+
+		/* timeouts leave no frame: take them from the bus counters */
+		if (!mbus_nl_bus_get(c.nl, NULL, c.bus.id, &now))
+			cnt.timeouts = (unsigned long)(now.stats.timeouts - before.timeouts);
+	}
 	if (c.json)
-		printf("{\"summary\":{\"frames\":%lu,\"collisions\":%lu,\"bad_frames\":%lu}}\n",
-		       cnt.frames, cnt.collisions, cnt.bad);
+		printf("{\"summary\":{\"frames\":%lu,\"timeouts\":%lu,\"collisions\":%lu,\"bad_frames\":%lu}}\n",
+		       cnt.frames, cnt.timeouts, cnt.collisions, cnt.bad);
 	else
-		fprintf(stderr, "%lu frames, %lu collisions, %lu bad frames\n",
-			cnt.frames, cnt.collisions, cnt.bad);
+		fprintf(stderr, "%lu frames, %lu timeouts, %lu collisions, %lu bad frames\n",
+			cnt.frames, cnt.timeouts, cnt.collisions, cnt.bad);
 out:
 	free(n);
 	mbus_ctx_close(&c);
