@@ -18,6 +18,8 @@ static const struct {
 	  "list the M-Bus interfaces and their state" },
 	{ "power", mbus_cmd_power, "on|off [--bus NAME]",
 	  "switch the master supply of the bus" },
+	{ "role", mbus_cmd_role, "master|slave [--bus NAME]",
+	  "make the card the bus master or a slave (meter) on an external master's bus" },
 	{ "scan", mbus_cmd_scan, "[--secondary [PATTERN]] [--first N] [--last N] [OPTIONS]",
 	  "find the meters: primary scan 0..250 or secondary wildcard search" },
 	{ "read", mbus_cmd_read, "ADDRESS [--max N] [--raw] [OPTIONS]",

@@ -6,6 +6,7 @@
 int mbus_decode(int argc, char **argv);
 int mbus_cmd_list(int argc, char **argv);
 int mbus_cmd_power(int argc, char **argv);
+int mbus_cmd_role(int argc, char **argv);
 int mbus_cmd_scan(int argc, char **argv);
 int mbus_cmd_read(int argc, char **argv);
 int mbus_cmd_set_address(int argc, char **argv);
