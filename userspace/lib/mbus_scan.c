@@ -385,7 +385,8 @@ int mbus_scan_primary(struct mbus_link *l, const struct mbus_scan_opts *o)
 
 enum { LEVEL_MAN = 8, LEVEL_VER = 9, LEVEL_MED = 10, LEVELS = 11 };
 
-enum probe { PROBE_NONE, PROBE_ONE, PROBE_MANY };
+/* UNSURE: E5 to the selection, then no answer to REQ_UD2 */
+enum probe { PROBE_NONE, PROBE_ONE, PROBE_MANY, PROBE_UNSURE };
 
 struct search {
 	struct mbus_link *l;
@@ -489,7 +490,7 @@ static int probe(struct search *s, const struct mbus_secaddr *pattern,
 	if (ret < 0)
 		return ret;
 	if (r->result == MBUS_RESULT_TIMEOUT)
-		return PROBE_NONE;
+		return PROBE_UNSURE;
 	if (r->result == MBUS_RESULT_OK) {
 		memset(f, 0, sizeof(*f));
 		if (mbus_reply_secaddr(r->buf, r->len, &f->sa, &f->primary) &&
@@ -651,6 +652,13 @@ static int search(struct search *s, const struct mbus_secaddr *pattern,
 	ret = probe(s, pattern, &f, &r);
 	if (ret < 0)
 		return ret;
+	/*
+	 * A selection was acknowledged but nobody answered the REQ_UD2 (a
+	 * late or damaged answer): look at the next ID digit rather than
+	 * lose meters; the other fields would cost a full sweep.
+	 */
+	if (ret == PROBE_UNSURE)
+		ret = level < LEVEL_MAN ? PROBE_MANY : PROBE_NONE;
 	if (ret == PROBE_NONE)
 		return 0;
 	if (ret == PROBE_ONE) {
