@@ -70,6 +70,23 @@ static int sim_ioc_xfer(struct smcard_sim *sim, struct i2c_msg *msg)
 	return 0;
 }
 
+/*
+ * INT is a level line that the sim delivers as edges. A host whose
+ * transfer failed cannot have cleared what it was handling, and on a level
+ * line its interrupt would fire again: give it a new edge.
+ */
+static void sim_i2c_retrigger(struct smcard_sim *sim)
+{
+	unsigned long flags;
+	bool irq;
+
+	spin_lock_irqsave(&sim->lock, flags);
+	irq = smcard_sim_ioc_int_asserted(sim);
+	spin_unlock_irqrestore(&sim->lock, flags);
+	if (irq)
+		smcard_sim_raise_irq(sim);
+}
+
 /* Consume one injected fault, if any. */
 static int sim_i2c_fault(struct smcard_sim *sim)
 {
@@ -97,6 +114,7 @@ static int sim_i2c_xfer(struct i2c_adapter *adap, struct i2c_msg *msgs,
 		msleep(SIM_I2C_TIMEOUT_MS);
 	if (ret) {
 		sim_i2c_wire_time(sim, xfer_bits(msgs, 1) - 9 * msgs[0].len);
+		sim_i2c_retrigger(sim);
 		return ret;
 	}
 
