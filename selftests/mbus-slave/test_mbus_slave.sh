@@ -1,0 +1,228 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# The card as an M-Bus slave: smcardd's [mbus.slave] responder answers
+# mbus-master, a master on the simulator's M-Bus peer. The telegram holds
+# what the simulator injected (S0 pulses -> energy, 12 mA -> 5 bar,
+# 7.5 V, the door input); SND_NKE, secondary selection with wildcards,
+# FCB repeat, set primary address (kept over a restart), baud change; every
+# answer's gap inside the EN 13757-2 window, measured by the master and
+# from the monitor's time stamps; 'smcardctl mbus monitor' run as nobody
+# shows every frame of a primary scan in order.
+here=$(cd "$(dirname "$0")" && pwd)
+for d in "$here/../include" /usr/lib/smcard; do
+	if [ -f "$d/ktap_helpers.sh" ]; then
+		. "$d/ktap_helpers.sh"
+		break
+	fi
+done
+
+SIM=/sys/kernel/debug/smcard-sim
+TMP=$(mktemp -d)
+DPID=
+MPID=
+AS_NOBODY=$here/../serial/as_nobody
+
+cleanup()
+{
+	[ -n "$MPID" ] && kill "$MPID" 2>/dev/null
+	stop_daemon
+	smcardctl mbus role master >/dev/null 2>&1
+	smcardctl mbus set-baud 2400 >/dev/null 2>&1
+	rm -rf "$TMP"
+}
+trap cleanup EXIT
+
+start_daemon()
+{
+	smcardd -f -c "$TMP/smcardd.conf" 2>>"$TMP/smcardd.log" &
+	DPID=$!
+	for _ in $(seq 50); do
+		grep -q 'mbus.slave.*slave at' "$TMP/smcardd.log" 2>/dev/null && return 0
+		sleep 0.2
+	done
+	return 1
+}
+
+stop_daemon()
+{
+	if [ -n "$DPID" ]; then
+		kill "$DPID" 2>/dev/null
+		wait "$DPID" 2>/dev/null
+		DPID=
+	fi
+}
+
+# check DESCRIPTION EXPECTED ACTUAL
+check()
+{
+	if [ "$2" = "$3" ]; then
+		ktap_test_pass "$1"
+	else
+		ktap_print_msg "$1: expected '$2', got '$3'"
+		ktap_test_fail "$1"
+	fi
+}
+
+# master ARGS...: mbus-master on the peer; the timing lines are collected
+master()
+{
+	mbus-master --device /dev/smcard-sim-mbus --baud "${BAUD:-2400}" "$@" \
+		> "$TMP/m.out" 2>"$TMP/m.err"
+	local ret=$?
+	grep '^timing' "$TMP/m.out" | sed "s/^/${BAUD:-2400} /" >> "$TMP/timing"
+	cat "$TMP/m.out"
+	return $ret
+}
+
+# value QUANTITY [SUBUNIT]: the value of a record in the last read
+value()
+{
+	awk -v q="$1" -v s="${2:-0}" '$1 == "record" && $3 == q && $7 == s { print $4; exit }' "$TMP/m.out"
+}
+
+ktap_print_header
+ktap_set_plan 15
+
+if ! smcardctl mbus list 2>/dev/null | grep -q '^mbus'; then
+	ktap_skip_all "no M-Bus interface"
+	exit "$KSFT_SKIP"
+fi
+mount -t debugfs none /sys/kernel/debug 2>/dev/null
+smcardctl mbus power off >/dev/null 2>&1
+smcardctl mbus set-baud 2400 >/dev/null 2>&1
+echo 0 > "$SIM/io1/level"
+echo 0 > "$SIM/io4/level"
+echo 12000 > "$SIM/io2/current_ua"
+echo 7500000 > "$SIM/io3/voltage_uv"
+
+cat > "$TMP/smcardd.conf" <<CONF
+[general]
+name = slavetest
+log_level = debug
+[jsonl]
+path = $TMP/readings.jsonl
+[spool]
+path = $TMP/smcardd.db
+[mbus.slave]
+id = 12345678
+manufacturer = OPT
+version = 1
+medium = electricity
+primary_address = 7
+baud = 2400
+[counter energy]
+device = smcard-counter
+count = 0
+pulses_per_unit = 1000
+unit = kWh
+initial = 100
+interval = 1s
+[analog pressure]
+pin = 2
+input = 4 20
+output = 0 10
+unit = bar
+interval = 1s
+[analog level]
+pin = 3
+unit = V
+interval = 1s
+[digital door]
+gpio = IO4
+CONF
+
+start_daemon
+check "smcardd switches the port to the slave role" slave "$(cat "$SIM/mbus_role")"
+
+# --- values equal to what the simulator injected ---
+echo "1234 1000 200" > "$SIM/io1/pulses"
+cat "$SIM/io1/pulses_wait" >/dev/null
+echo 1 > "$SIM/io4/level"
+sleep 3
+master read 7 > /dev/null
+ktap_print_msg "$(grep '^record' "$TMP/m.out" | tr '\n' ';')"
+check "energy: 100 kWh + 1234 pulses at 1000 imp/kWh = 101234 Wh" 101234 "$(value energy)"
+check "pressure: 12 mA on 4-20 mA -> 0-10 bar = 5 bar" 5.000 "$(value pressure)"
+check "level: 7.5 V" 7.500 "$(value voltage 1)"
+check "door: digital input 1" 1 "$(value digital_input)"
+# OPT = 0x3E14 (sent LSB first), version 01, medium 02 (electricity)
+check "header: ID 12345678, OPT, version 1, electricity" 12345678143E0102 \
+	"$(grep -o 'secondary [0-9A-F]*' "$TMP/m.out" | head -1 | cut -c11-)"
+
+# --- SND_NKE and secondary selection (EN 13757-3 wildcards) ---
+r1=$(master nke 7 >/dev/null && echo ok)
+r2=$(master --wait 300 nke 8 >/dev/null || echo silent)
+check "SND_NKE: E5 at address 7, silence at 8" "ok silent" "$r1 $r2"
+r1=$(master select 1234FFFF >/dev/null && echo ok)
+r2=$(master --wait 300 select 12345679 >/dev/null || echo silent)
+r3=$(master read 12345678 | grep -c '^telegram address 253 secondary 12345678')
+check "selection: wildcard matches, other ID silent, read via address 253" "ok silent 1" "$r1 $r2 $r3"
+
+# --- FCB: same FCB repeats the telegram, toggled FCB gives the next ---
+master nke 7 >/dev/null
+raw() { master --json ud2 7 "$1" | grep -o '"raw":"[^"]*"'; }
+a=$(raw fcb1); b=$(raw fcb1); c=$(raw fcb0)
+check "FCB not toggled: the same telegram again; toggled: a new one" "same new" \
+	"$([ "$a" = "$b" ] && echo same) $([ -n "$c" ] && [ "$a" != "$c" ] && echo new)"
+
+# --- monitor (as nobody) shows every frame of a primary scan in order ---
+smcardctl mbus monitor --json > "$TMP/mon" 2>"$TMP/mon.err" &
+MPID=$!
+[ -x "$AS_NOBODY" ] && { kill "$MPID"; wait "$MPID" 2>/dev/null
+	"$AS_NOBODY" smcardctl mbus monitor --json > "$TMP/mon" 2>"$TMP/mon.err" &
+	MPID=$!; }
+sleep 1
+master --wait 300 --json scan-primary 4 9 > "$TMP/scan.json"
+sleep 1
+kill "$MPID"; wait "$MPID" 2>/dev/null; MPID=
+tr '{' '\n' < "$TMP/scan.json" | awk '
+	match($0, /"request":"[^"]*"/) { print "rx " substr($0, RSTART + 11, RLENGTH - 12)
+		if (match($0, /"reply":"[^"]*"/)) print "tx " substr($0, RSTART + 9, RLENGTH - 10) }' > "$TMP/expect"
+grep -o '"direction":"[rt]x"[^}]*"frame":"[^"]*"' "$TMP/mon" |
+	sed 's/"direction":"\(..\)".*"frame":"\([^"]*\)"/\1 \2/' > "$TMP/got"
+ktap_print_msg "scan: $(wc -l < "$TMP/expect") frames expected, $(wc -l < "$TMP/got") seen; found $(grep -o '"found":\[[^]]*\]' "$TMP/scan.json")"
+if [ -s "$TMP/expect" ] && cmp -s "$TMP/expect" "$TMP/got"; then
+	ktap_test_pass "monitor (non-root) shows every frame of the scan in order"
+else
+	diff "$TMP/expect" "$TMP/got" | head -10 | sed 's/^/# /'
+	ktap_test_fail "monitor (non-root) shows every frame of the scan in order"
+fi
+
+# reply gaps from the kernel's time stamps: request end (rx) to answer end (tx)
+awk -F'[:,]' -v bit=$((1000000000 / 2400)) '
+	/"direction":"rx"/ { for (i = 1; i < NF; i++) if ($i == "\"timestamp_ns\"") rx = $(i + 1) }
+	/"direction":"tx"/ { for (i = 1; i < NF; i++) if ($i == "\"timestamp_ns\"") tx = $(i + 1)
+		match($0, /"frame":"[^"]*"/); n = (RLENGTH - 9) / 3
+		gap = (tx - rx - n * 11 * bit) / bit
+		print gap }' "$TMP/mon" > "$TMP/mon_gaps"
+ktap_print_msg "monitor gaps (bit times): $(sort -n "$TMP/mon_gaps" | tr '\n' ' ')"
+
+# --- set primary address, kept over a daemon restart ---
+master set-address 7 42 >/dev/null
+stop_daemon
+start_daemon
+r1=$(master read 42 | grep -c '^telegram address 42 ')
+r2=$(master --wait 300 nke 7 >/dev/null || echo silent)
+check "set-address 7 -> 42, still 42 after a restart" "1 silent" "$r1 $r2"
+
+# --- baud change: E5 at 2400, then the bus runs at 9600 ---
+master set-baud 42 9600 >/dev/null
+sleep 0.5
+BAUD=9600
+r1=$(cut -d' ' -f1 "$SIM/mbus/termios")
+r2=$(master read 42 | grep -c '^telegram address 42 ')
+check "baud change: the slave answers at 9600 Bd" "9600 1" "$r1 $r2"
+
+# --- timing: every answer inside the window ---
+ktap_print_msg "$(cat "$TMP/timing" | tr '\n' ';')"
+# BAUD timing answers N min_gap_bits G max_gap_us U window_us W
+awk '{ if ($6 < min || NR == 1) min = $6; over += ($8 > $10) } END { print min, over }' \
+	"$TMP/timing" > "$TMP/t"
+read -r min over < "$TMP/t"
+check "master: no answer later than 330 bit times + 50 ms" 0 "$over"
+check "master: no answer earlier than 11 bit times (+-1 for the measurement)" ok \
+	"$(awk -v m="$min" 'BEGIN { print (m >= 10) ? "ok" : m }')"
+check "kernel time stamps: every answer starts >= 11 bit times after the request" ok \
+	"$(awk 'BEGIN { bad = 0 } { if ($1 < 10.5 || $1 > 330 + 50 * 2.4) bad++ } END { print (NR && !bad) ? "ok" : bad "/" NR }' "$TMP/mon_gaps")"
+
+ktap_finished
