@@ -11,8 +11,9 @@ tmp=$(mktemp -d)
 
 # driver name -> sysfs driver directory; the core first
 drivers=(/sys/bus/i2c/drivers/smcard-core)
-for d in /sys/bus/platform/drivers/smcard-*; do
-	[ -d "$d" ] && [ "$(basename "$d")" != smcard-sim ] && drivers+=("$d")
+for d in /sys/bus/platform/drivers/smcard-* /sys/bus/serial/drivers/smcard-*; do
+	case $(basename "$d") in smcard-sim*) continue ;; esac
+	[ -d "$d" ] && drivers+=("$d")
 done
 
 ktap_print_header
