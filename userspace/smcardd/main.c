@@ -286,10 +286,10 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	if (check) {
-		printf("%s: OK (%s%s%s%zu modbus, %zu analog, %zu counter, %zu digital, %zu output)\n",
+		printf("%s: OK (%s%s%s%zu mbus, %zu modbus, %zu analog, %zu counter, %zu digital, %zu output)\n",
 		       d.cfg_path, d.cfg.mqtt.enabled ? "mqtt, " : "",
 		       d.cfg.jsonl.enabled ? "jsonl, " : "", d.cfg.p1.enabled ? "p1, " : "",
-		       d.cfg.nmodbus, d.cfg.nanalog, d.cfg.ncounter, d.cfg.ndigital,
+		       d.cfg.mbus.enabled ? d.cfg.nmbus_meter : 0, d.cfg.nmodbus, d.cfg.nanalog, d.cfg.ncounter, d.cfg.ndigital,
 		       d.cfg.noutput);
 		sd_config_free(&d.cfg);
 		return 0;
