@@ -7,6 +7,7 @@
  */
 
 #include <linux/delay.h>
+#include <linux/math64.h>
 #include <linux/netlink.h>
 
 #include "internal.h"
@@ -23,8 +24,9 @@ void mbus_slave_request(struct mbus_bus *bus, ktime_t end)
 	bus->slave_open = true;
 	bus->slave_end = end;
 	left = (s64)mbus_window_ns(bus) - ktime_to_ns(ktime_sub(ktime_get(), end));
+	left = max_t(s64, left, 0);
 	if (mbus_nl_slave_frame(bus, bus->parser.buf, bus->parser.len,
-				max_t(s64, left, 0) / NSEC_PER_USEC) == -ECONNREFUSED)
+				div_s64(left, NSEC_PER_USEC)) == -ECONNREFUSED)
 		WRITE_ONCE(bus->listener, 0);
 }
 
