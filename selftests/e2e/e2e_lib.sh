@@ -1,0 +1,156 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# Shared by the end-to-end tests: a mosquitto broker, the emulated meters
+# on the simulator's peers, smcardd with a generated configuration, and
+# helpers to wait for MQTT messages. Every wait is bounded.
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+. /usr/lib/smcard/ktap_helpers.sh
+S=/sys/kernel/debug/smcard-sim
+mount -t debugfs none /sys/kernel/debug 2>/dev/null
+W=$(mktemp -d /tmp/e2e.XXXXXX)
+E2E_PIDS=()
+DAEMON=
+
+e2e_cleanup()
+{
+	local i
+
+	[ -n "$DAEMON" ] && kill -TERM "$DAEMON" 2>/dev/null
+	kill "${E2E_PIDS[@]}" 2>/dev/null
+	for i in 1 2 3 4 5 6 7 8 9 10; do
+		kill -0 "${E2E_PIDS[@]}" $DAEMON 2>/dev/null || break
+		sleep 0.3
+	done
+	kill -KILL "${E2E_PIDS[@]}" $DAEMON 2>/dev/null
+	rm -rf "$W"
+}
+trap e2e_cleanup EXIT
+
+broker_start()
+{
+	printf 'listener 1883 127.0.0.1\nallow_anonymous true\npersistence false\n' > "$W/mosquitto.conf"
+	mosquitto -c "$W/mosquitto.conf" >> "$W/mosquitto.log" 2>&1 &
+	BROKER=$!
+	for _ in $(seq 50); do
+		mosquitto_sub -h localhost -t '$SYS/broker/version' -C 1 -W 1 >/dev/null 2>&1 && return 0
+		sleep 0.2
+	done
+	return 1
+}
+
+broker_stop()
+{
+	kill "$BROKER" 2>/dev/null
+	wait "$BROKER" 2>/dev/null
+}
+
+# Record every message under smcard/# and homeassistant/# in $W/mqtt.log.
+record()
+{
+	mosquitto_sub -h localhost -v -t 'smcard/#' -t 'homeassistant/#' > "$W/mqtt.log" 2>&1 &
+	E2E_PIDS+=($!)
+}
+
+# Meters: p1 mbus modbus (any subset)
+meters()
+{
+	local m
+
+	for m in "$@"; do
+		case $m in
+		p1) p1-meter --device /dev/smcard-sim-p1 --req-file $S/p1_req --flavour dsmr5 \
+			> "$W/p1.log" 2>&1 & ;;
+		mbus) mbus-meters --device /dev/smcard-sim-mbus --meter "5=$here/water_pad_doc_example.hex" \
+			--meter "7=$here/heat_kam_multical.hex" > "$W/mbus.log" 2>&1 & ;;
+		modbus) modbus-meter --rtu /dev/smcard-sim-serial --baud 9600 --parity E --slave 1 \
+			--seq-file "$W/seq" > "$W/modbus.log" 2>&1 & ;;
+		esac
+		E2E_PIDS+=($!)
+	done
+}
+
+# Config sections on stdin are appended to the common head.
+config()
+{
+	{
+		printf '[general]\nname = e2e\n[mqtt]\nhost = localhost\n'
+		printf '[jsonl]\npath = %s/readings.jsonl\n[spool]\npath = %s/spool.db\n' "$W" "$W"
+		cat
+	} > "$W/smcardd.conf"
+}
+
+daemon_start()
+{
+	smcardd --foreground -c "$W/smcardd.conf" >> "$W/smcardd.log" 2>&1 &
+	DAEMON=$!
+}
+
+daemon_stop()
+{
+	kill -"${1:-TERM}" "$DAEMON" 2>/dev/null
+	wait "$DAEMON" 2>/dev/null
+	DAEMON=
+}
+
+# wait_for REGEX [SECONDS]: a line of the MQTT log matches
+wait_for()
+{
+	local i
+
+	for i in $(seq $((${2:-30} * 2))); do
+		grep -qE "$1" "$W/mqtt.log" 2>/dev/null && return 0
+		sleep 0.5
+	done
+	return 1
+}
+
+# last TOPIC: the payload of the last message on TOPIC
+last()
+{
+	grep "^$1 " "$W/mqtt.log" | tail -1 | cut -d' ' -f2-
+}
+
+# num PAYLOAD KEY: a number member of a JSON object
+num()
+{
+	echo "$1" | grep -oE "\"$2\":-?[0-9.eE+-]+" | head -1 | cut -d: -f2
+}
+
+# near A B TOLERANCE
+near()
+{
+	awk -v a="$1" -v b="$2" -v t="$3" 'BEGIN { d = a - b; if (d < 0) d = -d; exit !(a != "" && d <= t) }'
+}
+
+export -f near num
+
+# Readings as "TOPIC TIME" lines: from the JSON lines file, and from the
+# MQTT log (state topics only)
+jsonl_keys()
+{
+	sed -n 's/^{"topic":"\([^"]*\)","time":"\([^"]*\)".*/\1 \2/p' "$W/readings.jsonl"
+}
+
+mqtt_keys()
+{
+	sed -n 's/^\(smcard\/[^ ]*\) {"time":"\([^"]*\)".*/\1 \2/p' "$@"
+}
+
+# ok NAME CMD...: one KTAP result
+ok()
+{
+	local name=$1
+
+	shift
+	if "$@"; then
+		ktap_test_pass "$name"
+	else
+		ktap_test_fail "$name"
+	fi
+}
+
+e2e_dump()
+{
+	echo "# --- smcardd log"
+	sed 's/^/# /' "$W/smcardd.log" | tail -30
+}

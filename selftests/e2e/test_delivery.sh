@@ -1,0 +1,78 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# End to end, store and forward: the broker stopped for 60 s and restarted
+# -> every reading delivered once and in order; smcardd killed with SIGKILL
+# while the broker is away -> its spool is replayed after the restart,
+# nothing lost.
+. "$(dirname "$0")/e2e_lib.sh"
+
+ktap_print_header
+ktap_set_plan 4
+
+echo 8000 > $S/io2/current_ua
+broker_start || ktap_exit_fail_msg "mosquitto did not start"
+mosquitto_sub -h localhost -v -t 'smcard/#' > "$W/m1.log" 2>&1 &
+sub=$!
+config <<'C'
+[analog pressure]
+pin = 2
+input = 4 20
+output = 0 10
+unit = bar
+interval = 1s
+C
+daemon_start
+sleep 8
+
+# 1. the broker away for 60 s
+broker_stop
+sleep 60
+broker_start || ktap_exit_fail_msg "mosquitto did not restart"
+kill $sub 2>/dev/null
+mosquitto_sub -h localhost -v -t 'smcard/#' > "$W/m2.log" 2>&1 &
+sub=$!
+# until everything the daemon wrote is there, at most 60 s
+for _ in $(seq 120); do
+	[ "$(mqtt_keys "$W/m1.log" "$W/m2.log" | sort -u | grep -c analog)" -ge \
+	  "$(jsonl_keys | grep -c analog)" ] && break
+	sleep 0.5
+done
+daemon_stop
+kill $sub 2>/dev/null
+jsonl_keys | grep analog > "$W/want"
+mqtt_keys "$W/m1.log" "$W/m2.log" | grep analog > "$W/got"
+n=$(wc -l < "$W/want")
+ok "broker down 60 s: all $n readings delivered (got $(wc -l < "$W/got"))" \
+	bash -c "[ $n -gt 60 ] && [ -z \"\$(sort -u $W/want | comm -23 - <(sort -u $W/got))\" ]"
+ok "broker down 60 s: each delivered once ($(sort $W/got | uniq -d | wc -l) duplicates) and in order" \
+	bash -c "[ -z \"\$(sort $W/got | uniq -d)\" ] && cmp -s $W/want <(grep -Fx -f $W/want $W/got)"
+
+# 2. SIGKILL while the broker is away; a new daemon replays the spool
+: > "$W/readings.jsonl"
+mosquitto_sub -h localhost -v -t 'smcard/#' > "$W/m3.log" 2>&1 &
+sub=$!
+daemon_start
+sleep 5
+broker_stop
+sleep 10
+kill -KILL "$DAEMON"; wait "$DAEMON" 2>/dev/null; DAEMON=
+broker_start || ktap_exit_fail_msg "mosquitto did not restart"
+kill $sub 2>/dev/null
+mosquitto_sub -h localhost -v -t 'smcard/#' > "$W/m4.log" 2>&1 &
+sub=$!
+jsonl_keys | grep analog > "$W/want2"
+daemon_start
+for _ in $(seq 60); do
+	[ -z "$(sort -u "$W/want2" | comm -23 - <(mqtt_keys "$W/m3.log" "$W/m4.log" | sort -u))" ] && break
+	sleep 0.5
+done
+daemon_stop
+kill $sub 2>/dev/null
+mqtt_keys "$W/m3.log" "$W/m4.log" | grep analog > "$W/got2"
+n=$(wc -l < "$W/want2")
+ok "SIGKILL: the $n readings written before the kill are delivered after the restart" \
+	bash -c "[ $n -gt 8 ] && [ -z \"\$(sort -u $W/want2 | comm -23 - <(sort -u $W/got2))\" ]"
+ok "SIGKILL: replayed in order" bash -c "cmp -s $W/want2 <(grep -Fx -f $W/want2 $W/got2 | awk '!seen[\$0]++')"
+
+[ "$KTAP_CNT_FAIL" = 0 ] || { e2e_dump; echo "# want $(wc -l < $W/want) got $(wc -l < $W/got)"; }
+ktap_finished
