@@ -462,6 +462,8 @@ int sd_slave_refresh(struct sd_slave *s, time_t now)
 		r->value.dt.minute = (uint8_t)tm.tm_min;
 		r->value.dt.second = (uint8_t)tm.tm_sec;
 		r->value.dt.summer_time = tm.tm_isdst > 0;
+		/* a clock that was never set: type F cannot say 1970 anyway */
+		r->value.dt.invalid = tm.tm_year < 100;
 		r++;
 	}
 	s->meter.status = trouble ? SD_SLAVE_STATUS_TEMP_ERROR : 0;

@@ -369,10 +369,8 @@ static int run(struct master *m, struct out *o, int argc, char **argv)
 	if (!strcmp(cmd, "set-baud") && argc == 3) {
 		if (target(argv[1], &t))
 			return -EINVAL;
-		ret = mbus_set_baud(&m->link, &t, (unsigned int)atoi(argv[2]));
-		if (!ret)
-			m->baud = (unsigned int)atoi(argv[2]);
-		return ret;
+		/* the E5 comes at the old rate: the timing stays at --baud */
+		return mbus_set_baud(&m->link, &t, (unsigned int)atoi(argv[2]));
 	}
 	if (!strcmp(cmd, "reset") && argc == 2) {
 		if (target(argv[1], &t))
