@@ -28,6 +28,8 @@ struct smcard_gpio {
 	const char *names[SMCARD_GPIO_NUM];
 	/* lines whose input filter a consumer changed */
 	unsigned long debounced;
+	/* open-drain lines a consumer requested as open drain */
+	unsigned long open_drain;
 };
 
 /* Function of the pin behind a line; P1_REQ behaves like a push-pull pin */
@@ -78,15 +80,6 @@ static int smcard_gpio_get_direction(struct gpio_chip *gc, unsigned int offset)
 						   GPIO_LINE_DIRECTION_IN;
 }
 
-/* Directions are fixed by the pin function: refuse to turn a line round */
-static int smcard_gpio_direction_input(struct gpio_chip *gc,
-				       unsigned int offset)
-{
-	struct smcard_gpio *sg = gpiochip_get_data(gc);
-
-	return smcard_gpio_is_output(sg, offset) ? -EIO : 0;
-}
-
 static int smcard_gpio_write(struct smcard_gpio *sg, unsigned int offset,
 			     int value)
 {
@@ -100,6 +93,22 @@ static int smcard_gpio_write(struct smcard_gpio *sg, unsigned int offset,
 	}
 
 	return regmap_update_bits(regmap, reg, mask, value ? mask : 0);
+}
+
+/*
+ * Directions are fixed by the pin function: refuse to turn a line round.
+ * gpiolib sets an open-drain line to 1 by making it an input, so for a
+ * line requested as open drain this releases the pin (OUT_LEVEL = 1).
+ */
+static int smcard_gpio_direction_input(struct gpio_chip *gc,
+				       unsigned int offset)
+{
+	struct smcard_gpio *sg = gpiochip_get_data(gc);
+
+	if (test_bit(offset, &sg->open_drain))
+		return smcard_gpio_write(sg, offset, 1);
+
+	return smcard_gpio_is_output(sg, offset) ? -EIO : 0;
 }
 
 static int smcard_gpio_direction_output(struct gpio_chip *gc,
@@ -174,19 +183,24 @@ static int smcard_gpio_set_config(struct gpio_chip *gc, unsigned int offset,
 		return smcard_gpio_set_debounce(sg, offset,
 						pinconf_to_config_argument(config));
 	case PIN_CONFIG_DRIVE_OPEN_DRAIN:
-		return function == SMCARD_FUNC_OPEN_DRAIN_OUT ? 0 : -ENOTSUPP;
+		if (function != SMCARD_FUNC_OPEN_DRAIN_OUT)
+			return -ENOTSUPP;
+		set_bit(offset, &sg->open_drain);
+		return 0;
 	case PIN_CONFIG_DRIVE_PUSH_PULL:
+		clear_bit(offset, &sg->open_drain);
 		return function == SMCARD_FUNC_DIGITAL_OUT ? 0 : -ENOTSUPP;
 	default:
 		return -ENOTSUPP;
 	}
 }
 
-/* A released line does not keep its consumer's input filter */
+/* A released line does not keep its consumer's input filter or drive */
 static void smcard_gpio_free(struct gpio_chip *gc, unsigned int offset)
 {
 	struct smcard_gpio *sg = gpiochip_get_data(gc);
 
+	clear_bit(offset, &sg->open_drain);
 	if (test_bit(offset, &sg->debounced))
 		smcard_gpio_set_debounce(sg, offset, 0);
 }

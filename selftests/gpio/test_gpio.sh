@@ -8,7 +8,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 . "$here/../card/card_lib.sh"
 
 ktap_print_header
-ktap_set_plan 20
+ktap_set_plan 21
 
 chip=$(gpiodetect | awk '$2 == "[smcard]" { print $1 }')
 [ -n "$chip" ] || ktap_exit_fail_msg "no smcard GPIO chip"
@@ -46,6 +46,14 @@ gpioset -c "$chip" -t 0 -d open-drain IO5=0
 a=$(cat "$SIM/io5/output")
 gpioset -c "$chip" -t 0 -d open-drain IO5=1
 check "gpioset -d open-drain IO5 sinks and releases" "0 1" \
+	"$a $(cat "$SIM/io5/output")"
+# A request held open and switched (what a daemon does): gpiolib sets an
+# open-drain line to 1 through the chip's direction_input, 0 through
+# direction_output. -t 300ms,0: set, hold 300 ms, toggle once, exit.
+gpioset -c "$chip" -t 300ms,0 -d open-drain IO5=0
+a=$(cat "$SIM/io5/output")
+gpioset -c "$chip" -t 300ms,0 -d open-drain IO5=1
+check "open-drain IO5 switched while requested: 0 -> 1, 1 -> 0" "1 0" \
 	"$a $(cat "$SIM/io5/output")"
 
 ok "IO4 (input) refuses to be an output" \
