@@ -18,24 +18,26 @@ echo $RATE > "$D/sampling_frequency"
 set_ua 12000
 set_uv 5000000
 
-# Capture at least 200 scans and inject NACKs and timeouts in the middle.
-# The bound on the capture is generous: a starved VM is slow, not hung.
+# Capture at least 600 scans and inject NACKs, then timeouts, once the
+# buffer runs. The bound is generous: a starved VM is slow, not hung.
 dmesg -c > /dev/null
-timeout 600 iio_generic_buffer -n smcard-adc -t adc-test -a -c 200 -l 256 \
+timeout 600 iio_generic_buffer -n smcard-adc -t adc-test -a -c 600 -l 256 \
 	> /tmp/adc-faults 2>&1 &
 CAP=$!
-wait_for 30 grep -q '^[0-9.]* [0-9.]* [0-9]* *$' /tmp/adc-faults
+fault_left() { [ "$(cut -d' ' -f1 "$SIM/i2c_fail")" = 0 ]; }
+wait_for 60 [ "$(cat "$D/buffer0/enable")" = 1 ]
 echo "5 nack" > "$SIM/i2c_fail"
-sleep 0.5
+wait_for 30 fault_left
 echo "3 timeout" > "$SIM/i2c_fail"
+wait_for 30 fault_left
 wait $CAP
 # iio_generic_buffer's status is not meaningful, only whether it was killed
 st=$?
 check_true "capture with I2C faults completes (status $st)" [ $st -lt 124 ]
-[ "$(grep -cE '^[0-9.]+ [0-9.]+ [0-9]+ *$' /tmp/adc-faults)" -ge 200 ] ||
+[ "$(grep -cE '^[0-9.]+ [0-9.]+ [0-9]+ *$' /tmp/adc-faults)" -ge 600 ] ||
 	tail -5 /tmp/adc-faults | sed 's/^/# /'
 scans=$(grep -cE '^[0-9.]+ [0-9.]+ [0-9]+ *$' /tmp/adc-faults)
-check_true "capture delivered at least 200 scans ($scans)" [ "$scans" -ge 200 ]
+check_true "capture delivered at least 600 scans ($scans)" [ "$scans" -ge 600 ]
 log=$(dmesg)
 check_true "NACKs are reported as failed scans (-ENXIO)" \
 	grep -q "smcard-adc.*scan failed: -6" <<< "$log"
