@@ -66,14 +66,14 @@ pulses()
 }
 
 # wait_count FILE EXPECTED: the cached count follows the count interrupt;
-# give it up to 5 s to settle, then print what it is.
+# give it up to 10 s to settle (the host may be loaded), then print it.
 wait_count()
 {
-	local v
+	local v end=$((SECONDS + 10))
 
-	for _ in $(seq 100); do
+	while :; do
 		v=$(cat "$1")
-		[ "$v" = "$2" ] && break
+		[ "$v" = "$2" ] || [ $SECONDS -ge $end ] && break
 		sleep 0.05
 	done
 	echo "$v"
@@ -109,6 +109,57 @@ fails()
 
 # put VALUE FILE: a sysfs write as a command (for fails)
 put() { echo "$1" > "$2"; }
+
+# get FILE: a sysfs read as a command (for fails). One read(2): busybox cat
+# tries sendfile() first and silently retries a failed one with read(), so
+# it hides the error of the first attempt.
+get()
+{
+	local v
+
+	IFS= read -r v < "$1" || return 1
+	printf '%s\n' "$v"
+}
+
+# hwreg REG [w]: a register of the IO controller as the controller has it
+# (not regmap's cache), in decimal; w reads 16 bits.
+hwreg()
+{
+	local bus
+
+	bus=$(i2cdetect -l | awk '$3 == "smcard-sim" { sub("i2c-", "", $1); print $1; exit }')
+	printf '%d\n' "$(i2cget -y -f "$bus" 0x28 "$1" ${2:-})"
+}
+
+# at_least FILE N: the number in FILE is N or more (for wait_for)
+at_least() { [ "$(cat "$1")" -ge "$2" ]; }
+
+# settled FILE: wait up to 10 s until FILE reads the same for 0.5 s, print it
+settled()
+{
+	local v w end=$((SECONDS + 10))
+
+	v=$(cat "$1")
+	while [ $SECONDS -lt $end ]; do
+		sleep 0.5
+		w=$(cat "$1")
+		[ "$w" = "$v" ] && break
+		v=$w
+	done
+	echo "$v"
+}
+
+# wait_for SECONDS CMD...: poll until CMD succeeds; fails after SECONDS
+wait_for()
+{
+	local end=$((SECONDS + $1))
+
+	shift
+	until "$@"; do
+		[ $SECONDS -ge $end ] && return 1
+		sleep 0.05
+	done
+}
 
 # cnt_setup [PIN]: load the driver if needed and find the Count of IO<PIN>
 cnt_setup()

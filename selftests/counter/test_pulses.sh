@@ -24,10 +24,11 @@ c4=$(cnt_find 4 && echo "$C")
 before=$(cat "$c4/count")
 echo 0 > "$c4/enable"
 echo 0 > "$c4/spike_filter_ns"
+raw=$(cat "$SIM/io4/count")
 pulses 4 20 1000 300
 sleep 0.2
-check "a disabled dry-contact counter ignores pulses" "$before" \
-	"$(cat "$c4/count")"
+check "a disabled dry-contact counter ignores pulses" "$before $raw" \
+	"$(cat "$c4/count") $(cat "$SIM/io4/count")"
 echo 1 > "$c4/enable"
 pulses 4 20 1000 300
 check "an enabled dry-contact counter counts them" $((before + 20)) \
