@@ -70,7 +70,7 @@ check()
 # master ARGS...: mbus-master on the peer; the timing lines are collected
 master()
 {
-	mbus-master --device /dev/smcard-sim-mbus --baud "${BAUD:-2400}" "$@" \
+	timeout 60 mbus-master --device /dev/smcard-sim-mbus --baud "${BAUD:-2400}" "$@" \
 		> "$TMP/m.out" 2>"$TMP/m.err"
 	local ret=$?
 	grep '^timing' "$TMP/m.out" | sed "s/^/${BAUD:-2400} /" >> "$TMP/timing"
@@ -183,9 +183,9 @@ MPID=$!
 	"$AS_NOBODY" smcardctl mbus monitor --json > "$TMP/mon" 2>"$TMP/mon.err" &
 	MPID=$!; }
 sleep 1
-master --wait 300 --json scan-primary 4 9 > "$TMP/scan.json"
+master --wait 300 --json scan-primary 6 8 > "$TMP/scan.json"
 sleep 1
-kill "$MPID"; wait "$MPID" 2>/dev/null; MPID=
+kill "$MPID"; sleep 1; kill -9 "$MPID" 2>/dev/null; wait "$MPID" 2>/dev/null; MPID=
 tr '{' '\n' < "$TMP/scan.json" | awk '
 	match($0, /"request":"[^"]*"/) { print "rx " substr($0, RSTART + 11, RLENGTH - 12)
 		if (match($0, /"reply":"[^"]*"/)) print "tx " substr($0, RSTART + 9, RLENGTH - 10) }' > "$TMP/expect"
