@@ -233,7 +233,11 @@ static int smcard_mbus_get_ioc(struct smcard_mbus *sm, struct device *dev)
 	sm->ioc = i2c_get_clientdata(client);
 	if (!sm->ioc)
 		return dev_err_probe(dev, -EPROBE_DEFER, "IO controller not bound\n");
-	if (!device_link_add(dev, &client->dev, DL_FLAG_AUTOREMOVE_CONSUMER))
+	/*
+	 * A persistent link: unbinding the IO controller unbinds this driver,
+	 * and binding it again probes this driver again.
+	 */
+	if (!device_link_add(dev, &client->dev, DL_FLAG_AUTOPROBE_CONSUMER))
 		return dev_err_probe(dev, -EINVAL, "no link to the IO controller\n");
 	return 0;
 }
