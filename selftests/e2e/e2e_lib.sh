@@ -104,6 +104,18 @@ wait_for()
 	return 1
 }
 
+# until_ok SECONDS CMD...: poll CMD every 0.5 s until it succeeds
+until_ok()
+{
+	local i
+
+	for i in $(seq $(($1 * 2))); do
+		"${@:2}" && return 0
+		sleep 0.5
+	done
+	return 1
+}
+
 # last TOPIC: the payload of the last message on TOPIC
 last()
 {
@@ -153,4 +165,6 @@ e2e_dump()
 {
 	echo "# --- smcardd log"
 	sed 's/^/# /' "$W/smcardd.log" | tail -30
+	echo "# --- mosquitto log"
+	sed 's/^/# /' "$W/mosquitto.log" | tail -15
 }

@@ -32,7 +32,7 @@ drv=/sys/bus/platform/drivers/smcard-adc
 dev=$(basename "$(ls -d $drv/smcard-adc* 2>/dev/null | head -1)")
 [ -n "$dev" ] || ktap_exit_fail_msg "smcard-adc is not bound"
 echo "$dev" > $drv/unbind
-sleep 8
+until_ok 60 grep -qE "\[analog pressure\].*(failed|cannot open)" "$W/smcardd.log"
 before=$(grep -c "^$T/counter/s0 " "$W/mqtt.log")
 sleep 5
 after=$(grep -c "^$T/counter/s0 " "$W/mqtt.log")

@@ -282,6 +282,7 @@ int sd_mqtt_start(struct daemon *d)
 	snprintf(q->birth, sizeof(q->birth), "%s/status", d->cfg.mqtt.discovery_prefix);
 	snprintf(q->cmd_filter, sizeof(q->cmd_filter), "%s/output/+/set", d->base);
 	d->mqtt = q;
+	sd_log(d, SD_LOG_INFO, "mqtt: connecting to %s:%d", d->cfg.mqtt.host, d->cfg.mqtt.port);
 	try_connect(d);
 	return 0;
 }
