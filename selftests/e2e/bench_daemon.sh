@@ -104,11 +104,13 @@ echo \"RESULT mbus \$c0 \$c1 \$n0 \$n1\"
 daemon_stop
 " | awk -v bytes="$(grep -v '^#' "$here/heat_kam_multical.hex" | wc -w)" '
 /^RESULT rss/ {
+	got["rss"] = 1
 	printf "daemon RSS, all sources active:   %6.1f MiB (peak %.1f MiB)   broker (mosquitto) beside it: %.1f MiB\n",
 		$3 / 1024, $4 / 1024, $5 / 1024
 }
 /^RESULT p1/ {
 	n = $6 - $5; c = $4 - $3
+	got["p1"] = n > 0
 	if (n > 0)
 		printf "CPU per P1 telegram:              %6.2f ms (%d telegrams)        telegram interval 1000 ms: %.2f %% of a core\n",
 			1000 * c / n, n, 100 * c / n
@@ -116,7 +118,18 @@ daemon_stop
 /^RESULT mbus/ {
 	n = $6 - $5; c = $4 - $3
 	wire = ((5 + 1 + 5 + bytes) * 11 + 2 * 11) / 2400 * 1000
+	got["mbus"] = n > 0
 	if (n > 0)
 		printf "CPU per M-Bus read (heat meter):  %6.2f ms (%d reads)            wire time of the read %.0f ms (%d-byte RSP_UD, 2400 Bd)\n",
 			1000 * c / n, n, wire, bytes
+}
+END {
+	# a figure that is missing is a failed benchmark, not a silent one
+	split("rss p1 mbus", k)
+	for (i = 1; i <= 3; i++)
+		if (!got[k[i]]) {
+			printf "bench_daemon: no %s figure (guest failed or no readings)\n", k[i]
+			bad = 1
+		}
+	exit bad
 }'
