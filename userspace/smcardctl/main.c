@@ -13,7 +13,7 @@ static const struct {
 	int (*run)(int argc, char **argv);
 	const char *help;
 } groups[] = {
-	{ "mbus", cmd_mbus, "M-Bus: decode, scan, read, set-address, set-baud, reset, monitor" },
+	{ "mbus", cmd_mbus, "M-Bus: decode, list, power, role, scan, read, set-address, set-baud, reset, monitor" },
 	{ "p1", cmd_p1, "P1 port: decode, read" },
 };
 
