@@ -14,7 +14,7 @@
 
 
 ktap_print_header
-ktap_set_plan 10
+ktap_set_plan 9
 mu_bus_ready 9600
 # only the commands that talk to meters take --timeout-extra
 scan() { smcardctl mbus scan --timeout-extra "${MBUS_USER_EXTRA:-250}" "$@"; }
