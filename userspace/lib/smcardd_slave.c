@@ -383,7 +383,7 @@ static int number_record(const struct sd_slave_item *it,
 	r->subunit = it->subunit;
 	r->function = it->valid && !it->fault ? MBUS_FUNC_INSTANTANEOUS :
 						MBUS_FUNC_ERROR;
-	memcpy(r->vif, it->vif, sizeof(r->vif));
+	memcpy(r->vif, it->vif, sizeof(it->vif));
 	r->vif_len = it->vif_len;
 	r->plain_unit = it->real && it->unit[0] ? it->unit : NULL;
 	if (it->real) {
