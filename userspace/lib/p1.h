@@ -296,6 +296,13 @@ struct json_object;
 struct json_object *p1_to_json(const struct p1_telegram *t);
 struct json_object *p1_summary_to_json(const struct p1_summary *s);
 
+/*
+ * Set a P1 tty raw at 115200 8N1 (DSMR 4+), or 9600 7E1 with @dsmr22
+ * (DSMR 2.2/3). A descriptor that is not a tty is left as it is.
+ * Returns 0 or a negative errno.
+ */
+int p1_tty_setup(int fd, bool dsmr22);
+
 /* --- meter model (emulators, tests) ------------------------------------- */
 
 enum p1_meter_flavour {

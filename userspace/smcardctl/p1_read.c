@@ -38,35 +38,6 @@ struct read_opts {
 	int timeout_s;
 };
 
-/* 115200 8N1 (DSMR 4+), or 9600 7E1 (DSMR 2.2/3). Not a tty: leave it. */
-static int setup_tty(int fd, bool dsmr22)
-{
-	struct termios tio;
-
-	if (tcgetattr(fd, &tio)) {
-		if (errno == ENOTTY || errno == EINVAL)
-			return 0;
-		return -errno;
-	}
-	cfmakeraw(&tio);
-	tio.c_cflag &= ~(tcflag_t)(CSIZE | PARENB | PARODD | CSTOPB | CRTSCTS);
-	tio.c_cflag |= CLOCAL | CREAD;
-	if (dsmr22) {
-		tio.c_cflag |= CS7 | PARENB;
-		tio.c_iflag |= INPCK | ISTRIP;
-	} else {
-		tio.c_cflag |= CS8;
-	}
-	tio.c_cc[VMIN] = 1;
-	tio.c_cc[VTIME] = 0;
-	cfsetispeed(&tio, dsmr22 ? B9600 : B115200);
-	cfsetospeed(&tio, dsmr22 ? B9600 : B115200);
-	if (tcsetattr(fd, TCSANOW, &tio))
-		return -errno;
-	tcflush(fd, TCIFLUSH);
-	return 0;
-}
-
 static void show(const struct read_opts *o, const struct p1_telegram *t)
 {
 	if (o->json) {
@@ -272,7 +243,7 @@ int p1_read(int argc, char **argv)
 		fprintf(stderr, "smcardctl p1 read: %s: %s\n", o.device, strerror(errno));
 		return 1;
 	}
-	ret = setup_tty(fd, o.dsmr22);
+	ret = p1_tty_setup(fd, o.dsmr22);
 	if (ret) {
 		fprintf(stderr, "smcardctl p1 read: %s: cannot set up the line: %s\n",
 			o.device, strerror(-ret));

@@ -33,31 +33,6 @@ struct p1_priv {
 	unsigned long bad;
 };
 
-static int setup_tty(int fd, bool dsmr22)
-{
-	struct termios tio;
-
-	if (tcgetattr(fd, &tio))
-		return errno == ENOTTY || errno == EINVAL ? 0 : -errno;
-	cfmakeraw(&tio);
-	tio.c_cflag &= ~(tcflag_t)(CSIZE | PARENB | PARODD | CSTOPB | CRTSCTS);
-	tio.c_cflag |= CLOCAL | CREAD;
-	if (dsmr22) {
-		tio.c_cflag |= CS7 | PARENB;
-		tio.c_iflag |= INPCK | ISTRIP;
-	} else {
-		tio.c_cflag |= CS8;
-	}
-	tio.c_cc[VMIN] = 1;
-	tio.c_cc[VTIME] = 0;
-	cfsetispeed(&tio, dsmr22 ? B9600 : B115200);
-	cfsetospeed(&tio, dsmr22 ? B9600 : B115200);
-	if (tcsetattr(fd, TCSANOW, &tio))
-		return -errno;
-	tcflush(fd, TCIFLUSH);
-	return 0;
-}
-
 static void p1_close(struct source *s)
 {
 	struct p1_priv *p = s->priv;
@@ -128,7 +103,7 @@ static int p1_open(struct source *s)
 		ret = -errno;
 		goto fail;
 	}
-	ret = setup_tty(p->fd, c->dsmr22);
+	ret = p1_tty_setup(p->fd, c->dsmr22);
 	if (ret)
 		goto fail;
 	ret = p1_framer_init(&p->fr, c->has_key ? P1_FRAME_SMARTY : P1_FRAME_TEXT, 0);
