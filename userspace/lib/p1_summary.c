@@ -103,7 +103,9 @@ static void mbus(const struct p1_telegram *t, struct p1_summary *s)
 		if (o->id.c == 96) {
 			d->id = o->text;
 		} else if (o->id.d == 1) {
-			if (o->kind == P1_KIND_NUMBER)
+			/* An M-Bus device type is one byte; ignore anything else. */
+			if (o->kind == P1_KIND_NUMBER &&
+			    o->number >= 0 && o->number <= 255)
 				d->type = (unsigned int)o->number;
 		} else if (o->kind == P1_KIND_NUMBER) {
 			d->value = o->number;

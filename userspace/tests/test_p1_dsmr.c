@@ -162,6 +162,28 @@ TEST(unknown_objects_kept)
 	p1_telegram_free(&t);
 }
 
+/* A sub-device type out of the one-byte range is unknown, not undefined. */
+TEST(mbus_type_out_of_range)
+{
+	static const char tg[] =
+		"/XYZ5 test\r\n\r\n"
+		"0-1:24.1.0(03033303133303037)\r\n"
+		"0-2:24.1.0(-7)\r\n"
+		"0-3:24.1.0(007)\r\n"
+		"!\r\n";
+	struct p1_telegram t;
+	struct p1_error err;
+	struct p1_summary s;
+
+	ASSERT_EQ(0, parse_str(tg, &t, &err)) TH_LOG("%s", err.msg);
+	p1_summarize(&t, &s);
+	ASSERT_EQ(3, s.nmbus);
+	EXPECT_EQ(0, s.mbus[0].type);
+	EXPECT_EQ(0, s.mbus[1].type);
+	EXPECT_EQ(7, s.mbus[2].type);
+	p1_telegram_free(&t);
+}
+
 TEST(malformed_line_position)
 {
 	static const char tg[] =
