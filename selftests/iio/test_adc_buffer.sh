@@ -75,7 +75,7 @@ echo 1 > "$D/scan_elements/in_current${CUR}_en"
 echo 1 > "$D/buffer0/enable"
 for i in 1 2 3 4 5; do
 	echo 1 > "$T/trigger_now"
-	wait_for 5 [ "$(cat "$D/buffer0/data_available")" = "$i" ]
+	wait_for 5 eval '[ "$(cat "$D/buffer0/data_available")" = "$i" ]'
 done
 check "sysfs trigger: 5 triggers give 5 scans" 5 "$(cat "$D/buffer0/data_available")"
 echo 0 > "$D/buffer0/enable"

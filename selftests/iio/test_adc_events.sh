@@ -44,7 +44,7 @@ events()
 }
 
 set_ua 2000
-wait_for 10 [ "$(events current $CUR falling)" -ge 1 ]
+wait_for 10 eval '[ "$(events current $CUR falling)" -ge 1 ]'
 sleep $SETTLE
 check "wire break at 2 mA: one falling event" 1 "$(events current $CUR falling)"
 
@@ -57,11 +57,11 @@ check "3.7 mA is within the hysteresis: no new event" 1 "$(events current $CUR f
 set_ua 4000
 sleep $SETTLE
 set_ua 2000
-wait_for 10 [ "$(events current $CUR falling)" -ge 2 ]
+wait_for 10 eval '[ "$(events current $CUR falling)" -ge 2 ]'
 check "4 mA re-arms: the next break fires again" 2 "$(events current $CUR falling)"
 
 set_ua 22000
-wait_for 10 [ "$(events current $CUR rising)" -ge 1 ]
+wait_for 10 eval '[ "$(events current $CUR rising)" -ge 1 ]'
 check "short at 22 mA: one rising event" 1 "$(events current $CUR rising)"
 
 echo 0 > "$E/${C}_rising_en"
@@ -72,7 +72,7 @@ echo 0 > "$E/${C}_falling_hysteresis"
 check "falling value and hysteresis are configurable" "$(code 10000 $FS_UA) 0" \
 	"$(cat "$E/${C}_falling_value" "$E/${C}_falling_hysteresis" | xargs)"
 set_ua 9000
-wait_for 10 [ "$(events current $CUR falling)" -ge 3 ]
+wait_for 10 eval '[ "$(events current $CUR falling)" -ge 3 ]'
 check "a 10 mA threshold fires at 9 mA" 3 "$(events current $CUR falling)"
 if echo 65536 > "$E/${C}_falling_value" 2>/dev/null; then
 	ktap_test_fail "a threshold beyond the code range is refused"
@@ -82,7 +82,7 @@ fi
 
 echo 1 > "$E/${V}_rising_en"
 set_uv 11000000
-wait_for 10 [ "$(events voltage $VOLT rising)" -ge 1 ]
+wait_for 10 eval '[ "$(events voltage $VOLT rising)" -ge 1 ]'
 check "0-10 V input: over-range event at 11 V" 1 "$(events voltage $VOLT rising)"
 
 echo 0 > "$E/${C}_falling_en"

@@ -1,7 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# The reference VM boots the test kernel and the card's modules load and
-# unload cleanly.
+# The reference VM boots the test kernel with the clock set from the
+# board's RTC, and the card's modules load and unload cleanly.
 . /usr/lib/smcard/ktap_helpers.sh
 
 kver=$(uname -r)
@@ -9,12 +9,20 @@ load=/lib/modules/$kver/smcard.load
 mapfile -t mods < "$load"
 
 ktap_print_header
-ktap_set_plan 4
+ktap_set_plan 5
 
 case $kver in
 6.12.*) ktap_test_pass "kernel is 6.12 ($kver)" ;;
 *) ktap_test_fail "kernel is 6.12 (got $kver)" ;;
 esac
+
+# QEMU's RTC starts at the host's time; a clock in 1970 means it was lost.
+year=$(date -u +%Y)
+if [ "$year" -ge 2024 ]; then
+	ktap_test_pass "clock set from the RTC ($(date -u +%FT%TZ))"
+else
+	ktap_test_fail "clock set from the RTC (got $(date -u +%FT%TZ))"
+fi
 
 missing=
 for m in "${mods[@]}"; do
