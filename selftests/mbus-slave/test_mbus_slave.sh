@@ -180,11 +180,8 @@ check "FCB not toggled: the same telegram again; toggled: a new one" "same new" 
 	"$([ "$a" = "$b" ] && echo same) $([ -n "$c" ] && [ "$a" != "$c" ] && echo new)"
 
 # --- monitor (as nobody) shows every frame of a primary scan in order ---
-smcardctl mbus monitor --json > "$TMP/mon" 2>"$TMP/mon.err" &
+"$AS_NOBODY" smcardctl mbus monitor --json > "$TMP/mon" 2>"$TMP/mon.err" &
 MPID=$!
-[ -x "$AS_NOBODY" ] && { kill "$MPID"; wait "$MPID" 2>/dev/null
-	"$AS_NOBODY" smcardctl mbus monitor --json > "$TMP/mon" 2>"$TMP/mon.err" &
-	MPID=$!; }
 sleep 1
 master --wait 300 --json scan-primary 6 8 > "$TMP/scan.json"
 sleep 1
