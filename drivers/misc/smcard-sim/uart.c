@@ -170,6 +170,8 @@ static enum hrtimer_restart sim_uart_rx_tick(struct hrtimer *timer)
 	now = ktime_get();
 	while (u->rx.busy && !ktime_after(u->rx.end, now)) {
 		u->rx.busy = false;
+		u->rx_idle_since = u->rx.end;
+		u->turn_armed = true;
 		push |= sim_uart_to_tty(u, u->rx.ch);
 		sim_uart_rx_next(u, u->rx.end);
 	}
@@ -212,14 +214,32 @@ static void sim_uart_stop_tx(struct uart_port *port)
 {
 }
 
+/* The tty side answers the peer: record the quiet time in between. */
+static void sim_uart_turnaround(struct smcard_sim_uart *u, ktime_t start)
+{
+	u64 gap;
+
+	if (!u->turn_armed || u->rx.busy)
+		return;
+	u->turn_armed = false;
+	gap = ktime_to_ns(ktime_sub(start, u->rx_idle_since));
+	if (!u->turns++ || gap < u->turn_min_ns)
+		u->turn_min_ns = gap;
+	if (gap > u->turn_max_ns)
+		u->turn_max_ns = gap;
+}
+
 static void sim_uart_start_tx(struct uart_port *port)
 {
 	struct smcard_sim_uart *u = to_sim_uart(port);
+	ktime_t now = ktime_get();
 
 	if (u->tx.busy || !u->started)
 		return;
-	if (sim_uart_tx_next(u, ktime_get()))
+	if (sim_uart_tx_next(u, now)) {
+		sim_uart_turnaround(u, now);
 		hrtimer_start(&u->tx.timer, u->tx.end, HRTIMER_MODE_ABS);
+	}
 }
 
 static void sim_uart_stop_rx(struct uart_port *port)
@@ -374,6 +394,49 @@ static int sim_uart_stats_show(struct seq_file *s, void *unused)
 }
 DEFINE_SHOW_ATTRIBUTE(sim_uart_stats);
 
+static int sim_uart_turnaround_show(struct seq_file *s, void *unused)
+{
+	struct smcard_sim_uart *u = s->private;
+	unsigned long flags;
+
+	uart_port_lock_irqsave(&u->port, &flags);
+	seq_printf(s, "%llu %llu %llu\n", u->turns, u->turn_min_ns,
+		   u->turn_max_ns);
+	uart_port_unlock_irqrestore(&u->port, flags);
+	return 0;
+}
+
+static int sim_uart_turnaround_open(struct inode *inode, struct file *file)
+{
+	return single_open(file, sim_uart_turnaround_show, inode->i_private);
+}
+
+/* Any write starts a new measurement. */
+static ssize_t sim_uart_turnaround_write(struct file *file,
+					 const char __user *buf, size_t len,
+					 loff_t *ppos)
+{
+	struct smcard_sim_uart *u = file_inode(file)->i_private;
+	unsigned long flags;
+
+	uart_port_lock_irqsave(&u->port, &flags);
+	u->turn_armed = false;
+	u->turns = 0;
+	u->turn_min_ns = 0;
+	u->turn_max_ns = 0;
+	uart_port_unlock_irqrestore(&u->port, flags);
+	return len;
+}
+
+static const struct file_operations sim_uart_turnaround_fops = {
+	.owner = THIS_MODULE,
+	.open = sim_uart_turnaround_open,
+	.read = seq_read,
+	.write = sim_uart_turnaround_write,
+	.llseek = seq_lseek,
+	.release = single_release,
+};
+
 static void sim_uart_remove_port(void *data)
 {
 	struct smcard_sim_uart *u = data;
@@ -455,6 +518,8 @@ static int sim_uart_probe(struct platform_device *pdev)
 	dir = debugfs_create_dir(u->label, sim->debugfs);
 	debugfs_create_file("termios", 0444, dir, u, &sim_uart_termios_fops);
 	debugfs_create_file("stats", 0444, dir, u, &sim_uart_stats_fops);
+	debugfs_create_file("turnaround", 0644, dir, u,
+			    &sim_uart_turnaround_fops);
 	return devm_add_action_or_reset(dev, sim_uart_remove_debugfs, dir);
 }
 

@@ -53,6 +53,15 @@ struct smcard_sim_uart {
 	bool gone;		/* the UART was unbound */
 	u64 peer_dropped;	/* the peer did not read fast enough */
 	u64 wire_dropped;	/* no bus: M-Bus master with supply off */
+	/*
+	 * Turnaround on the wire: from the last stop bit the peer sent to
+	 * the start bit of the tty side's next transmission after it.
+	 */
+	ktime_t rx_idle_since;
+	bool turn_armed;
+	u64 turns;
+	u64 turn_min_ns;
+	u64 turn_max_ns;
 
 	wait_queue_head_t peer_wq;
 	unsigned long peer_busy;	/* bit 0: peer device is open */

@@ -11,11 +11,15 @@
  * bit to the start bit of the answer's first character (its arrival
  * minus one character time) and reported in bit times, so the
  * EN 13757-2 window (11 bit times .. 330 bit times + 50 ms) can be
- * checked.
+ * checked. The end of the request is when fsync/tcdrain returned; when
+ * that was more than one bit time after the earliest the request could
+ * have left (this process woke up late), the gap would look shorter than
+ * it was, so such an answer does not count for the shortest gap.
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <math.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -43,6 +47,7 @@ struct master {
 	bool json;
 	struct json_object *xfers;
 	unsigned long n_gaps;
+	unsigned long n_timed;	/* answers whose gap start is exact to a bit */
 	double min_gap_us, max_gap_us;
 	struct mbus_link link;
 };
@@ -115,7 +120,7 @@ static int xfer(void *ctx, const uint8_t *req, size_t len, bool no_reply,
 		struct mbus_reply *r)
 {
 	struct master *m = ctx;
-	int64_t end, first = 0;
+	int64_t start, end, first = 0;
 	int gap_ms = (int)(CHAR_BITS * bit_us(m) / 1000) + 50;
 	struct json_object *o;
 	char h[3 * MBUS_MAX_FRAME + 1];
@@ -126,6 +131,7 @@ static int xfer(void *ctx, const uint8_t *req, size_t len, bool no_reply,
 	r->latency_us = 0;
 	r->result = MBUS_RESULT_TIMEOUT;
 	drain_input(m);
+	start = now_us();
 	ret = put_frame(m, req, len);
 	if (ret)
 		return ret;
@@ -185,7 +191,8 @@ static int xfer(void *ctx, const uint8_t *req, size_t len, bool no_reply,
 		json_object_object_add(o, "gap_us", json_object_new_int64((int64_t)gap));
 		json_object_object_add(o, "gap_bits",
 				       json_object_new_double(gap / bit_us(m)));
-		if (!m->n_gaps || gap < m->min_gap_us)
+		if (end - start <= (len * CHAR_BITS + 1) * bit_us(m) &&
+		    (!m->n_timed++ || gap < m->min_gap_us))
 			m->min_gap_us = gap;
 		if (!m->n_gaps || gap > m->max_gap_us)
 			m->max_gap_us = gap;
@@ -488,7 +495,10 @@ int main(int argc, char **argv)
 		struct json_object *t = json_object_new_object();
 
 		json_object_object_add(t, "answers", json_object_new_int64((int64_t)m.n_gaps));
-		json_object_object_add(t, "min_gap_bits", json_object_new_double(m.min_gap_us / bit_us(&m)));
+		json_object_object_add(t, "timed_answers", json_object_new_int64((int64_t)m.n_timed));
+		if (m.n_timed)
+			json_object_object_add(t, "min_gap_bits",
+					       json_object_new_double(m.min_gap_us / bit_us(&m)));
 		json_object_object_add(t, "max_gap_us", json_object_new_int64((int64_t)m.max_gap_us));
 		json_object_object_add(t, "window_us", json_object_new_int64(
 			(int64_t)(330 * bit_us(&m)) + 50000));
@@ -498,9 +508,9 @@ int main(int argc, char **argv)
 		printf("%s\n", json_object_to_json_string_ext(o.res, JSON_C_TO_STRING_PLAIN |
 			JSON_C_TO_STRING_NOSLASHESCAPE));
 	else if (m.n_gaps)
-		printf("timing answers %lu min_gap_bits %.1f max_gap_us %.0f window_us %.0f\n",
-		       m.n_gaps, m.min_gap_us / bit_us(&m), m.max_gap_us,
-		       330 * bit_us(&m) + 50000);
+		printf("timing answers %lu min_gap_bits %.1f max_gap_us %.0f window_us %.0f timed %lu\n",
+		       m.n_gaps, m.n_timed ? m.min_gap_us / bit_us(&m) : NAN,
+		       m.max_gap_us, 330 * bit_us(&m) + 50000, m.n_timed);
 	if (ret && !m.json)
 		fprintf(stderr, "mbus-master: %s: %s\n", argv[optind],
 			m.link.msg[0] ? m.link.msg : strerror(-ret));
