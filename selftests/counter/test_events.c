@@ -113,6 +113,19 @@ static int find_io1(char *dir, size_t len, int *devnum, int *chan)
 	return -1;
 }
 
+/*
+ * The counter core keeps one event FIFO per device, not per open file:
+ * events an earlier reader left unread are still queued. Drop them.
+ */
+static void drain_stale_events(int fd)
+{
+	struct pollfd pfd = { .fd = fd, .events = POLLIN };
+	struct counter_event ev;
+
+	while (poll(&pfd, 1, 0) == 1 && read(fd, &ev, sizeof(ev)) == sizeof(ev))
+		;
+}
+
 FIXTURE(events) {
 	char count[256];
 	char attr[320];
@@ -135,6 +148,7 @@ FIXTURE_SETUP(events)
 	snprintf(dev, sizeof(dev), "/dev/counter%d", devnum);
 	self->fd = open(dev, O_RDWR);
 	ASSERT_LE(0, self->fd) TH_LOG("open %s: %s", dev, strerror(errno));
+	drain_stale_events(self->fd);
 }
 
 FIXTURE_TEARDOWN(events)
