@@ -186,11 +186,6 @@ static int i2c_fail_show(struct seq_file *s, void *unused)
 	return 0;
 }
 
-static int i2c_fail_open(struct inode *inode, struct file *file)
-{
-	return single_open(file, i2c_fail_show, inode->i_private);
-}
-
 /* "N" or "N nack" or "N timeout": fail the next N transfers. */
 static ssize_t i2c_fail_write(struct file *file, const char __user *ubuf,
 			      size_t len, loff_t *ppos)
@@ -226,14 +221,7 @@ static ssize_t i2c_fail_write(struct file *file, const char __user *ubuf,
 	return len;
 }
 
-static const struct file_operations i2c_fail_fops = {
-	.owner = THIS_MODULE,
-	.open = i2c_fail_open,
-	.read = seq_read,
-	.write = i2c_fail_write,
-	.llseek = seq_lseek,
-	.release = single_release,
-};
+DEFINE_SHOW_STORE_ATTRIBUTE(i2c_fail);
 
 static int regs_show(struct seq_file *s, void *unused)
 {
@@ -406,11 +394,6 @@ static int pin_pulses_show(struct seq_file *s, void *unused)
 	return 0;
 }
 
-static int pin_pulses_open(struct inode *inode, struct file *file)
-{
-	return single_open(file, pin_pulses_show, inode->i_private);
-}
-
 /* "COUNT RATE_HZ WIDTH_US": start a pulse train, return at once. */
 static ssize_t pin_pulses_write(struct file *file, const char __user *ubuf,
 				size_t len, loff_t *ppos)
@@ -431,14 +414,7 @@ static ssize_t pin_pulses_write(struct file *file, const char __user *ubuf,
 	return ret ?: len;
 }
 
-static const struct file_operations pin_pulses_fops = {
-	.owner = THIS_MODULE,
-	.open = pin_pulses_open,
-	.read = seq_read,
-	.write = pin_pulses_write,
-	.llseek = seq_lseek,
-	.release = single_release,
-};
+DEFINE_SHOW_STORE_ATTRIBUTE(pin_pulses);
 
 /* Reading blocks until the pin's pulse train has completed. */
 static ssize_t pin_pulses_wait_read(struct file *file, char __user *ubuf,

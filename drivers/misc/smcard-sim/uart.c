@@ -232,10 +232,11 @@ static void sim_uart_turnaround(struct smcard_sim_uart *u, ktime_t start)
 static void sim_uart_start_tx(struct uart_port *port)
 {
 	struct smcard_sim_uart *u = to_sim_uart(port);
-	ktime_t now = ktime_get();
+	ktime_t now;
 
 	if (u->tx.busy || !u->started)
 		return;
+	now = ktime_get();
 	if (sim_uart_tx_next(u, now)) {
 		sim_uart_turnaround(u, now);
 		hrtimer_start(&u->tx.timer, u->tx.end, HRTIMER_MODE_ABS);
@@ -406,11 +407,6 @@ static int sim_uart_turnaround_show(struct seq_file *s, void *unused)
 	return 0;
 }
 
-static int sim_uart_turnaround_open(struct inode *inode, struct file *file)
-{
-	return single_open(file, sim_uart_turnaround_show, inode->i_private);
-}
-
 /* Any write starts a new measurement. */
 static ssize_t sim_uart_turnaround_write(struct file *file,
 					 const char __user *buf, size_t len,
@@ -428,14 +424,7 @@ static ssize_t sim_uart_turnaround_write(struct file *file,
 	return len;
 }
 
-static const struct file_operations sim_uart_turnaround_fops = {
-	.owner = THIS_MODULE,
-	.open = sim_uart_turnaround_open,
-	.read = seq_read,
-	.write = sim_uart_turnaround_write,
-	.llseek = seq_lseek,
-	.release = single_release,
-};
+DEFINE_SHOW_STORE_ATTRIBUTE(sim_uart_turnaround);
 
 static void sim_uart_remove_port(void *data)
 {
