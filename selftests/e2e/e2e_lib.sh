@@ -93,16 +93,7 @@ daemon_stop()
 }
 
 # wait_for REGEX [SECONDS]: a line of the MQTT log matches
-wait_for()
-{
-	local i
-
-	for i in $(seq $((${2:-30} * 2))); do
-		grep -qE "$1" "$W/mqtt.log" 2>/dev/null && return 0
-		sleep 0.5
-	done
-	return 1
-}
+wait_for() { until_ok "${2:-30}" grep -qsE "$1" "$W/mqtt.log"; }
 
 # until_ok SECONDS CMD...: poll CMD every 0.5 s until it succeeds
 until_ok()
