@@ -10,29 +10,36 @@ mount -t debugfs none /sys/kernel/debug 2>/dev/null
 W=$(mktemp -d /tmp/e2e.XXXXXX)
 E2E_PIDS=()
 DAEMON=
+BROKER=
 
 e2e_cleanup()
 {
 	local i
 
 	[ -n "$DAEMON" ] && kill -TERM "$DAEMON" 2>/dev/null
-	kill "${E2E_PIDS[@]}" 2>/dev/null
+	kill "${E2E_PIDS[@]}" $BROKER 2>/dev/null
 	for i in 1 2 3 4 5 6 7 8 9 10; do
-		kill -0 "${E2E_PIDS[@]}" $DAEMON 2>/dev/null || break
+		kill -0 "${E2E_PIDS[@]}" $DAEMON $BROKER 2>/dev/null || break
 		sleep 0.3
 	done
-	kill -KILL "${E2E_PIDS[@]}" $DAEMON 2>/dev/null
+	kill -KILL "${E2E_PIDS[@]}" $DAEMON $BROKER 2>/dev/null
 	rm -rf "$W"
 }
 trap e2e_cleanup EXIT
 
+# The broker keeps its sessions in $W across a restart (as root: the
+# directory is private), so a subscriber with a persistent session misses
+# nothing while the broker or the subscriber is away.
 broker_start()
 {
-	printf 'listener 1883 127.0.0.1\nallow_anonymous true\npersistence false\n' > "$W/mosquitto.conf"
+	printf 'listener 1883 127.0.0.1\nallow_anonymous true\nuser root\npersistence true\npersistence_location %s/\n' \
+		"$W" > "$W/mosquitto.conf"
 	mosquitto -c "$W/mosquitto.conf" >> "$W/mosquitto.log" 2>&1 &
 	BROKER=$!
 	for _ in $(seq 50); do
-		mosquitto_sub -h localhost -t '$SYS/broker/version' -C 1 -W 1 >/dev/null 2>&1 && return 0
+		# and it is this broker that answers (no other one left running)
+		mosquitto_sub -h localhost -t '$SYS/broker/version' -C 1 -W 1 >/dev/null 2>&1 &&
+			kill -0 "$BROKER" 2>/dev/null && return 0
 		sleep 0.2
 	done
 	return 1
@@ -42,6 +49,7 @@ broker_stop()
 {
 	kill "$BROKER" 2>/dev/null
 	wait "$BROKER" 2>/dev/null
+	BROKER=
 }
 
 # Record every message under smcard/# and homeassistant/# in $W/mqtt.log.
@@ -49,6 +57,23 @@ record()
 {
 	mosquitto_sub -h localhost -v -t 'smcard/#' -t 'homeassistant/#' > "$W/mqtt.log" 2>&1 &
 	E2E_PIDS+=($!)
+}
+
+# session_sub FILE: subscribe to smcard/# with a persistent QoS 1 session,
+# "MID TOPIC PAYLOAD" per line; mosquitto_sub reconnects by itself. The
+# retained copy the broker sends on each (re)subscription is an old
+# reading, not a delivery: -R leaves it out.
+session_sub()
+{
+	mosquitto_sub -h localhost -c -i e2e-session -q 1 -R -F '%m %t %p' -t 'smcard/#' > "$1" 2>&1 &
+	E2E_PIDS+=($!)
+}
+
+# session_keys FILE: its readings as "TOPIC TIME"; a redelivery by the
+# broker (same message id and content) is not a second reading
+session_keys()
+{
+	awk '!seen[$0]++' "$1" | cut -d' ' -f2- | mqtt_keys
 }
 
 # Meters: p1 mbus modbus (any subset)
