@@ -16,6 +16,7 @@
 
 #include <ini.h>
 
+#include "mbus_nl.h"
 #include "mbus_scan.h"
 #include "smcardd_config.h"
 #include "smcardd_slave.h"
@@ -189,7 +190,7 @@ static const struct key mbus_keys[] = {
 	DUR(struct sd_mbus, scan_interval, 0, 604800),
 	DUR(struct sd_mbus, interval, 1, 86400),
 	INT(struct sd_mbus, retries, 0, 10),
-	INT(struct sd_mbus, timeout_extra_ms, 0, 1000),
+	INT(struct sd_mbus, timeout_extra_ms, 0, MBUS_TIMEOUT_EXTRA_MAX),
 	INT(struct sd_mbus, max_telegrams, 1, 64),
 	KEND,
 };

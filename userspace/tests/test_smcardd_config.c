@@ -235,6 +235,8 @@ static const struct bad bads[] = {
 	{ "[mbus]\nscan = all\n", "t:2: bad scan 'all'; none, primary or secondary" },
 	{ "[mbus]\nscan = primary\nbaud = 2401\n", "t:3: bad baud '2401'" },
 	{ "[mbus]\nscan = primary\nretries = 11\n", "bad retries '11'" },
+	{ "[mbus]\nscan = primary\ntimeout_extra_ms = 10001\n",
+	  "bad timeout_extra_ms '10001'; an integer from 0 to 10000" },
 	{ "[mbus]\nscan = primary\ninterval = 0\n", "bad interval '0'" },
 	{ "[mbus]\nscan = primary\n[mbus]\n", "t:3: [mbus] appears twice" },
 	{ "[mbus.meter]\n", "[mbus.meter] needs a name" },
