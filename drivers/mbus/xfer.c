@@ -13,6 +13,14 @@
 
 /* Scheduling and UART FIFO latency on top of the quiet time */
 #define MBUS_QUIET_SLACK_NS	(2 * NSEC_PER_MSEC)
+/*
+ * After a damaged frame the talkers may still be sending, and their bytes
+ * reach us in bursts (receive FIFO timeout, scheduling). Ending the reply
+ * at the first gap would cut it, and its rest would be taken for the next
+ * reply: wait for the line to be quiet longer, 4 characters and 20 ms more.
+ */
+#define MBUS_DAMAGED_SLACK_BITS	(4 * 11)
+#define MBUS_DAMAGED_SLACK_NS	(20 * NSEC_PER_MSEC)
 
 static int mbus_xfer_start(struct mbus_bus *bus, struct mbus_xfer *x)
 {
@@ -60,6 +68,8 @@ static int mbus_xfer_wait(struct mbus_bus *bus, struct mbus_xfer *x)
 {
 	u64 window = mbus_window_ns(bus) + (u64)x->extra_ms * NSEC_PER_MSEC;
 	u64 quiet = mbus_bits_ns(bus, 11) + MBUS_QUIET_SLACK_NS;
+	u64 damaged_quiet = mbus_bits_ns(bus, 11 + MBUS_DAMAGED_SLACK_BITS) +
+			    MBUS_DAMAGED_SLACK_NS;
 	/* A line that never goes quiet: give up after two frames' time. */
 	ktime_t hard = ktime_add_ns(x->end, window +
 				    mbus_bits_ns(bus, 2 * 11 * MBUS_FRAME_MAX));
@@ -86,7 +96,9 @@ static int mbus_xfer_wait(struct mbus_bus *bus, struct mbus_xfer *x)
 				break;
 			}
 		} else if (x->settled) {
-			until = ktime_add_ns(x->last, quiet);
+			until = ktime_add_ns(x->last,
+					     x->result == MBUS_RESULT_OK ?
+					     quiet : damaged_quiet);
 			if (now >= until) {
 				/* a pending run after the frame: a second talker */
 				mbus_xfer_flush(bus, now);
