@@ -48,7 +48,7 @@ for drop in 0 2; do
 	cat "$TMP/want1" "$TMP/want2" > "$TMP/want"
 	cat "$TMP/got1" "$TMP/got2" > "$TMP/got"
 	lost="no answer lost"
-	[ "$drop" = 0 ] || lost="every ${drop}nd answer lost"
+	[ "$drop" = 0 ] || lost="1 answer in $drop lost"
 	check_files "read returns both telegrams in order ($lost)" \
 		"$TMP/want" "$TMP/got"
 done

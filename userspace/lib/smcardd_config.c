@@ -15,8 +15,8 @@
 #include <string.h>
 
 #include <ini.h>
+#include <linux/mbus.h>
 
-#include "mbus_nl.h"
 #include "mbus_scan.h"
 #include "smcardd_config.h"
 #include "smcardd_slave.h"
