@@ -14,7 +14,7 @@ run_cppcheck()
 {
 	cppcheck -q --std=c11 --enable=warning,performance,portability \
 		--inline-suppr --error-exitcode=1 -D_GNU_SOURCE \
-		-I"$top/userspace/lib" -I"$top/userspace" -I"$top/include/uapi" \
+		"${incs[@]}" -I"$top/userspace" -I"$top/include/uapi" \
 		--include="$qdir/cppcheck-macros.h" \
 		--suppressions-list="$qdir/cppcheck.supp" \
 		--template='{file}:{line}: {severity}: {message} [{id}]' \
@@ -22,7 +22,11 @@ run_cppcheck()
 }
 
 cd "$top"
-mapfile -t dirs < <(for d in userspace/lib userspace/smcardctl userspace/smcardd \
+incs=()
+for d in userspace/lib/*/; do
+	incs+=(-I"$top/${d%/}")
+done
+mapfile -t dirs < <(for d in userspace/lib/* userspace/smcardctl userspace/smcardd \
 	userspace/emulators/*; do
 	compgen -G "$d/*.c" >/dev/null && echo "$d"
 done)

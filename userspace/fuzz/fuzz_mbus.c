@@ -10,9 +10,7 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "mbus_data.h"
-#include "mbus_json.h"
-#include "mbus_meter.h"
+#include "mbus.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -7,7 +7,7 @@
 #include <time.h>
 
 #include "mbus_common.h"
-#include "mbus_header.h"
+#include "mbus.h"
 
 void mbus_ctx_init(struct mbus_ctx *c, const char *cmd)
 {

@@ -14,9 +14,7 @@
 
 #include <json-c/json.h>
 
-#include "mbus_addr.h"
-#include "mbus_nl.h"
-#include "mbus_scan.h"
+#include "mbus.h"
 
 #define MBUS_OPT_BUS		0x100
 #define MBUS_OPT_JSON		0x101

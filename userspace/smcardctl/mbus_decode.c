@@ -12,8 +12,7 @@
 
 #include "hexdump.h"
 #include "mbus_cmd.h"
-#include "mbus_data.h"
-#include "mbus_json.h"
+#include "mbus.h"
 
 /* Captures are small; anything near this is not one M-Bus frame. */
 #define MAX_TEXT	(64 * 1024)

@@ -16,8 +16,7 @@
 
 #include "mbus_cmd.h"
 #include "mbus_common.h"
-#include "mbus_data.h"
-#include "mbus_json.h"
+#include "mbus.h"
 
 static volatile sig_atomic_t stop;
 

@@ -11,8 +11,7 @@
 
 #include "mbus_cmd.h"
 #include "mbus_common.h"
-#include "mbus_data.h"
-#include "mbus_json.h"
+#include "mbus.h"
 
 struct reader {
 	struct mbus_ctx *c;

@@ -12,7 +12,7 @@
 
 #include "mbus_cmd.h"
 #include "mbus_common.h"
-#include "mbus_header.h"
+#include "mbus.h"
 
 static void usage(FILE *f)
 {

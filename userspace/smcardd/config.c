@@ -17,9 +17,9 @@
 #include <ini.h>
 #include <linux/mbus.h>
 
-#include "mbus_scan.h"
-#include "smcardd_config.h"
-#include "smcardd_slave.h"
+#include "mbus.h"
+#include "config.h"
+#include "slave.h"
 
 enum ktype { K_STR, K_INT, K_DOUBLE, K_DURATION, K_BOOL, K_CHOICE, K_CUSTOM };
 
@@ -495,13 +495,13 @@ static void set_typed(struct parser *p, const struct key *k, const char *val)
 
 /* --- custom keys -------------------------------------------------------- */
 
-static int parse_order(const char *s, enum sd_mb_order *o)
+static int parse_order(const char *s, enum mbreg_order *o)
 {
 	static const char *const names[] = { "abcd", "cdab", "badc", "dcba" };
 
 	for (int i = 0; i < 4; i++) {
 		if (!strcasecmp(s, names[i])) {
-			*o = (enum sd_mb_order)i;
+			*o = (enum mbreg_order)i;
 			return 0;
 		}
 	}
@@ -520,7 +520,7 @@ const char *sd_mbus_scan_name(enum sd_mbus_scan s)
 	return names[s];
 }
 
-const char *sd_mb_type_name(enum sd_mb_type t)
+const char *sd_mb_type_name(enum mbreg_type t)
 {
 	return type_names[t];
 }
@@ -587,8 +587,8 @@ static void add_register(struct parser *p, struct sd_mb_meter *m, const char *va
 		       r.name, tok[3]);
 		return;
 	}
-	r.type = (enum sd_mb_type)i;
-	if ((r.fn == SD_MB_COIL || r.fn == SD_MB_DISCRETE) != (r.type == SD_MB_BOOL)) {
+	r.type = (enum mbreg_type)i;
+	if ((r.fn == SD_MB_COIL || r.fn == SD_MB_DISCRETE) != (r.type == MBREG_BOOL)) {
 		err_at(p, p->lineno, "register %s: type bool goes with coil/discrete and only with them",
 		       r.name);
 		return;

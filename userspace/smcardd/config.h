@@ -13,6 +13,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "modbus_regs.h"
+
 #define SD_NAME_MAX	48
 #define SD_PATH_MAX	256
 #define SD_UNIT_MAX	16
@@ -74,20 +76,14 @@ struct sd_p1 {
 
 enum sd_mb_transport { SD_MB_TCP, SD_MB_RTU };
 enum sd_mb_fn { SD_MB_HOLDING, SD_MB_INPUT, SD_MB_COIL, SD_MB_DISCRETE };
-enum sd_mb_type {
-	SD_MB_INT16, SD_MB_UINT16, SD_MB_INT32, SD_MB_UINT32, SD_MB_FLOAT32,
-	SD_MB_BOOL,
-};
-/* Byte order of a 32-bit value over two registers, A = most significant. */
-enum sd_mb_order { SD_MB_ABCD, SD_MB_CDAB, SD_MB_BADC, SD_MB_DCBA };
 
 struct sd_mb_register {
 	char name[SD_NAME_MAX];
 	unsigned int line;
 	enum sd_mb_fn fn;
 	uint16_t address;
-	enum sd_mb_type type;
-	enum sd_mb_order order;
+	enum mbreg_type type;
+	enum mbreg_order order;
 	double scale;
 	double offset;
 	char unit[SD_UNIT_MAX];
@@ -113,7 +109,7 @@ struct sd_mb_meter {
 	int slave;
 	double interval;
 	int timeout_ms;
-	enum sd_mb_order order;		/* default for the registers */
+	enum mbreg_order order;		/* default for the registers */
 	struct sd_mb_register *regs;
 	size_t nregs;
 };
@@ -265,7 +261,7 @@ int sd_parse_bool(const char *s, bool *out);
 int sd_parse_duration(const char *s, double *seconds);
 
 const char *sd_mbus_scan_name(enum sd_mbus_scan s);
-const char *sd_mb_type_name(enum sd_mb_type t);
+const char *sd_mb_type_name(enum mbreg_type t);
 const char *sd_mb_fn_name(enum sd_mb_fn f);
 
 #endif

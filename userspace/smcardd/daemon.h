@@ -16,9 +16,9 @@
 
 #include <json-c/json.h>
 
-#include "smcardd_config.h"
-#include "smcardd_ha.h"
-#include "smcardd_store.h"
+#include "config.h"
+#include "ha.h"
+#include "store.h"
 
 #define SD_NEVER	INT64_MAX
 

@@ -3,7 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "smcardd_ha.h"
+#include "ha.h"
 
 static const struct {
 	const char *in, *ha;

@@ -11,7 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "smcardd_config.h"
+#include "config.h"
 
 /* --- analog ------------------------------------------------------------- */
 
@@ -56,21 +56,5 @@ enum sd_count_step sd_count_update(struct sd_count_state *s, uint64_t raw,
 				   uint64_t ceiling, bool rebooted);
 
 const char *sd_count_step_name(enum sd_count_step step);
-
-/* --- Modbus ------------------------------------------------------------- */
-
-/* Registers a value of @t occupies (1 or 2; bool counts as 1 bit). */
-unsigned int sd_mb_width(enum sd_mb_type t);
-
-/*
- * Decode @regs (as received, one 16-bit word per register) into a
- * number. Returns 0, or -1 for a float32 that is NaN or infinite.
- */
-int sd_mb_decode(const uint16_t *regs, enum sd_mb_type t, enum sd_mb_order o,
-		 double *out);
-
-/* Inverse, for test servers: fill @regs with @v. */
-void sd_mb_encode(double v, enum sd_mb_type t, enum sd_mb_order o,
-		  uint16_t *regs);
 
 #endif

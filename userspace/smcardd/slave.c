@@ -7,10 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "mbus_addr.h"
-#include "mbus_header.h"
-#include "mbus_vif.h"
-#include "smcardd_slave.h"
+#include "mbus.h"
+#include "slave.h"
 
 /* A configured unit as an M-Bus quantity: value x factor is in @mbus_unit. */
 struct unit_map {

@@ -27,9 +27,8 @@
 #include <stdint.h>
 #include <time.h>
 
-#include "mbus_build.h"
-#include "mbus_meter.h"
-#include "smcardd_config.h"
+#include "mbus.h"
+#include "config.h"
 
 /* Status byte bit of EN 13757-3 table 5: temporary error. */
 #define SD_SLAVE_STATUS_TEMP_ERROR	0x10

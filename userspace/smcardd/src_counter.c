@@ -8,7 +8,7 @@
  *
  *     initial + pulses * weight
  *
- * where pulses accumulate in the store (smcardd_logic.c: wrap-around at
+ * where pulses accumulate in the store (logic.c: wrap-around at
  * the count's ceiling, restarts after a reboot, an IO controller reset or
  * a driver reload); it is saved before every reading is published.
  */
@@ -24,7 +24,7 @@
 #include <linux/counter.h>
 
 #include "daemon.h"
-#include "smcardd_logic.h"
+#include "logic.h"
 
 struct cnt_priv {
 	char sysfs[SD_PATH_MAX + 128];	/* .../counterN/countM */

@@ -15,7 +15,7 @@
 #include <iio.h>
 
 #include "daemon.h"
-#include "smcardd_logic.h"
+#include "logic.h"
 
 struct iio_priv {
 	struct iio_context *ctx;

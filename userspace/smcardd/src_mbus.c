@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * M-Bus meters through the kernel's mbus generic netlink family
- * (lib/mbus_nl) and the master procedures of lib/mbus_scan: a poll list
+ * (lib/mbus/mbus_nl) and the master procedures of lib/mbus/mbus_scan: a poll list
  * of meters by primary or secondary address, each with its interval, and
  * an optional discovery scan (primary or secondary) whose meters join the
  * list at the [mbus] interval.
@@ -10,7 +10,7 @@
  * few hundred milliseconds, a scan minutes), so they run on a worker
  * thread. The worker owns the netlink handle and the schedule and hands
  * the raw RSP_UD frames to the main loop through a queue and an eventfd;
- * the main loop decodes them (lib/mbus_data: quantity, unit, exact value),
+ * the main loop decodes them (lib/mbus/mbus_data: quantity, unit, exact value),
  * normalises the units (kWh, GJ, m³, m³/h ...), registers the Home
  * Assistant entities and publishes one reading per meter read:
  *
@@ -36,10 +36,7 @@
 #include <unistd.h>
 
 #include "daemon.h"
-#include "mbus_data.h"
-#include "mbus_header.h"
-#include "mbus_nl.h"
-#include "mbus_scan.h"
+#include "mbus.h"
 
 #define MB_MAX_TELEGRAMS	64
 

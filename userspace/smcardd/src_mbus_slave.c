@@ -4,7 +4,7 @@
  *
  * The bus is switched to the slave role and this source listens
  * (slave-listen); a worker thread receives each request of the master,
- * lets the meter model answer it (smcardd_slave.h) and hands the answer to
+ * lets the meter model answer it (slave.h) and hands the answer to
  * the kernel (slave-reply), which puts it on the wire inside the
  * EN 13757-2 window. The thread never waits for the main loop, so MQTT or
  * a slow source cannot make an answer late.
@@ -26,8 +26,8 @@
 #include <unistd.h>
 
 #include "daemon.h"
-#include "mbus_nl.h"
-#include "smcardd_slave.h"
+#include "mbus.h"
+#include "slave.h"
 
 #define SETTING_KEY	"mbus_slave.primary_address"
 

@@ -26,7 +26,7 @@
 #include <modbus.h>
 
 #include "daemon.h"
-#include "smcardd_logic.h"
+#include "modbus_regs.h"
 
 struct mb_priv {
 	modbus_t *ctx;
@@ -219,7 +219,7 @@ static int read_one(modbus_t *ctx, const struct sd_mb_register *r, double *v)
 {
 	uint16_t regs[2] = { 0 };
 	uint8_t bit = 0;
-	unsigned int w = sd_mb_width(r->type);
+	unsigned int w = mbreg_width(r->type);
 	int n;
 
 	switch (r->fn) {
@@ -242,7 +242,7 @@ static int read_one(modbus_t *ctx, const struct sd_mb_register *r, double *v)
 	}
 	if (n != (int)w)
 		return n < 0 ? -errno : -EPROTO;
-	if (sd_mb_decode(regs, r->type, r->order, v))
+	if (mbreg_decode(regs, r->type, r->order, v))
 		return -ERANGE;
 	*v = *v * r->scale + r->offset;
 	return 0;
@@ -272,7 +272,7 @@ static int mb_on_tick(struct source *s)
 		ret = read_one(p->ctx, r, &v);
 		if (!ret) {
 			/* float32 carries about 7 significant digits */
-			sd_json_num_digits(o, r->name, v, r->type == SD_MB_FLOAT32 ? 7 : 10);
+			sd_json_num_digits(o, r->name, v, r->type == MBREG_FLOAT32 ? 7 : 10);
 			p->warned[i] = false;
 			got++;
 			continue;

@@ -3,7 +3,7 @@
  * P1 / DSMR: telegrams from the P1 tty, continuously, with P1_REQ held
  * asserted through libgpiod v2 while the source is open (released on
  * close, so the meter falls silent). Each good telegram becomes one
- * reading BASE/p1 with the normalised summary (lib/p1.h); entities for
+ * reading BASE/p1 with the normalised summary (lib/p1/p1.h); entities for
  * Home Assistant are registered for the values the meter actually sends.
  * No telegram for [p1] timeout seconds: the source is reopened.
  */

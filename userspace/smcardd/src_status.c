@@ -19,7 +19,7 @@
 #include <string.h>
 
 #include "daemon.h"
-#include "mbus_nl.h"
+#include "mbus.h"
 
 struct status_priv {
 	char core[SD_PATH_MAX];

@@ -7,7 +7,7 @@
 
 #include <sqlite3.h>
 
-#include "smcardd_store.h"
+#include "store.h"
 
 struct sd_store {
 	sqlite3 *db;

@@ -12,7 +12,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "smcardd_logic.h"
+#include "logic.h"
 
 struct sd_store;
 

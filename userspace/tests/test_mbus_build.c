@@ -3,8 +3,7 @@
 #include <errno.h>
 
 #include "kselftest_harness.h"
-#include "mbus_build.h"
-#include "mbus_data.h"
+#include "mbus.h"
 #include "test_mbus_util.h"
 
 static struct mbus_record_spec number(const char *q, const char *u, int exp,

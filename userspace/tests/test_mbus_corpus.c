@@ -11,8 +11,7 @@
 #include <string.h>
 
 #include "kselftest_harness.h"
-#include "mbus_addr.h"
-#include "mbus_data.h"
+#include "mbus.h"
 #include "test_mbus_util.h"
 
 /* Expectation tables leave storage, tariff, subunit and function at 0. */

@@ -8,9 +8,7 @@
 #include <math.h>
 
 #include "kselftest_harness.h"
-#include "mbus_data.h"
-#include "mbus_json.h"
-#include "mbus_vif.h"
+#include "mbus.h"
 #include "test_mbus_util.h"
 
 struct rec_case {

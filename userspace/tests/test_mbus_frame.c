@@ -3,8 +3,7 @@
 #include <errno.h>
 
 #include "kselftest_harness.h"
-#include "mbus_addr.h"
-#include "mbus_frame.h"
+#include "mbus.h"
 #include "test_mbus_util.h"
 
 TEST(single_char)

@@ -3,9 +3,7 @@
 #include <errno.h>
 
 #include "kselftest_harness.h"
-#include "mbus_build.h"
-#include "mbus_data.h"
-#include "mbus_meter.h"
+#include "mbus.h"
 #include "test_mbus_util.h"
 
 FIXTURE(meter) {

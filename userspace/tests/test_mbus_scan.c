@@ -10,8 +10,7 @@
 #include <linux/mbus.h>
 
 #include "kselftest_harness.h"
-#include "mbus_meterset.h"
-#include "mbus_scan.h"
+#include "mbus.h"
 #include "test_mbus_util.h"
 
 struct seen {

@@ -8,8 +8,7 @@
 #include <string.h>
 
 #include "hexdump.h"
-#include "mbus_data.h"
-#include "mbus_frame.h"
+#include "mbus.h"
 
 /* Hex text to bytes; aborts the test program on bad input. */
 static inline size_t hex(const char *s, uint8_t *out, size_t size)

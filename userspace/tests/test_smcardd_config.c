@@ -4,7 +4,7 @@
 #include <string.h>
 
 #include "kselftest_harness.h"
-#include "smcardd_config.h"
+#include "smcardd/config.h"
 
 static const char full[] =
 	"; comment\n"
@@ -79,11 +79,11 @@ TEST(full_file)
 	EXPECT_EQ(1, c.modbus[0].termination);
 	ASSERT_EQ(3, c.modbus[0].nregs);
 	EXPECT_EQ(0x48, c.modbus[0].regs[0].address);
-	EXPECT_EQ(SD_MB_CDAB, c.modbus[0].regs[0].order);	/* meter default */
-	EXPECT_EQ(SD_MB_ABCD, c.modbus[0].regs[1].order);
+	EXPECT_EQ(MBREG_CDAB, c.modbus[0].regs[0].order);	/* meter default */
+	EXPECT_EQ(MBREG_ABCD, c.modbus[0].regs[1].order);
 	EXPECT_EQ(0.001, c.modbus[0].regs[0].scale);
 	EXPECT_STREQ("kWh", c.modbus[0].regs[0].unit);
-	EXPECT_EQ(SD_MB_BOOL, c.modbus[0].regs[2].type);
+	EXPECT_EQ(MBREG_BOOL, c.modbus[0].regs[2].type);
 	ASSERT_EQ(1, c.nanalog);
 	EXPECT_TRUE(c.analog[0].has_map);
 	EXPECT_EQ(20.0, c.analog[0].map[2]);

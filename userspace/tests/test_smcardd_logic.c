@@ -10,10 +10,10 @@
 #include <unistd.h>
 
 #include "kselftest_harness.h"
-#include "smcardd_config.h"
-#include "smcardd_ha.h"
-#include "smcardd_logic.h"
-#include "smcardd_store.h"
+#include "smcardd/config.h"
+#include "smcardd/ha.h"
+#include "smcardd/logic.h"
+#include "smcardd/store.h"
 
 TEST(analog_two_point)
 {
@@ -88,27 +88,27 @@ TEST(modbus_orders)
 	const uint16_t i16 = 0xff38;
 	double v;
 
-	ASSERT_EQ(0, sd_mb_decode(abcd, SD_MB_UINT32, SD_MB_ABCD, &v));
+	ASSERT_EQ(0, mbreg_decode(abcd, MBREG_UINT32, MBREG_ABCD, &v));
 	EXPECT_EQ(0x12345678, v);
-	ASSERT_EQ(0, sd_mb_decode(cdab, SD_MB_UINT32, SD_MB_CDAB, &v));
+	ASSERT_EQ(0, mbreg_decode(cdab, MBREG_UINT32, MBREG_CDAB, &v));
 	EXPECT_EQ(0x12345678, v);
-	ASSERT_EQ(0, sd_mb_decode(badc, SD_MB_UINT32, SD_MB_BADC, &v));
+	ASSERT_EQ(0, mbreg_decode(badc, MBREG_UINT32, MBREG_BADC, &v));
 	EXPECT_EQ(0x12345678, v);
-	ASSERT_EQ(0, sd_mb_decode(dcba, SD_MB_UINT32, SD_MB_DCBA, &v));
+	ASSERT_EQ(0, mbreg_decode(dcba, MBREG_UINT32, MBREG_DCBA, &v));
 	EXPECT_EQ(0x12345678, v);
-	ASSERT_EQ(0, sd_mb_decode(f, SD_MB_FLOAT32, SD_MB_ABCD, &v));
+	ASSERT_EQ(0, mbreg_decode(f, MBREG_FLOAT32, MBREG_ABCD, &v));
 	EXPECT_EQ(10.0, v);
-	ASSERT_EQ(0, sd_mb_decode(fs, SD_MB_FLOAT32, SD_MB_CDAB, &v));
+	ASSERT_EQ(0, mbreg_decode(fs, MBREG_FLOAT32, MBREG_CDAB, &v));
 	EXPECT_EQ(10.0, v);
-	ASSERT_EQ(0, sd_mb_decode(neg, SD_MB_INT32, SD_MB_ABCD, &v));
+	ASSERT_EQ(0, mbreg_decode(neg, MBREG_INT32, MBREG_ABCD, &v));
 	EXPECT_EQ(-2, v);
-	ASSERT_EQ(0, sd_mb_decode(&i16, SD_MB_INT16, SD_MB_ABCD, &v));
+	ASSERT_EQ(0, mbreg_decode(&i16, MBREG_INT16, MBREG_ABCD, &v));
 	EXPECT_EQ(-200, v);
-	ASSERT_EQ(0, sd_mb_decode(&i16, SD_MB_UINT16, SD_MB_ABCD, &v));
+	ASSERT_EQ(0, mbreg_decode(&i16, MBREG_UINT16, MBREG_ABCD, &v));
 	EXPECT_EQ(0xff38, v);
-	EXPECT_EQ(-1, sd_mb_decode(nan, SD_MB_FLOAT32, SD_MB_ABCD, &v));
-	EXPECT_EQ(2, sd_mb_width(SD_MB_FLOAT32));
-	EXPECT_EQ(1, sd_mb_width(SD_MB_INT16));
+	EXPECT_EQ(-1, mbreg_decode(nan, MBREG_FLOAT32, MBREG_ABCD, &v));
+	EXPECT_EQ(2, mbreg_width(MBREG_FLOAT32));
+	EXPECT_EQ(1, mbreg_width(MBREG_INT16));
 }
 
 TEST(modbus_roundtrip)
@@ -117,18 +117,18 @@ TEST(modbus_roundtrip)
 	uint16_t r[2];
 	double v;
 
-	for (int t = SD_MB_INT16; t <= SD_MB_FLOAT32; t++)
-		for (int o = SD_MB_ABCD; o <= SD_MB_DCBA; o++)
+	for (int t = MBREG_INT16; t <= MBREG_FLOAT32; t++)
+		for (int o = MBREG_ABCD; o <= MBREG_DCBA; o++)
 			for (size_t i = 0; i < sizeof(vals) / sizeof(vals[0]); i++) {
 				double want = vals[i];
 
-				if ((t == SD_MB_INT16 && (want < -32768 || want > 32767)) ||
-				    (t == SD_MB_UINT16 && (want < 0 || want > 65535)) ||
-				    (t == SD_MB_UINT32 && want < 0) ||
-				    (t <= SD_MB_UINT32 && want != floor(want)))
+				if ((t == MBREG_INT16 && (want < -32768 || want > 32767)) ||
+				    (t == MBREG_UINT16 && (want < 0 || want > 65535)) ||
+				    (t == MBREG_UINT32 && want < 0) ||
+				    (t <= MBREG_UINT32 && want != floor(want)))
 					continue;
-				sd_mb_encode(want, t, o, r);
-				ASSERT_EQ(0, sd_mb_decode(r, t, o, &v));
+				mbreg_encode(want, t, o, r);
+				ASSERT_EQ(0, mbreg_decode(r, t, o, &v));
 				EXPECT_EQ(want, v);
 			}
 }

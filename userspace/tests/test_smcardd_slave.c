@@ -10,10 +10,9 @@
 #include <time.h>
 
 #include "kselftest_harness.h"
-#include "mbus_data.h"
-#include "mbus_header.h"
-#include "smcardd_config.h"
-#include "smcardd_slave.h"
+#include "mbus.h"
+#include "smcardd/config.h"
+#include "smcardd/slave.h"
 
 static const char cfg_text[] =
 	"[mbus.slave]\n"

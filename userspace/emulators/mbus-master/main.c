@@ -31,11 +31,7 @@
 #include <json-c/json.h>
 #include <linux/mbus.h>
 
-#include "mbus_addr.h"
-#include "mbus_data.h"
-#include "mbus_header.h"
-#include "mbus_json.h"
-#include "mbus_scan.h"
+#include "mbus.h"
 
 #define CHAR_BITS	11	/* start, 8 data, parity, stop */
 

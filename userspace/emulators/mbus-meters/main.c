@@ -21,7 +21,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "mbus_meterset.h"
+#include "mbus.h"
 
 /* Bytes of a request that stop coming: drop them after this long. */
 #define GAP_MS	100

@@ -35,6 +35,7 @@
 #include <poll.h>
 #include <pthread.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -45,7 +46,7 @@
 
 #include <modbus.h>
 
-#include "smcardd_logic.h"
+#include "modbus_regs.h"
 
 #define NREGS 24
 
@@ -60,7 +61,7 @@ struct meter {
 
 static void put_float(struct meter *m, int addr, double v)
 {
-	sd_mb_encode(v, SD_MB_FLOAT32, SD_MB_ABCD, &m->map->tab_input_registers[addr]);
+	mbreg_encode(v, MBREG_FLOAT32, MBREG_ABCD, &m->map->tab_input_registers[addr]);
 }
 
 /* Advance the model to now and refresh the register file. */
@@ -81,7 +82,7 @@ static void update(struct meter *m)
 	put_float(m, 6, 50.0 + 0.02 * sin(t / 11));
 	put_float(m, 8, m->import_kwh);
 	put_float(m, 10, m->export_kwh);
-	sd_mb_encode(m->seq, SD_MB_UINT32, SD_MB_ABCD, &m->map->tab_input_registers[20]);
+	mbreg_encode(m->seq, MBREG_UINT32, MBREG_ABCD, &m->map->tab_input_registers[20]);
 	m->map->tab_input_registers[22] = (uint16_t)(int16_t)215;
 	memcpy(m->map->tab_registers, m->map->tab_input_registers, NREGS * sizeof(uint16_t));
 }
