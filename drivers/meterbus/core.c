@@ -2,7 +2,7 @@
 /*
  * M-Bus core: registration of the buses that line drivers provide, the
  * receive path and the bus state. Userspace reaches a bus through the
- * generic netlink family "mbus" (genl.c).
+ * generic netlink family "meterbus" (genl.c).
  */
 
 #include <linux/device.h>
@@ -16,44 +16,44 @@
 
 #include "internal.h"
 
-static const struct class mbus_class = {
-	.name = "mbus",
+static const struct class meterbus_class = {
+	.name = "meterbus",
 };
 
-static DEFINE_IDA(mbus_ida);
+static DEFINE_IDA(meterbus_ida);
 /* Registered buses by id; lookups take a device reference under xa_lock. */
-static DEFINE_XARRAY(mbus_buses);
+static DEFINE_XARRAY(meterbus_buses);
 
-static void mbus_bus_release(struct device *dev)
+static void meterbus_bus_release(struct device *dev)
 {
-	struct mbus_bus *bus = container_of(dev, struct mbus_bus, dev);
+	struct meterbus_bus *bus = container_of(dev, struct meterbus_bus, dev);
 
-	ida_free(&mbus_ida, bus->id);
+	ida_free(&meterbus_ida, bus->id);
 	kfree(bus);
 }
 
 /**
- * mbus_bus_alloc() - allocate a bus for a line driver
+ * meterbus_bus_alloc() - allocate a bus for a line driver
  * @parent: the line driver's device
  * @ops: its operations
- * @priv: its data, see mbus_bus_priv()
+ * @priv: its data, see meterbus_bus_priv()
  *
- * The bus starts in master role at 2400 Bd; mbus_bus_register() sets the
+ * The bus starts in master role at 2400 Bd; meterbus_bus_register() sets the
  * line's actual state.
  *
- * Return: the bus, or an ERR_PTR(). Release it with mbus_bus_put().
+ * Return: the bus, or an ERR_PTR(). Release it with meterbus_bus_put().
  */
-struct mbus_bus *mbus_bus_alloc(struct device *parent,
-				const struct mbus_bus_ops *ops, void *priv)
+struct meterbus_bus *meterbus_bus_alloc(struct device *parent,
+				const struct meterbus_bus_ops *ops, void *priv)
 {
-	struct mbus_bus *bus;
+	struct meterbus_bus *bus;
 	int id;
 
 	bus = kzalloc(sizeof(*bus), GFP_KERNEL);
 	if (!bus)
 		return ERR_PTR(-ENOMEM);
 
-	id = ida_alloc(&mbus_ida, GFP_KERNEL);
+	id = ida_alloc(&meterbus_ida, GFP_KERNEL);
 	if (id < 0) {
 		kfree(bus);
 		return ERR_PTR(id);
@@ -62,32 +62,32 @@ struct mbus_bus *mbus_bus_alloc(struct device *parent,
 	bus->ops = ops;
 	bus->priv = priv;
 	bus->baud = 2400;
-	bus->role = MBUS_ROLE_MASTER;
+	bus->role = METERBUS_ROLE_MASTER;
 	mutex_init(&bus->lock);
 	init_rwsem(&bus->ops_rwsem);
 	mutex_init(&bus->state_lock);
 	init_waitqueue_head(&bus->wq);
-	mbus_parser_reset(&bus->parser);
+	meterbus_parser_reset(&bus->parser);
 
 	device_initialize(&bus->dev);
-	bus->dev.class = &mbus_class;
+	bus->dev.class = &meterbus_class;
 	bus->dev.parent = parent;
-	bus->dev.release = mbus_bus_release;
+	bus->dev.release = meterbus_bus_release;
 	dev_set_name(&bus->dev, "mbus%d", id);
 
 	return bus;
 }
-EXPORT_SYMBOL_NS_GPL(mbus_bus_alloc, MBUS);
+EXPORT_SYMBOL_NS_GPL(meterbus_bus_alloc, METERBUS);
 
 /**
- * mbus_bus_register() - make a bus visible to userspace
+ * meterbus_bus_register() - make a bus visible to userspace
  * @bus: the bus
  * @baud: the line's current speed
  * @power: whether the master supply is on
  *
  * Return: 0 or a negative error code.
  */
-int mbus_bus_register(struct mbus_bus *bus, u32 baud, bool power)
+int meterbus_bus_register(struct meterbus_bus *bus, u32 baud, bool power)
 {
 	int ret;
 
@@ -97,27 +97,27 @@ int mbus_bus_register(struct mbus_bus *bus, u32 baud, bool power)
 	if (ret)
 		return ret;
 
-	ret = xa_insert(&mbus_buses, bus->id, bus, GFP_KERNEL);
+	ret = xa_insert(&meterbus_buses, bus->id, bus, GFP_KERNEL);
 	if (ret) {
 		device_del(&bus->dev);
 		return ret;
 	}
-	mbus_nl_bus_event(bus, MBUS_EVENT_NEW);
+	meterbus_nl_bus_event(bus, METERBUS_EVENT_NEW);
 	return 0;
 }
-EXPORT_SYMBOL_NS_GPL(mbus_bus_register, MBUS);
+EXPORT_SYMBOL_NS_GPL(meterbus_bus_register, METERBUS);
 
 /**
- * mbus_bus_unregister() - remove a bus
+ * meterbus_bus_unregister() - remove a bus
  * @bus: the bus
  *
  * Fails the transaction in flight with -ENODEV and waits until no call of
  * the line driver's operations is running. Afterwards the core calls none.
  */
-void mbus_bus_unregister(struct mbus_bus *bus)
+void meterbus_bus_unregister(struct meterbus_bus *bus)
 {
-	mbus_nl_bus_event(bus, MBUS_EVENT_DEL);
-	xa_erase(&mbus_buses, bus->id);
+	meterbus_nl_bus_event(bus, METERBUS_EVENT_DEL);
+	xa_erase(&meterbus_buses, bus->id);
 
 	mutex_lock(&bus->state_lock);
 	bus->dead = true;
@@ -130,72 +130,72 @@ void mbus_bus_unregister(struct mbus_bus *bus)
 
 	device_del(&bus->dev);
 }
-EXPORT_SYMBOL_NS_GPL(mbus_bus_unregister, MBUS);
+EXPORT_SYMBOL_NS_GPL(meterbus_bus_unregister, METERBUS);
 
-void mbus_bus_put(struct mbus_bus *bus)
+void meterbus_bus_put(struct meterbus_bus *bus)
 {
 	put_device(&bus->dev);
 }
-EXPORT_SYMBOL_NS_GPL(mbus_bus_put, MBUS);
+EXPORT_SYMBOL_NS_GPL(meterbus_bus_put, METERBUS);
 
-void *mbus_bus_priv(struct mbus_bus *bus)
+void *meterbus_bus_priv(struct meterbus_bus *bus)
 {
 	return bus->priv;
 }
-EXPORT_SYMBOL_NS_GPL(mbus_bus_priv, MBUS);
+EXPORT_SYMBOL_NS_GPL(meterbus_bus_priv, METERBUS);
 
 /* Find a registered bus by id, or by name if @name is set; takes a ref. */
-struct mbus_bus *mbus_bus_find(u32 id, const char *name)
+struct meterbus_bus *meterbus_bus_find(u32 id, const char *name)
 {
-	struct mbus_bus *bus;
+	struct meterbus_bus *bus;
 	unsigned long index;
 
-	xa_lock(&mbus_buses);
+	xa_lock(&meterbus_buses);
 	if (name) {
-		xa_for_each(&mbus_buses, index, bus)
+		xa_for_each(&meterbus_buses, index, bus)
 			if (!strcmp(dev_name(&bus->dev), name))
 				break;
 	} else {
-		bus = xa_load(&mbus_buses, id);
+		bus = xa_load(&meterbus_buses, id);
 	}
 	if (bus)
 		get_device(&bus->dev);
-	xa_unlock(&mbus_buses);
+	xa_unlock(&meterbus_buses);
 	return bus;
 }
 
 /* The registered bus at or after *@index, with a ref; advances *@index. */
-struct mbus_bus *mbus_bus_next(unsigned long *index)
+struct meterbus_bus *meterbus_bus_next(unsigned long *index)
 {
-	struct mbus_bus *bus;
+	struct meterbus_bus *bus;
 
-	xa_lock(&mbus_buses);
-	bus = xa_find(&mbus_buses, index, ULONG_MAX, XA_PRESENT);
+	xa_lock(&meterbus_buses);
+	bus = xa_find(&meterbus_buses, index, ULONG_MAX, XA_PRESENT);
 	if (bus)
 		get_device(&bus->dev);
-	xa_unlock(&mbus_buses);
+	xa_unlock(&meterbus_buses);
 	return bus;
 }
 
-void mbus_release_port(u32 portid)
+void meterbus_release_port(u32 portid)
 {
-	struct mbus_bus *bus;
+	struct meterbus_bus *bus;
 	unsigned long index;
 
-	xa_lock(&mbus_buses);
-	xa_for_each(&mbus_buses, index, bus)
+	xa_lock(&meterbus_buses);
+	xa_for_each(&meterbus_buses, index, bus)
 		cmpxchg(&bus->listener, portid, 0);
-	xa_unlock(&mbus_buses);
+	xa_unlock(&meterbus_buses);
 }
 
 /* A frame or a bad run of bytes ended; called with state_lock held. */
-void mbus_rx_event(struct mbus_bus *bus, int res, ktime_t now)
+void meterbus_rx_event(struct meterbus_bus *bus, int res, ktime_t now)
 {
-	struct mbus_parser *p = &bus->parser;
-	struct mbus_xfer *x = bus->xfer;
+	struct meterbus_parser *p = &bus->parser;
+	struct meterbus_xfer *x = bus->xfer;
 
-	mbus_nl_monitor(bus, MBUS_DIRECTION_RX, p->buf, p->len, res);
-	if (res == MBUS_RESULT_OK)
+	meterbus_nl_monitor(bus, METERBUS_DIRECTION_RX, p->buf, p->len, res);
+	if (res == METERBUS_RESULT_OK)
 		bus->stats.frames_rx++;
 	else
 		bus->stats.bad_frames++;
@@ -203,35 +203,35 @@ void mbus_rx_event(struct mbus_bus *bus, int res, ktime_t now)
 	if (x) {
 		/* More than one frame, or garbage, means several talkers. */
 		if (x->settled) {
-			x->result = MBUS_RESULT_COLLISION;
+			x->result = METERBUS_RESULT_COLLISION;
 			return;
 		}
 		x->settled = true;
-		x->result = res == MBUS_RESULT_GARBAGE ?
-			    MBUS_RESULT_COLLISION : res;
-		if (res == MBUS_RESULT_OK) {
+		x->result = res == METERBUS_RESULT_GARBAGE ?
+			    METERBUS_RESULT_COLLISION : res;
+		if (res == METERBUS_RESULT_OK) {
 			memcpy(x->reply, p->buf, p->len);
 			x->reply_len = p->len;
 		}
 		return;
 	}
-	if (bus->role == MBUS_ROLE_SLAVE && res == MBUS_RESULT_OK &&
-	    p->buf[0] != MBUS_ACK)
-		mbus_slave_request(bus, now);
+	if (bus->role == METERBUS_ROLE_SLAVE && res == METERBUS_RESULT_OK &&
+	    p->buf[0] != METERBUS_ACK)
+		meterbus_slave_request(bus, now);
 }
 
 /**
- * mbus_bus_receive() - bytes from the wire
+ * meterbus_bus_receive() - bytes from the wire
  * @bus: the bus
  * @data: the bytes
  * @len: their number
  *
  * Called by the line driver in process context, in order.
  */
-void mbus_bus_receive(struct mbus_bus *bus, const u8 *data, size_t len)
+void meterbus_bus_receive(struct meterbus_bus *bus, const u8 *data, size_t len)
 {
 	ktime_t now = ktime_get();
-	struct mbus_xfer *x;
+	struct meterbus_xfer *x;
 	size_t n;
 	int res;
 
@@ -249,30 +249,30 @@ void mbus_bus_receive(struct mbus_bus *bus, const u8 *data, size_t len)
 		x->raw_len += n;
 	}
 	while (len) {
-		n = mbus_parser_feed(&bus->parser, data, len, &res);
+		n = meterbus_parser_feed(&bus->parser, data, len, &res);
 		data += n;
 		len -= n;
-		if (res != MBUS_PARSE_MORE)
-			mbus_rx_event(bus, res, now);
+		if (res != METERBUS_PARSE_MORE)
+			meterbus_rx_event(bus, res, now);
 	}
 	bus->rx_events++;
 	wake_up(&bus->wq);
 out:
 	mutex_unlock(&bus->state_lock);
 }
-EXPORT_SYMBOL_NS_GPL(mbus_bus_receive, MBUS);
+EXPORT_SYMBOL_NS_GPL(meterbus_bus_receive, METERBUS);
 
 /**
- * mbus_bus_fault() - the master supply went off by itself
+ * meterbus_bus_fault() - the master supply went off by itself
  * @bus: the bus
- * @event: MBUS_EVENT_OVER_CURRENT or MBUS_EVENT_POWER_FAULT
+ * @event: METERBUS_EVENT_OVER_CURRENT or METERBUS_EVENT_POWER_FAULT
  *
  * Fails the transaction in flight with the matching result and sends the
  * event. May be called from a regulator notifier.
  */
-void mbus_bus_fault(struct mbus_bus *bus, enum mbus_event event)
+void meterbus_bus_fault(struct meterbus_bus *bus, enum meterbus_event event)
 {
-	bool oc = event == MBUS_EVENT_OVER_CURRENT;
+	bool oc = event == METERBUS_EVENT_OVER_CURRENT;
 
 	mutex_lock(&bus->state_lock);
 	if (bus->dead) {
@@ -283,19 +283,19 @@ void mbus_bus_fault(struct mbus_bus *bus, enum mbus_event event)
 	if (oc)
 		bus->over_current = true;
 	if (bus->xfer)
-		bus->xfer->fault = oc ? MBUS_RESULT_OVER_CURRENT :
-				  MBUS_RESULT_POWER_FAULT;
+		bus->xfer->fault = oc ? METERBUS_RESULT_OVER_CURRENT :
+				  METERBUS_RESULT_POWER_FAULT;
 	bus->rx_events++;
 	mutex_unlock(&bus->state_lock);
 	wake_up(&bus->wq);
 
-	mbus_nl_bus_event(bus, event);
+	meterbus_nl_bus_event(bus, event);
 }
-EXPORT_SYMBOL_NS_GPL(mbus_bus_fault, MBUS);
+EXPORT_SYMBOL_NS_GPL(meterbus_bus_fault, METERBUS);
 
 /* Apply the settings that are given, role first, then baud, then power. */
-int mbus_bus_set(struct mbus_bus *bus, const u32 *baud, const bool *power,
-		 const enum mbus_role *role, struct netlink_ext_ack *extack)
+int meterbus_bus_set(struct meterbus_bus *bus, const u32 *baud, const bool *power,
+		 const enum meterbus_role *role, struct netlink_ext_ack *extack)
 {
 	int ret;
 
@@ -312,10 +312,10 @@ int mbus_bus_set(struct mbus_bus *bus, const u32 *baud, const bool *power,
 			goto out;
 		mutex_lock(&bus->state_lock);
 		bus->role = *role;
-		if (*role == MBUS_ROLE_SLAVE)
+		if (*role == METERBUS_ROLE_SLAVE)
 			bus->power = false;
 		mutex_unlock(&bus->state_lock);
-		mbus_nl_bus_event(bus, MBUS_EVENT_ROLE);
+		meterbus_nl_bus_event(bus, METERBUS_EVENT_ROLE);
 	}
 	if (baud && *baud != bus->baud) {
 		ret = bus->ops->set_baud(bus, *baud);
@@ -326,11 +326,11 @@ int mbus_bus_set(struct mbus_bus *bus, const u32 *baud, const bool *power,
 		mutex_lock(&bus->state_lock);
 		bus->baud = *baud;
 		mutex_unlock(&bus->state_lock);
-		mbus_nl_bus_event(bus, MBUS_EVENT_BAUD);
+		meterbus_nl_bus_event(bus, METERBUS_EVENT_BAUD);
 	}
 	if (power && *power != bus->power) {
 		ret = -EBUSY;
-		if (bus->role != MBUS_ROLE_MASTER) {
+		if (bus->role != METERBUS_ROLE_MASTER) {
 			NL_SET_ERR_MSG(extack, "the bus supply is a master function");
 			goto out;
 		}
@@ -342,7 +342,7 @@ int mbus_bus_set(struct mbus_bus *bus, const u32 *baud, const bool *power,
 		if (*power)
 			bus->over_current = false;
 		mutex_unlock(&bus->state_lock);
-		mbus_nl_bus_event(bus, MBUS_EVENT_POWER);
+		meterbus_nl_bus_event(bus, METERBUS_EVENT_POWER);
 	}
 	ret = 0;
 out:
@@ -351,27 +351,27 @@ out:
 	return ret;
 }
 
-static int __init mbus_init(void)
+static int __init meterbus_init(void)
 {
 	int ret;
 
-	ret = class_register(&mbus_class);
+	ret = class_register(&meterbus_class);
 	if (ret)
 		return ret;
 
-	ret = mbus_nl_init();
+	ret = meterbus_nl_init();
 	if (ret)
-		class_unregister(&mbus_class);
+		class_unregister(&meterbus_class);
 	return ret;
 }
-module_init(mbus_init);
+module_init(meterbus_init);
 
-static void __exit mbus_exit(void)
+static void __exit meterbus_exit(void)
 {
-	mbus_nl_exit();
-	class_unregister(&mbus_class);
+	meterbus_nl_exit();
+	class_unregister(&meterbus_class);
 }
-module_exit(mbus_exit);
+module_exit(meterbus_exit);
 
 MODULE_DESCRIPTION("M-Bus (EN 13757-2) link layer core");
 MODULE_LICENSE("GPL");

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /* Private to the mbus core: bus state shared by core.c and genl.c. */
-#ifndef __MBUS_INTERNAL_H
-#define __MBUS_INTERNAL_H
+#ifndef __METERBUS_INTERNAL_H
+#define __METERBUS_INTERNAL_H
 
 #include <linux/device.h>
 #include <linux/ktime.h>
@@ -10,7 +10,7 @@
 #include <linux/rwsem.h>
 #include <linux/wait.h>
 
-struct mbus_stats {
+struct meterbus_stats {
 	u64 frames_tx;
 	u64 frames_rx;
 	u64 timeouts;
@@ -19,12 +19,12 @@ struct mbus_stats {
 };
 
 /**
- * struct mbus_xfer - one master transaction
+ * struct meterbus_xfer - one master transaction
  * @frame: request frame
  * @len: its length
  * @extra_ms: added to the reply window
  * @no_reply: do not wait for a reply
- * @result: MBUS_RESULT_* of the reply
+ * @result: METERBUS_RESULT_* of the reply
  * @reply: the reply frame if @result is ok
  * @reply_len: its length
  * @raw: bytes received, if @result is not ok
@@ -35,20 +35,20 @@ struct mbus_stats {
  * The fields below are private to the core and change under state_lock.
  * @waiting: the request went out, received bytes belong to the reply
  * @settled: a first frame or garbage run ended; waiting for a quiet line
- * @fault: MBUS_RESULT_OVER_CURRENT/POWER_FAULT, or MBUS_RESULT_OK
+ * @fault: METERBUS_RESULT_OVER_CURRENT/POWER_FAULT, or METERBUS_RESULT_OK
  * @end: end of the request's last stop bit
  * @first: arrival of the first reply byte
  * @last: arrival of the latest reply byte
  */
-struct mbus_xfer {
+struct meterbus_xfer {
 	const u8 *frame;
 	size_t len;
 	u32 extra_ms;
 	bool no_reply;
 	int result;
-	u8 reply[MBUS_FRAME_MAX];
+	u8 reply[METERBUS_FRAME_MAX];
 	unsigned int reply_len;
-	u8 raw[MBUS_FRAME_MAX];
+	u8 raw[METERBUS_FRAME_MAX];
 	unsigned int raw_len;
 	u32 latency_us;
 	u32 elapsed_us;
@@ -62,14 +62,14 @@ struct mbus_xfer {
 };
 
 /**
- * struct mbus_bus - one M-Bus interface
+ * struct meterbus_bus - one M-Bus interface
  * @dev: the mbusN device
  * @id: N
  * @ops: the line driver's operations
  * @priv: the line driver's data
  * @lock: serializes transfers, settings and slave replies (the line)
  * @ops_rwsem: held for reading around calls of @ops, for writing once by
- *	mbus_bus_unregister() to wait for them
+ *	meterbus_bus_unregister() to wait for them
  * @state_lock: protects everything below; taken by the receive path
  * @dead: the line driver is gone; set with both @state_lock and
  *	@ops_rwsem
@@ -87,10 +87,10 @@ struct mbus_xfer {
  * @slave_open: the latest request has not been answered yet
  * @slave_end: arrival of the latest request's last byte
  */
-struct mbus_bus {
+struct meterbus_bus {
 	struct device dev;
 	u32 id;
-	const struct mbus_bus_ops *ops;
+	const struct meterbus_bus_ops *ops;
 	void *priv;
 	struct mutex lock;		/* the line */
 	struct rw_semaphore ops_rwsem;
@@ -98,12 +98,12 @@ struct mbus_bus {
 	struct mutex state_lock;	/* the state below */
 	bool dead;
 	u32 baud;
-	enum mbus_role role;
+	enum meterbus_role role;
 	bool power;
 	bool over_current;
-	struct mbus_stats stats;
-	struct mbus_parser parser;
-	struct mbus_xfer *xfer;
+	struct meterbus_stats stats;
+	struct meterbus_parser parser;
+	struct meterbus_xfer *xfer;
 	u64 rx_events;
 	wait_queue_head_t wq;
 	u32 listener;
@@ -113,37 +113,37 @@ struct mbus_bus {
 };
 
 /* EN 13757-2 reply window: 330 bit times + 50 ms */
-static inline u64 mbus_bits_ns(const struct mbus_bus *bus, unsigned int bits)
+static inline u64 meterbus_bits_ns(const struct meterbus_bus *bus, unsigned int bits)
 {
 	return div_u64((u64)bits * NSEC_PER_SEC, bus->baud);
 }
 
-static inline u64 mbus_window_ns(const struct mbus_bus *bus)
+static inline u64 meterbus_window_ns(const struct meterbus_bus *bus)
 {
-	return mbus_bits_ns(bus, 330) + 50 * NSEC_PER_MSEC;
+	return meterbus_bits_ns(bus, 330) + 50 * NSEC_PER_MSEC;
 }
 
 /* core.c */
-struct mbus_bus *mbus_bus_find(u32 id, const char *name);
-struct mbus_bus *mbus_bus_next(unsigned long *index);
-int mbus_bus_transfer(struct mbus_bus *bus, struct mbus_xfer *x);
-int mbus_bus_set(struct mbus_bus *bus, const u32 *baud, const bool *power,
-		 const enum mbus_role *role, struct netlink_ext_ack *extack);
-int mbus_bus_slave_listen(struct mbus_bus *bus, u32 portid,
+struct meterbus_bus *meterbus_bus_find(u32 id, const char *name);
+struct meterbus_bus *meterbus_bus_next(unsigned long *index);
+int meterbus_bus_transfer(struct meterbus_bus *bus, struct meterbus_xfer *x);
+int meterbus_bus_set(struct meterbus_bus *bus, const u32 *baud, const bool *power,
+		 const enum meterbus_role *role, struct netlink_ext_ack *extack);
+int meterbus_bus_slave_listen(struct meterbus_bus *bus, u32 portid,
 			  struct netlink_ext_ack *extack);
-int mbus_bus_slave_reply(struct mbus_bus *bus, u32 seq, const u8 *frame,
+int meterbus_bus_slave_reply(struct meterbus_bus *bus, u32 seq, const u8 *frame,
 			 size_t len, struct netlink_ext_ack *extack);
-void mbus_slave_request(struct mbus_bus *bus, ktime_t end);
-void mbus_release_port(u32 portid);
-void mbus_rx_event(struct mbus_bus *bus, int res, ktime_t now);
+void meterbus_slave_request(struct meterbus_bus *bus, ktime_t end);
+void meterbus_release_port(u32 portid);
+void meterbus_rx_event(struct meterbus_bus *bus, int res, ktime_t now);
 
 /* genl.c */
-int mbus_nl_init(void);
-void mbus_nl_exit(void);
-void mbus_nl_bus_event(struct mbus_bus *bus, enum mbus_event event);
-void mbus_nl_monitor(struct mbus_bus *bus, enum mbus_direction dir,
+int meterbus_nl_init(void);
+void meterbus_nl_exit(void);
+void meterbus_nl_bus_event(struct meterbus_bus *bus, enum meterbus_event event);
+void meterbus_nl_monitor(struct meterbus_bus *bus, enum meterbus_direction dir,
 		     const u8 *data, size_t len, int result);
-int mbus_nl_slave_frame(struct mbus_bus *bus, const u8 *frame, size_t len,
+int meterbus_nl_slave_frame(struct meterbus_bus *bus, const u8 *frame, size_t len,
 			u32 window_us);
 
-#endif /* __MBUS_INTERNAL_H */
+#endif /* __METERBUS_INTERNAL_H */

@@ -13,7 +13,7 @@
 #include "internal.h"
 
 /* A valid request arrived; called with state_lock held. */
-void mbus_slave_request(struct mbus_bus *bus, ktime_t end)
+void meterbus_slave_request(struct meterbus_bus *bus, ktime_t end)
 {
 	s64 left;
 
@@ -23,14 +23,14 @@ void mbus_slave_request(struct mbus_bus *bus, ktime_t end)
 	bus->slave_seq++;
 	bus->slave_open = true;
 	bus->slave_end = end;
-	left = (s64)mbus_window_ns(bus) - ktime_to_ns(ktime_sub(ktime_get(), end));
+	left = (s64)meterbus_window_ns(bus) - ktime_to_ns(ktime_sub(ktime_get(), end));
 	left = max_t(s64, left, 0);
-	if (mbus_nl_slave_frame(bus, bus->parser.buf, bus->parser.len,
+	if (meterbus_nl_slave_frame(bus, bus->parser.buf, bus->parser.len,
 				div_s64(left, NSEC_PER_USEC)) == -ECONNREFUSED)
 		WRITE_ONCE(bus->listener, 0);
 }
 
-int mbus_bus_slave_listen(struct mbus_bus *bus, u32 portid,
+int meterbus_bus_slave_listen(struct meterbus_bus *bus, u32 portid,
 			  struct netlink_ext_ack *extack)
 {
 	if (cmpxchg(&bus->listener, 0, portid) &&
@@ -41,7 +41,7 @@ int mbus_bus_slave_listen(struct mbus_bus *bus, u32 portid,
 	return 0;
 }
 
-int mbus_bus_slave_reply(struct mbus_bus *bus, u32 seq, const u8 *frame,
+int meterbus_bus_slave_reply(struct meterbus_bus *bus, u32 seq, const u8 *frame,
 			 size_t len, struct netlink_ext_ack *extack)
 {
 	ktime_t end, now;
@@ -57,7 +57,7 @@ int mbus_bus_slave_reply(struct mbus_bus *bus, u32 seq, const u8 *frame,
 	if (bus->dead)
 		goto unlock_state;
 	ret = -EBUSY;
-	if (bus->role != MBUS_ROLE_SLAVE) {
+	if (bus->role != METERBUS_ROLE_SLAVE) {
 		NL_SET_ERR_MSG(extack, "the bus is not in slave role");
 		goto unlock_state;
 	}
@@ -68,10 +68,10 @@ int mbus_bus_slave_reply(struct mbus_bus *bus, u32 seq, const u8 *frame,
 	}
 	bus->slave_open = false;
 	end = bus->slave_end;
-	earliest = mbus_bits_ns(bus, 11);
+	earliest = meterbus_bits_ns(bus, 11);
 	now = ktime_get();
 	ret = -ETIME;
-	if (ktime_to_ns(ktime_sub(now, end)) > mbus_window_ns(bus)) {
+	if (ktime_to_ns(ktime_sub(now, end)) > meterbus_window_ns(bus)) {
 		NL_SET_ERR_MSG(extack, "the reply window has closed");
 		goto unlock_state;
 	}
@@ -89,8 +89,8 @@ int mbus_bus_slave_reply(struct mbus_bus *bus, u32 seq, const u8 *frame,
 	if (!ret) {
 		mutex_lock(&bus->state_lock);
 		bus->stats.frames_tx++;
-		mbus_nl_monitor(bus, MBUS_DIRECTION_TX, frame, len,
-				MBUS_RESULT_OK);
+		meterbus_nl_monitor(bus, METERBUS_DIRECTION_TX, frame, len,
+				METERBUS_RESULT_OK);
 		mutex_unlock(&bus->state_lock);
 	}
 	goto out;

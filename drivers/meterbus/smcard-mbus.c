@@ -3,7 +3,7 @@
  * M-Bus line driver of the OPTION CloudGate Smart Metering Expansion Card:
  * the card's M-Bus transceiver on a UART (serdev), its master supply (a
  * regulator of smcard-core) and its role select (IO controller register
- * MBUS_CTRL.SLAVE). Link-layer logic is in the mbus core.
+ * METERBUS_CTRL.SLAVE). Link-layer logic is in the mbus core.
  */
 
 #include <linux/device.h>
@@ -27,7 +27,7 @@
 
 struct smcard_mbus {
 	struct serdev_device *serdev;
-	struct mbus_bus *bus;
+	struct meterbus_bus *bus;
 	struct smcard *ioc;
 	struct regulator *vbus;
 	struct notifier_block vbus_nb;
@@ -38,9 +38,9 @@ struct smcard_mbus {
 	u32 baud;
 };
 
-static int smcard_mbus_write(struct mbus_bus *bus, const u8 *buf, size_t len)
+static int smcard_mbus_write(struct meterbus_bus *bus, const u8 *buf, size_t len)
 {
-	struct smcard_mbus *sm = mbus_bus_priv(bus);
+	struct smcard_mbus *sm = meterbus_bus_priv(bus);
 	/* wire time plus a second for the UART and the scheduler */
 	long timeout = usecs_to_jiffies(div_u64((u64)len * SMCARD_MBUS_CHAR_BITS *
 						USEC_PER_SEC, sm->baud)) + HZ;
@@ -57,9 +57,9 @@ static int smcard_mbus_write(struct mbus_bus *bus, const u8 *buf, size_t len)
 	return 0;
 }
 
-static int smcard_mbus_set_baud(struct mbus_bus *bus, u32 baud)
+static int smcard_mbus_set_baud(struct meterbus_bus *bus, u32 baud)
 {
-	struct smcard_mbus *sm = mbus_bus_priv(bus);
+	struct smcard_mbus *sm = meterbus_bus_priv(bus);
 
 	if (serdev_device_set_baudrate(sm->serdev, baud) != baud)
 		return -EINVAL;
@@ -67,19 +67,19 @@ static int smcard_mbus_set_baud(struct mbus_bus *bus, u32 baud)
 	return 0;
 }
 
-static bool smcard_mbus_on_battery(struct mbus_bus *bus)
+static bool smcard_mbus_on_battery(struct meterbus_bus *bus)
 {
-	struct smcard_mbus *sm = mbus_bus_priv(bus);
+	struct smcard_mbus *sm = meterbus_bus_priv(bus);
 	unsigned int status;
 
 	return !regmap_read(sm->ioc->regmap, SMCARD_REG_STATUS, &status) &&
 	       (status & SMCARD_STATUS_BATTERY);
 }
 
-static int smcard_mbus_set_power(struct mbus_bus *bus, bool on,
+static int smcard_mbus_set_power(struct meterbus_bus *bus, bool on,
 				 struct netlink_ext_ack *extack)
 {
-	struct smcard_mbus *sm = mbus_bus_priv(bus);
+	struct smcard_mbus *sm = meterbus_bus_priv(bus);
 	int ret = 0;
 
 	if (on && smcard_mbus_on_battery(bus)) {
@@ -103,28 +103,28 @@ static int smcard_mbus_set_power(struct mbus_bus *bus, bool on,
 	return ret;
 }
 
-static int smcard_mbus_set_role(struct mbus_bus *bus, enum mbus_role role,
+static int smcard_mbus_set_role(struct meterbus_bus *bus, enum meterbus_role role,
 				struct netlink_ext_ack *extack)
 {
-	struct smcard_mbus *sm = mbus_bus_priv(bus);
+	struct smcard_mbus *sm = meterbus_bus_priv(bus);
 	int ret;
 
-	if (role == MBUS_ROLE_SLAVE) {
+	if (role == METERBUS_ROLE_SLAVE) {
 		ret = smcard_mbus_set_power(bus, false, extack);
 		if (ret)
 			return ret;
 	}
 	ret = regmap_update_bits(sm->ioc->regmap, SMCARD_REG_MBUS_CTRL,
 				 SMCARD_MBUS_CTRL_SLAVE,
-				 role == MBUS_ROLE_SLAVE ? SMCARD_MBUS_CTRL_SLAVE : 0);
+				 role == METERBUS_ROLE_SLAVE ? SMCARD_MBUS_CTRL_SLAVE : 0);
 	if (ret)
 		NL_SET_ERR_MSG(extack, "the IO controller did not switch the role");
 	return ret;
 }
 
-static int smcard_mbus_get_voltage(struct mbus_bus *bus, u32 *mv)
+static int smcard_mbus_get_voltage(struct meterbus_bus *bus, u32 *mv)
 {
-	struct smcard_mbus *sm = mbus_bus_priv(bus);
+	struct smcard_mbus *sm = meterbus_bus_priv(bus);
 	u8 buf[2];
 	int ret;
 
@@ -135,7 +135,7 @@ static int smcard_mbus_get_voltage(struct mbus_bus *bus, u32 *mv)
 	return ret;
 }
 
-static const struct mbus_bus_ops smcard_mbus_ops = {
+static const struct meterbus_bus_ops smcard_mbus_ops = {
 	.write = smcard_mbus_write,
 	.set_baud = smcard_mbus_set_baud,
 	.set_power = smcard_mbus_set_power,
@@ -149,7 +149,7 @@ static size_t smcard_mbus_receive_buf(struct serdev_device *serdev,
 {
 	struct smcard_mbus *sm = serdev_device_get_drvdata(serdev);
 
-	mbus_bus_receive(sm->bus, buf, count);
+	meterbus_bus_receive(sm->bus, buf, count);
 	return count;
 }
 
@@ -178,9 +178,9 @@ static int smcard_mbus_vbus_event(struct notifier_block *nb,
 	struct smcard_mbus *sm = container_of(nb, struct smcard_mbus, vbus_nb);
 
 	if (event & REGULATOR_EVENT_OVER_CURRENT)
-		mbus_bus_fault(sm->bus, MBUS_EVENT_OVER_CURRENT);
+		meterbus_bus_fault(sm->bus, METERBUS_EVENT_OVER_CURRENT);
 	else if ((event & REGULATOR_EVENT_DISABLE) && READ_ONCE(sm->supply_on))
-		mbus_bus_fault(sm->bus, MBUS_EVENT_POWER_FAULT);
+		meterbus_bus_fault(sm->bus, METERBUS_EVENT_POWER_FAULT);
 	else
 		return NOTIFY_DONE;
 
@@ -195,14 +195,14 @@ static void smcard_mbus_put_ioc(void *data)
 
 static void smcard_mbus_put_bus(void *data)
 {
-	mbus_bus_put(data);
+	meterbus_bus_put(data);
 }
 
 static void smcard_mbus_unregister(void *data)
 {
 	struct smcard_mbus *sm = data;
 
-	mbus_bus_unregister(sm->bus);
+	meterbus_bus_unregister(sm->bus);
 	cancel_work_sync(&sm->fault_work);
 	mutex_lock(&sm->supply_lock);
 	if (sm->supply_on) {
@@ -270,7 +270,7 @@ static int smcard_mbus_probe(struct serdev_device *serdev)
 	if (ret)
 		return dev_err_probe(dev, ret, "failed to select master role\n");
 
-	sm->bus = mbus_bus_alloc(dev, &smcard_mbus_ops, sm);
+	sm->bus = meterbus_bus_alloc(dev, &smcard_mbus_ops, sm);
 	if (IS_ERR(sm->bus))
 		return PTR_ERR(sm->bus);
 	ret = devm_add_action_or_reset(dev, smcard_mbus_put_bus, sm->bus);
@@ -297,7 +297,7 @@ static int smcard_mbus_probe(struct serdev_device *serdev)
 	if (ret)
 		return dev_err_probe(dev, ret, "no supply notifications\n");
 
-	ret = mbus_bus_register(sm->bus, sm->baud, false);
+	ret = meterbus_bus_register(sm->bus, sm->baud, false);
 	if (ret)
 		return dev_err_probe(dev, ret, "failed to register the bus\n");
 	return devm_add_action_or_reset(dev, smcard_mbus_unregister, sm);
@@ -320,4 +320,4 @@ module_serdev_device_driver(smcard_mbus_driver);
 
 MODULE_DESCRIPTION("M-Bus line driver of the Smart Metering Expansion Card");
 MODULE_LICENSE("GPL");
-MODULE_IMPORT_NS(MBUS);
+MODULE_IMPORT_NS(METERBUS);

@@ -12,17 +12,17 @@
 #include "internal.h"
 
 /* Scheduling and UART FIFO latency on top of the quiet time */
-#define MBUS_QUIET_SLACK_NS	(2 * NSEC_PER_MSEC)
+#define METERBUS_QUIET_SLACK_NS	(2 * NSEC_PER_MSEC)
 /*
  * After a damaged frame the talkers may still be sending, and their bytes
  * reach us in bursts (receive FIFO timeout, scheduling). Ending the reply
  * at the first gap would cut it, and its rest would be taken for the next
  * reply: wait for the line to be quiet longer, 4 characters and 20 ms more.
  */
-#define MBUS_DAMAGED_SLACK_BITS	(4 * 11)
-#define MBUS_DAMAGED_SLACK_NS	(20 * NSEC_PER_MSEC)
+#define METERBUS_DAMAGED_SLACK_BITS	(4 * 11)
+#define METERBUS_DAMAGED_SLACK_NS	(20 * NSEC_PER_MSEC)
 
-static int mbus_xfer_start(struct mbus_bus *bus, struct mbus_xfer *x)
+static int meterbus_xfer_start(struct meterbus_bus *bus, struct meterbus_xfer *x)
 {
 	int res;
 
@@ -31,7 +31,7 @@ static int mbus_xfer_start(struct mbus_bus *bus, struct mbus_xfer *x)
 		mutex_unlock(&bus->state_lock);
 		return -ENODEV;
 	}
-	if (bus->role != MBUS_ROLE_MASTER) {
+	if (bus->role != METERBUS_ROLE_MASTER) {
 		mutex_unlock(&bus->state_lock);
 		return -EBUSY;
 	}
@@ -40,39 +40,39 @@ static int mbus_xfer_start(struct mbus_bus *bus, struct mbus_xfer *x)
 		return -ENETDOWN;
 	}
 	/* Whatever arrived before the request is not part of the reply. */
-	res = mbus_parser_flush(&bus->parser);
-	if (res != MBUS_PARSE_MORE)
-		mbus_rx_event(bus, res, ktime_get());
-	mbus_parser_reset(&bus->parser);
-	x->result = MBUS_RESULT_OK;
-	x->fault = MBUS_RESULT_OK;
+	res = meterbus_parser_flush(&bus->parser);
+	if (res != METERBUS_PARSE_MORE)
+		meterbus_rx_event(bus, res, ktime_get());
+	meterbus_parser_reset(&bus->parser);
+	x->result = METERBUS_RESULT_OK;
+	x->fault = METERBUS_RESULT_OK;
 	bus->xfer = x;
 	mutex_unlock(&bus->state_lock);
 	return 0;
 }
 
 /* The line went quiet in the middle of a frame or garbage run. */
-static void mbus_xfer_flush(struct mbus_bus *bus, ktime_t now)
+static void meterbus_xfer_flush(struct meterbus_bus *bus, ktime_t now)
 {
-	int res = mbus_parser_flush(&bus->parser);
+	int res = meterbus_parser_flush(&bus->parser);
 
-	if (res != MBUS_PARSE_MORE)
-		mbus_rx_event(bus, res, now);
+	if (res != METERBUS_PARSE_MORE)
+		meterbus_rx_event(bus, res, now);
 }
 
 /*
  * Wait for the reply; sets x->result. Return 0, -ENODEV if the bus went
  * away, -EINTR on a signal.
  */
-static int mbus_xfer_wait(struct mbus_bus *bus, struct mbus_xfer *x)
+static int meterbus_xfer_wait(struct meterbus_bus *bus, struct meterbus_xfer *x)
 {
-	u64 window = mbus_window_ns(bus) + (u64)x->extra_ms * NSEC_PER_MSEC;
-	u64 quiet = mbus_bits_ns(bus, 11) + MBUS_QUIET_SLACK_NS;
-	u64 damaged_quiet = mbus_bits_ns(bus, 11 + MBUS_DAMAGED_SLACK_BITS) +
-			    MBUS_DAMAGED_SLACK_NS;
+	u64 window = meterbus_window_ns(bus) + (u64)x->extra_ms * NSEC_PER_MSEC;
+	u64 quiet = meterbus_bits_ns(bus, 11) + METERBUS_QUIET_SLACK_NS;
+	u64 damaged_quiet = meterbus_bits_ns(bus, 11 + METERBUS_DAMAGED_SLACK_BITS) +
+			    METERBUS_DAMAGED_SLACK_NS;
 	/* A line that never goes quiet: give up after two frames' time. */
 	ktime_t hard = ktime_add_ns(x->end, window +
-				    mbus_bits_ns(bus, 2 * 11 * MBUS_FRAME_MAX));
+				    meterbus_bits_ns(bus, 2 * 11 * METERBUS_FRAME_MAX));
 	ktime_t now, until;
 	u64 seen;
 	long ret;
@@ -85,35 +85,35 @@ static int mbus_xfer_wait(struct mbus_bus *bus, struct mbus_xfer *x)
 			mutex_unlock(&bus->state_lock);
 			return -ENODEV;
 		}
-		if (x->fault != MBUS_RESULT_OK) {
+		if (x->fault != METERBUS_RESULT_OK) {
 			x->result = x->fault;
 			break;
 		}
 		if (!x->first) {
 			until = ktime_add_ns(x->end, window);
 			if (now >= until) {
-				x->result = MBUS_RESULT_TIMEOUT;
+				x->result = METERBUS_RESULT_TIMEOUT;
 				break;
 			}
 		} else if (x->settled) {
 			until = ktime_add_ns(x->last,
-					     x->result == MBUS_RESULT_OK ?
+					     x->result == METERBUS_RESULT_OK ?
 					     quiet : damaged_quiet);
 			if (now >= until) {
 				/* a pending run after the frame: a second talker */
-				mbus_xfer_flush(bus, now);
+				meterbus_xfer_flush(bus, now);
 				break;
 			}
 		} else {
 			until = ktime_add_ns(x->last, window);
 			if (now >= until) {
-				mbus_xfer_flush(bus, now);
+				meterbus_xfer_flush(bus, now);
 				break;
 			}
 		}
 		if (now >= hard) {
-			mbus_xfer_flush(bus, now);
-			x->result = MBUS_RESULT_COLLISION;
+			meterbus_xfer_flush(bus, now);
+			x->result = METERBUS_RESULT_COLLISION;
 			break;
 		}
 		mutex_unlock(&bus->state_lock);
@@ -130,33 +130,33 @@ static int mbus_xfer_wait(struct mbus_bus *bus, struct mbus_xfer *x)
 	return 0;
 }
 
-static void mbus_xfer_finish(struct mbus_bus *bus, struct mbus_xfer *x)
+static void meterbus_xfer_finish(struct meterbus_bus *bus, struct meterbus_xfer *x)
 {
 	mutex_lock(&bus->state_lock);
 	bus->xfer = NULL;
-	if (x->result == MBUS_RESULT_TIMEOUT)
+	if (x->result == METERBUS_RESULT_TIMEOUT)
 		bus->stats.timeouts++;
-	else if (x->result == MBUS_RESULT_COLLISION)
+	else if (x->result == METERBUS_RESULT_COLLISION)
 		bus->stats.collisions++;
 	mutex_unlock(&bus->state_lock);
 
 	if (x->first && x->first > x->end)
 		x->latency_us = ktime_us_delta(x->first, x->end);
-	if (x->result == MBUS_RESULT_OK)
+	if (x->result == METERBUS_RESULT_OK)
 		x->raw_len = 0;
 	else
 		x->reply_len = 0;
 }
 
 /**
- * mbus_bus_transfer() - one master transaction
+ * meterbus_bus_transfer() - one master transaction
  * @bus: the bus
  * @x: request in, result out
  *
  * Return: 0 with x->result set, or -ENODEV, -EBUSY (slave role),
  * -ENETDOWN (supply off), -EINTR or an error of the line driver.
  */
-int mbus_bus_transfer(struct mbus_bus *bus, struct mbus_xfer *x)
+int meterbus_bus_transfer(struct meterbus_bus *bus, struct meterbus_xfer *x)
 {
 	int ret;
 
@@ -164,7 +164,7 @@ int mbus_bus_transfer(struct mbus_bus *bus, struct mbus_xfer *x)
 		return -EINTR;
 	down_read(&bus->ops_rwsem);
 
-	ret = mbus_xfer_start(bus, x);
+	ret = meterbus_xfer_start(bus, x);
 	if (ret)
 		goto out;
 
@@ -173,14 +173,14 @@ int mbus_bus_transfer(struct mbus_bus *bus, struct mbus_xfer *x)
 	mutex_lock(&bus->state_lock);
 	if (!ret) {
 		bus->stats.frames_tx++;
-		mbus_nl_monitor(bus, MBUS_DIRECTION_TX, x->frame, x->len,
-				MBUS_RESULT_OK);
+		meterbus_nl_monitor(bus, METERBUS_DIRECTION_TX, x->frame, x->len,
+				METERBUS_RESULT_OK);
 	}
 	mutex_unlock(&bus->state_lock);
 
 	if (!ret && !x->no_reply)
-		ret = mbus_xfer_wait(bus, x);
-	mbus_xfer_finish(bus, x);
+		ret = meterbus_xfer_wait(bus, x);
+	meterbus_xfer_finish(bus, x);
 out:
 	up_read(&bus->ops_rwsem);
 	mutex_unlock(&bus->lock);

@@ -7,26 +7,26 @@
 #define __LINUX_METERBUS_H
 
 #include <linux/types.h>
-#include <uapi/linux/mbus.h>
+#include <uapi/linux/meterbus.h>
 
 struct device;
-struct mbus_bus;
+struct meterbus_bus;
 struct netlink_ext_ack;
 
 /* Link-layer frame bytes */
-#define MBUS_ACK		0xe5
-#define MBUS_START_SHORT	0x10
-#define MBUS_START_LONG		0x68
-#define MBUS_STOP		0x16
-#define MBUS_SHORT_LEN		5
-#define MBUS_LONG_OVERHEAD	6	/* 68 L L 68 ... CS 16 */
-#define MBUS_L_MIN		3	/* C, A, CI */
+#define METERBUS_ACK		0xe5
+#define METERBUS_START_SHORT	0x10
+#define METERBUS_START_LONG		0x68
+#define METERBUS_STOP		0x16
+#define METERBUS_SHORT_LEN		5
+#define METERBUS_LONG_OVERHEAD	6	/* 68 L L 68 ... CS 16 */
+#define METERBUS_L_MIN		3	/* C, A, CI */
 
-/* mbus_parser_feed() consumed everything without finishing a frame */
-#define MBUS_PARSE_MORE		(-1)
+/* meterbus_parser_feed() consumed everything without finishing a frame */
+#define METERBUS_PARSE_MORE		(-1)
 
 /**
- * struct mbus_parser - frame assembler for a received byte stream
+ * struct meterbus_parser - frame assembler for a received byte stream
  * @buf: the frame (or garbage run) being collected; after an event it
  *	holds that frame's bytes until the next feed or flush
  * @len: bytes in @buf
@@ -34,22 +34,22 @@ struct netlink_ext_ack;
  * @garbage: @buf collects bytes that cannot start a frame
  * @done: @buf holds a finished event
  */
-struct mbus_parser {
-	u8 buf[MBUS_FRAME_MAX];
+struct meterbus_parser {
+	u8 buf[METERBUS_FRAME_MAX];
 	unsigned int len;
 	unsigned int want;
 	bool garbage;
 	bool done;
 };
 
-void mbus_parser_reset(struct mbus_parser *p);
-size_t mbus_parser_feed(struct mbus_parser *p, const u8 *data, size_t len,
+void meterbus_parser_reset(struct meterbus_parser *p);
+size_t meterbus_parser_feed(struct meterbus_parser *p, const u8 *data, size_t len,
 			int *res);
-int mbus_parser_flush(struct mbus_parser *p);
-int mbus_frame_check(const u8 *frame, size_t len);
+int meterbus_parser_flush(struct meterbus_parser *p);
+int meterbus_frame_check(const u8 *frame, size_t len);
 
 /**
- * struct mbus_bus_ops - what a line driver does for the core
+ * struct meterbus_bus_ops - what a line driver does for the core
  * @write: transmit @len bytes; return once the last stop bit has left
  * @set_baud: switch the line to @baud (8E1)
  * @set_power: switch the master bus supply
@@ -60,25 +60,25 @@ int mbus_frame_check(const u8 *frame, size_t len);
  * The core serializes all calls of one bus. Errors of @set_power and
  * @set_role may carry an extack message.
  */
-struct mbus_bus_ops {
-	int (*write)(struct mbus_bus *bus, const u8 *buf, size_t len);
-	int (*set_baud)(struct mbus_bus *bus, u32 baud);
-	int (*set_power)(struct mbus_bus *bus, bool on,
+struct meterbus_bus_ops {
+	int (*write)(struct meterbus_bus *bus, const u8 *buf, size_t len);
+	int (*set_baud)(struct meterbus_bus *bus, u32 baud);
+	int (*set_power)(struct meterbus_bus *bus, bool on,
 			 struct netlink_ext_ack *extack);
-	int (*set_role)(struct mbus_bus *bus, enum mbus_role role,
+	int (*set_role)(struct meterbus_bus *bus, enum meterbus_role role,
 			struct netlink_ext_ack *extack);
-	int (*get_voltage)(struct mbus_bus *bus, u32 *mv);
-	bool (*on_battery)(struct mbus_bus *bus);
+	int (*get_voltage)(struct meterbus_bus *bus, u32 *mv);
+	bool (*on_battery)(struct meterbus_bus *bus);
 };
 
-struct mbus_bus *mbus_bus_alloc(struct device *parent,
-				const struct mbus_bus_ops *ops, void *priv);
-int mbus_bus_register(struct mbus_bus *bus, u32 baud, bool power);
-void mbus_bus_unregister(struct mbus_bus *bus);
-void mbus_bus_put(struct mbus_bus *bus);
-void *mbus_bus_priv(struct mbus_bus *bus);
+struct meterbus_bus *meterbus_bus_alloc(struct device *parent,
+				const struct meterbus_bus_ops *ops, void *priv);
+int meterbus_bus_register(struct meterbus_bus *bus, u32 baud, bool power);
+void meterbus_bus_unregister(struct meterbus_bus *bus);
+void meterbus_bus_put(struct meterbus_bus *bus);
+void *meterbus_bus_priv(struct meterbus_bus *bus);
 
-void mbus_bus_receive(struct mbus_bus *bus, const u8 *data, size_t len);
-void mbus_bus_fault(struct mbus_bus *bus, enum mbus_event event);
+void meterbus_bus_receive(struct meterbus_bus *bus, const u8 *data, size_t len);
+void meterbus_bus_fault(struct meterbus_bus *bus, enum meterbus_event event);
 
 #endif /* __LINUX_METERBUS_H */

@@ -34,7 +34,7 @@ static void put(const unsigned char *b, size_t n)
 		if (w < 0) {
 			if (errno == EINTR)
 				continue;
-			perror("mbus_peer: write");
+			perror("meterbus_peer: write");
 			exit(1);
 		}
 		b += w;

@@ -4,12 +4,12 @@
 # every case from debugfs.
 . /usr/lib/smcard/ktap_helpers.sh
 
-SUITE=mbus-frame
+SUITE=meterbus-frame
 RESULTS=/sys/kernel/debug/kunit/$SUITE/results
 
 ktap_print_header
-if ! modprobe mbus-kunit 2>/dev/null || [ ! -r "$RESULTS" ]; then
-	ktap_skip_all "no KUnit results (boot with kunit.enable=1, or mbus-kunit missing)"
+if ! modprobe meterbus-kunit 2>/dev/null || [ ! -r "$RESULTS" ]; then
+	ktap_skip_all "no KUnit results (boot with kunit.enable=1, or meterbus-kunit missing)"
 	exit "$KSFT_SKIP"
 fi
 
@@ -26,5 +26,5 @@ for line in "${cases[@]}"; do
 	*) ktap_test_pass "$SUITE: $name" ;;
 	esac
 done
-rmmod mbus-kunit
+rmmod meterbus-kunit
 ktap_finished

@@ -19,7 +19,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include <linux/mbus.h>
+#include <linux/meterbus.h>
 #include <linux/netlink.h>
 #include <netlink/genl/ctrl.h>
 #include <netlink/genl/genl.h>
@@ -41,7 +41,7 @@ struct reply {
 	__u32 id, result, latency, elapsed, baud, role, event, direction, seq;
 	__u8 power, over_current;
 	__u64 bad_frames, frames_rx, collisions, timeouts;
-	unsigned char frame[MBUS_FRAME_MAX];
+	unsigned char frame[METERBUS_FRAME_MAX];
 	int frame_len;
 	int done;
 	int end;		/* the ACK, error or end of dump arrived */
@@ -63,7 +63,7 @@ static int nl_open(struct nl *nl)
 		   &one, sizeof(one));
 	setsockopt(nl_socket_get_fd(nl->sk), SOL_NETLINK, NETLINK_CAP_ACK,
 		   &one, sizeof(one));
-	nl->family = genl_ctrl_resolve(nl->sk, MBUS_FAMILY_NAME);
+	nl->family = genl_ctrl_resolve(nl->sk, METERBUS_FAMILY_NAME);
 	return nl->family < 0 ? -1 : 0;
 }
 
@@ -74,7 +74,7 @@ static void nl_done(struct nl *nl)
 
 static int nl_join(struct nl *nl, const char *group)
 {
-	int grp = genl_ctrl_resolve_grp(nl->sk, MBUS_FAMILY_NAME, group);
+	int grp = genl_ctrl_resolve_grp(nl->sk, METERBUS_FAMILY_NAME, group);
 
 	nl_socket_disable_seq_check(nl->sk);
 	return grp < 0 ? grp : nl_socket_add_membership(nl->sk, grp);
@@ -95,42 +95,42 @@ static int on_valid(struct nl_msg *msg, void *arg)
 	genlmsg_parse(nlmsg_hdr(msg), 0, tb, 15, NULL);
 	r->cmd = gh->cmd;
 	switch (gh->cmd) {
-	case MBUS_CMD_XFER:
-		if (tb[MBUS_A_XFER_RESULT])
-			r->result = nla_get_u32(tb[MBUS_A_XFER_RESULT]);
-		if (tb[MBUS_A_XFER_LATENCY])
-			r->latency = nla_get_u32(tb[MBUS_A_XFER_LATENCY]);
-		if (tb[MBUS_A_XFER_ELAPSED])
-			r->elapsed = nla_get_u32(tb[MBUS_A_XFER_ELAPSED]);
-		f = tb[MBUS_A_XFER_REPLY] ?: tb[MBUS_A_XFER_RAW];
+	case METERBUS_CMD_XFER:
+		if (tb[METERBUS_A_XFER_RESULT])
+			r->result = nla_get_u32(tb[METERBUS_A_XFER_RESULT]);
+		if (tb[METERBUS_A_XFER_LATENCY])
+			r->latency = nla_get_u32(tb[METERBUS_A_XFER_LATENCY]);
+		if (tb[METERBUS_A_XFER_ELAPSED])
+			r->elapsed = nla_get_u32(tb[METERBUS_A_XFER_ELAPSED]);
+		f = tb[METERBUS_A_XFER_REPLY] ?: tb[METERBUS_A_XFER_RAW];
 		break;
-	case MBUS_CMD_BUS_GET:
-	case MBUS_CMD_BUS_NTF:
-		if (r->done && gh->cmd == MBUS_CMD_BUS_GET)
+	case METERBUS_CMD_BUS_GET:
+	case METERBUS_CMD_BUS_NTF:
+		if (r->done && gh->cmd == METERBUS_CMD_BUS_GET)
 			break;	/* dump: keep the first bus */
-		r->id = nla_get_u32(tb[MBUS_A_BUS_ID]);
-		r->baud = nla_get_u32(tb[MBUS_A_BUS_BAUD]);
-		r->role = nla_get_u32(tb[MBUS_A_BUS_ROLE]);
-		r->power = nla_get_u8(tb[MBUS_A_BUS_POWER]);
-		r->over_current = nla_get_u8(tb[MBUS_A_BUS_OVER_CURRENT]);
-		if (tb[MBUS_A_BUS_EVENT])
-			r->event = nla_get_u32(tb[MBUS_A_BUS_EVENT]);
-		if (tb[MBUS_A_BUS_STATS]) {
-			nla_parse_nested(st, 7, tb[MBUS_A_BUS_STATS], NULL);
-			get_u64(st[MBUS_A_STATS_BAD_FRAMES], &r->bad_frames);
-			get_u64(st[MBUS_A_STATS_FRAMES_RX], &r->frames_rx);
-			get_u64(st[MBUS_A_STATS_COLLISIONS], &r->collisions);
-			get_u64(st[MBUS_A_STATS_TIMEOUTS], &r->timeouts);
+		r->id = nla_get_u32(tb[METERBUS_A_BUS_ID]);
+		r->baud = nla_get_u32(tb[METERBUS_A_BUS_BAUD]);
+		r->role = nla_get_u32(tb[METERBUS_A_BUS_ROLE]);
+		r->power = nla_get_u8(tb[METERBUS_A_BUS_POWER]);
+		r->over_current = nla_get_u8(tb[METERBUS_A_BUS_OVER_CURRENT]);
+		if (tb[METERBUS_A_BUS_EVENT])
+			r->event = nla_get_u32(tb[METERBUS_A_BUS_EVENT]);
+		if (tb[METERBUS_A_BUS_STATS]) {
+			nla_parse_nested(st, 7, tb[METERBUS_A_BUS_STATS], NULL);
+			get_u64(st[METERBUS_A_STATS_BAD_FRAMES], &r->bad_frames);
+			get_u64(st[METERBUS_A_STATS_FRAMES_RX], &r->frames_rx);
+			get_u64(st[METERBUS_A_STATS_COLLISIONS], &r->collisions);
+			get_u64(st[METERBUS_A_STATS_TIMEOUTS], &r->timeouts);
 		}
 		break;
-	case MBUS_CMD_MONITOR_NTF:
-		r->direction = nla_get_u32(tb[MBUS_A_MONITOR_DIRECTION]);
-		r->result = nla_get_u32(tb[MBUS_A_MONITOR_RESULT]);
-		f = tb[MBUS_A_MONITOR_FRAME];
+	case METERBUS_CMD_MONITOR_NTF:
+		r->direction = nla_get_u32(tb[METERBUS_A_MONITOR_DIRECTION]);
+		r->result = nla_get_u32(tb[METERBUS_A_MONITOR_RESULT]);
+		f = tb[METERBUS_A_MONITOR_FRAME];
 		break;
-	case MBUS_CMD_SLAVE_FRAME:
-		r->seq = nla_get_u32(tb[MBUS_A_SLAVE_SEQ]);
-		f = tb[MBUS_A_SLAVE_FRAME];
+	case METERBUS_CMD_SLAVE_FRAME:
+		r->seq = nla_get_u32(tb[METERBUS_A_SLAVE_SEQ]);
+		f = tb[METERBUS_A_SLAVE_FRAME];
 		break;
 	}
 	if (f) {
@@ -274,7 +274,7 @@ static void peer_exec(const char *const *args, int out)
 	if (n < 0)
 		_exit(127);
 	exe[n] = 0;
-	strcpy(strrchr(exe, '/') + 1, "mbus_peer");
+	strcpy(strrchr(exe, '/') + 1, "meterbus_peer");
 	argv[0] = exe;
 	for (i = 0; args[i] && i < 6; i++)
 		argv[i + 1] = args[i];
@@ -322,12 +322,12 @@ static const unsigned char req_ud2_5[] = { 0x10, 0x7b, 0x05, 0x80, 0x16 };
  * the per-request extra time that slow meters get.
  */
 #define XFER(frame) ((struct attr []){					\
-	U32(MBUS_A_XFER_ID, self->id),					\
-	BIN(MBUS_A_XFER_FRAME, frame),					\
-	U32(MBUS_A_XFER_TIMEOUT_EXTRA, 1000), END })
+	U32(METERBUS_A_XFER_ID, self->id),					\
+	BIN(METERBUS_A_XFER_FRAME, frame),					\
+	U32(METERBUS_A_XFER_TIMEOUT_EXTRA, 1000), END })
 #define XFER_STRICT(frame) ((struct attr []){				\
-	U32(MBUS_A_XFER_ID, self->id),					\
-	BIN(MBUS_A_XFER_FRAME, frame), END })
+	U32(METERBUS_A_XFER_ID, self->id),					\
+	BIN(METERBUS_A_XFER_FRAME, frame), END })
 
 struct ctx {
 	struct nl nl;
@@ -338,22 +338,22 @@ struct ctx {
 static struct reply bus_set(struct nl *nl, __u32 id, int baud, int power,
 			    int role)
 {
-	struct attr a[5] = { U32(MBUS_A_BUS_ID, id) };
+	struct attr a[5] = { U32(METERBUS_A_BUS_ID, id) };
 	int n = 1;
 
 	if (role >= 0)
-		a[n++] = (struct attr)U32(MBUS_A_BUS_ROLE, role);
+		a[n++] = (struct attr)U32(METERBUS_A_BUS_ROLE, role);
 	if (baud)
-		a[n++] = (struct attr)U32(MBUS_A_BUS_BAUD, baud);
+		a[n++] = (struct attr)U32(METERBUS_A_BUS_BAUD, baud);
 	if (power >= 0)
-		a[n++] = (struct attr)U8(MBUS_A_BUS_POWER, power);
-	return req(nl, MBUS_CMD_BUS_SET, 0, a);
+		a[n++] = (struct attr)U8(METERBUS_A_BUS_POWER, power);
+	return req(nl, METERBUS_CMD_BUS_SET, 0, a);
 }
 
 static struct reply bus_get(struct nl *nl, __u32 id)
 {
-	return req(nl, MBUS_CMD_BUS_GET, 0,
-		   (struct attr []){ U32(MBUS_A_BUS_ID, id), END });
+	return req(nl, METERBUS_CMD_BUS_GET, 0,
+		   (struct attr []){ U32(METERBUS_A_BUS_ID, id), END });
 }
 
 /*
@@ -368,12 +368,12 @@ static int setup(struct __test_metadata *_metadata, struct ctx *self)
 	self->peer = -1;
 	if (nl_open(&self->nl))
 		SKIP(return -1, "no mbus netlink family");
-	r = req(&self->nl, MBUS_CMD_BUS_GET, NLM_F_DUMP, NULL);
+	r = req(&self->nl, METERBUS_CMD_BUS_GET, NLM_F_DUMP, NULL);
 	if (!r.done)
 		SKIP(return -1, "no M-Bus interface");
 	self->id = r.id;
 	write_file(SIM "/battery", "0");
-	r = bus_set(&self->nl, self->id, 2400, 1, MBUS_ROLE_MASTER);
+	r = bus_set(&self->nl, self->id, 2400, 1, METERBUS_ROLE_MASTER);
 	EXPECT_EQ(0, r.err) TH_LOG("bus-set: %s", r.ext);
 	return r.err;
 }
@@ -400,24 +400,24 @@ MBUS_TEST(present_and_absent)
 	self->peer = peer_start(args);
 	ASSERT_LT(0, self->peer);
 
-	r = req(&self->nl, MBUS_CMD_XFER, 0, XFER(snd_nke5));
+	r = req(&self->nl, METERBUS_CMD_XFER, 0, XFER(snd_nke5));
 	ASSERT_EQ(0, r.err) TH_LOG("%s", r.ext);
-	EXPECT_EQ(MBUS_RESULT_OK, r.result);
+	EXPECT_EQ(METERBUS_RESULT_OK, r.result);
 	EXPECT_EQ(1, r.frame_len);
 	EXPECT_EQ(0xe5, r.frame[0]);
 	/* the peer answers at once, well inside the window */
 	EXPECT_GT(187500, r.latency);
 
-	r = req(&self->nl, MBUS_CMD_XFER, 0, XFER(req_ud2_5));
+	r = req(&self->nl, METERBUS_CMD_XFER, 0, XFER(req_ud2_5));
 	ASSERT_EQ(0, r.err);
-	EXPECT_EQ(MBUS_RESULT_OK, r.result);
+	EXPECT_EQ(METERBUS_RESULT_OK, r.result);
 	EXPECT_EQ(0x68, r.frame[0]);
 	EXPECT_EQ(r.frame[1] + 6, r.frame_len);
 	EXPECT_EQ(0x05, r.frame[5]);
 
-	r = req(&self->nl, MBUS_CMD_XFER, 0, XFER(snd_nke7));
+	r = req(&self->nl, METERBUS_CMD_XFER, 0, XFER(snd_nke7));
 	ASSERT_EQ(0, r.err);
-	EXPECT_EQ(MBUS_RESULT_TIMEOUT, r.result);
+	EXPECT_EQ(METERBUS_RESULT_TIMEOUT, r.result);
 	EXPECT_EQ(0, r.frame_len);
 }
 
@@ -443,10 +443,10 @@ static void check_timeout(struct __test_metadata *_metadata,
 	k = 1e9;
 	for (i = 0; i < 5; i++) {
 		t0 = now();
-		r = req(&self->nl, MBUS_CMD_XFER, 0, XFER_STRICT(snd_nke7));
+		r = req(&self->nl, METERBUS_CMD_XFER, 0, XFER_STRICT(snd_nke7));
 		t = now() - t0 - tx;
 		ASSERT_EQ(0, r.err);
-		EXPECT_EQ(MBUS_RESULT_TIMEOUT, r.result);
+		EXPECT_EQ(METERBUS_RESULT_TIMEOUT, r.result);
 		EXPECT_LE(window, r.elapsed / 1e6);
 		EXPECT_LE(window, t);
 		if (r.elapsed / 1e6 < k)
@@ -479,9 +479,9 @@ MBUS_TEST(collision)
 
 	self->peer = peer_start(args);
 	ASSERT_LT(0, self->peer);
-	r = req(&self->nl, MBUS_CMD_XFER, 0, XFER(req_ud2_5));
+	r = req(&self->nl, METERBUS_CMD_XFER, 0, XFER(req_ud2_5));
 	ASSERT_EQ(0, r.err);
-	EXPECT_EQ(MBUS_RESULT_COLLISION, r.result);
+	EXPECT_EQ(METERBUS_RESULT_COLLISION, r.result);
 	/* the raw bytes: all of the longer answer, 27 + 10 filler bytes */
 	EXPECT_EQ(37, r.frame_len);
 	r = bus_get(&self->nl, self->id);
@@ -496,7 +496,7 @@ MBUS_TEST(over_current)
 	pid_t trip;
 
 	ASSERT_EQ(0, nl_open(&ev));
-	ASSERT_EQ(0, nl_join(&ev, MBUS_MCGRP_EVENTS));
+	ASSERT_EQ(0, nl_join(&ev, METERBUS_MCGRP_EVENTS));
 	ASSERT_EQ(0, bus_set(&self->nl, self->id, 300, -1, -1).err);
 	self->peer = peer_start(args);
 	ASSERT_LT(0, self->peer);
@@ -506,21 +506,21 @@ MBUS_TEST(over_current)
 		usleep(400000);
 		_exit(write_file(SIM "/mbus_overcurrent", "1") ? 1 : 0);
 	}
-	r = req(&self->nl, MBUS_CMD_XFER, 0, XFER(snd_nke7));
+	r = req(&self->nl, METERBUS_CMD_XFER, 0, XFER(snd_nke7));
 	waitpid(trip, NULL, 0);
 	ASSERT_EQ(0, r.err);
-	EXPECT_EQ(MBUS_RESULT_OVER_CURRENT, r.result);
+	EXPECT_EQ(METERBUS_RESULT_OVER_CURRENT, r.result);
 
 	do
-		r = wait_ntf(&ev, MBUS_CMD_BUS_NTF, 1000);
-	while (r.done && r.event != MBUS_EVENT_OVER_CURRENT);
+		r = wait_ntf(&ev, METERBUS_CMD_BUS_NTF, 1000);
+	while (r.done && r.event != METERBUS_EVENT_OVER_CURRENT);
 	EXPECT_EQ(1, r.done);
-	EXPECT_EQ(MBUS_EVENT_OVER_CURRENT, r.event);
+	EXPECT_EQ(METERBUS_EVENT_OVER_CURRENT, r.event);
 	EXPECT_EQ(1, r.over_current);
 	EXPECT_EQ(0, r.power);
 
 	/* the bus is off until switched on again */
-	r = req(&self->nl, MBUS_CMD_XFER, 0, XFER(snd_nke7));
+	r = req(&self->nl, METERBUS_CMD_XFER, 0, XFER(snd_nke7));
 	EXPECT_EQ(-ENETDOWN, r.err);
 	EXPECT_EQ(0, bus_set(&self->nl, self->id, 2400, 1, -1).err);
 	EXPECT_EQ(0, bus_get(&self->nl, self->id).over_current);
@@ -554,14 +554,14 @@ MBUS_TEST(not_admin)
 		r = bus_get(&nl, self->id);
 		if (r.err || !r.done)
 			_exit(11);
-		r = req(&nl, MBUS_CMD_XFER, 0, XFER(snd_nke5));
+		r = req(&nl, METERBUS_CMD_XFER, 0, XFER(snd_nke5));
 		if (r.err != -EPERM)
 			_exit(12);
 		r = bus_set(&nl, self->id, 9600, -1, -1);
 		if (r.err != -EPERM)
 			_exit(13);
 		/* listening to the monitor is allowed */
-		_exit(nl_join(&nl, MBUS_MCGRP_MONITOR) ? 14 : 0);
+		_exit(nl_join(&nl, METERBUS_MCGRP_MONITOR) ? 14 : 0);
 	}
 	ASSERT_EQ(pid, waitpid(pid, &status, 0));
 	EXPECT_EQ(0, WEXITSTATUS(status));
@@ -578,41 +578,41 @@ MBUS_TEST(malformed)
 	static const unsigned char u8v[] = { 1 };
 	struct reply r;
 
-	r = req(&self->nl, MBUS_CMD_XFER, 0, XFER(bad_cs));
+	r = req(&self->nl, METERBUS_CMD_XFER, 0, XFER(bad_cs));
 	EXPECT_EQ(-EINVAL, r.err);
 	EXPECT_STREQ("frame: bad checksum", r.ext);
-	r = req(&self->nl, MBUS_CMD_XFER, 0, XFER(bad_stop));
+	r = req(&self->nl, METERBUS_CMD_XFER, 0, XFER(bad_stop));
 	EXPECT_EQ(-EINVAL, r.err);
 	EXPECT_STREQ("frame: bad stop byte", r.ext);
-	r = req(&self->nl, MBUS_CMD_XFER, 0, XFER(bad_len));
+	r = req(&self->nl, METERBUS_CMD_XFER, 0, XFER(bad_len));
 	EXPECT_EQ(-EINVAL, r.err);
 	EXPECT_STREQ("frame: bad length field", r.ext);
-	r = req(&self->nl, MBUS_CMD_XFER, 0, XFER(tail));
+	r = req(&self->nl, METERBUS_CMD_XFER, 0, XFER(tail));
 	EXPECT_EQ(-EINVAL, r.err);
 	EXPECT_STREQ("frame: bytes after the frame", r.ext);
-	r = req(&self->nl, MBUS_CMD_XFER, 0, XFER(ack));
+	r = req(&self->nl, METERBUS_CMD_XFER, 0, XFER(ack));
 	EXPECT_EQ(-ERANGE, r.err);
 	EXPECT_NE(0, r.ext[0]);
 
 	/* missing frame, missing bus, unknown bus */
-	r = req(&self->nl, MBUS_CMD_XFER, 0,
-		(struct attr []){ U32(MBUS_A_XFER_ID, self->id), END });
+	r = req(&self->nl, METERBUS_CMD_XFER, 0,
+		(struct attr []){ U32(METERBUS_A_XFER_ID, self->id), END });
 	EXPECT_EQ(-EINVAL, r.err);
-	r = req(&self->nl, MBUS_CMD_XFER, 0, (struct attr []){
-		BIN(MBUS_A_XFER_FRAME, snd_nke5), END });
+	r = req(&self->nl, METERBUS_CMD_XFER, 0, (struct attr []){
+		BIN(METERBUS_A_XFER_FRAME, snd_nke5), END });
 	EXPECT_EQ(-EINVAL, r.err);
 	EXPECT_STREQ("bus id or name required", r.ext);
-	r = req(&self->nl, MBUS_CMD_XFER, 0, (struct attr []){
-		U32(MBUS_A_XFER_ID, 999),
-		BIN(MBUS_A_XFER_FRAME, snd_nke5), END });
+	r = req(&self->nl, METERBUS_CMD_XFER, 0, (struct attr []){
+		U32(METERBUS_A_XFER_ID, 999),
+		BIN(METERBUS_A_XFER_FRAME, snd_nke5), END });
 	EXPECT_EQ(-ENODEV, r.err);
 	EXPECT_STREQ("no such bus", r.ext);
 
 	/* policy: ranges and types */
-	r = req(&self->nl, MBUS_CMD_XFER, 0, (struct attr []){
-		U32(MBUS_A_XFER_ID, self->id),
-		BIN(MBUS_A_XFER_FRAME, snd_nke5),
-		U32(MBUS_A_XFER_TIMEOUT_EXTRA, 10001), END });
+	r = req(&self->nl, METERBUS_CMD_XFER, 0, (struct attr []){
+		U32(METERBUS_A_XFER_ID, self->id),
+		BIN(METERBUS_A_XFER_FRAME, snd_nke5),
+		U32(METERBUS_A_XFER_TIMEOUT_EXTRA, 10001), END });
 	EXPECT_EQ(-ERANGE, r.err);
 	EXPECT_NE(0, r.ext[0]);
 	r = bus_set(&self->nl, self->id, 100, -1, -1);
@@ -625,9 +625,9 @@ MBUS_TEST(malformed)
 	EXPECT_EQ(-ERANGE, r.err);
 	r = bus_set(&self->nl, self->id, 0, -1, 7);
 	EXPECT_EQ(-ERANGE, r.err);
-	r = req(&self->nl, MBUS_CMD_BUS_SET, 0, (struct attr []){
-		U32(MBUS_A_BUS_ID, self->id),
-		BIN(MBUS_A_BUS_BAUD, u8v), END });
+	r = req(&self->nl, METERBUS_CMD_BUS_SET, 0, (struct attr []){
+		U32(METERBUS_A_BUS_ID, self->id),
+		BIN(METERBUS_A_BUS_BAUD, u8v), END });
 	EXPECT_GT(0, r.err);
 	EXPECT_NE(0, r.ext[0]);
 	TH_LOG("wrong type: %d %s", r.err, r.ext);
@@ -659,9 +659,9 @@ MBUS_TEST(random_bytes)
 
 	self->peer = peer_start(meter);
 	ASSERT_LT(0, self->peer);
-	r = req(&self->nl, MBUS_CMD_XFER, 0, XFER(req_ud2_5));
+	r = req(&self->nl, METERBUS_CMD_XFER, 0, XFER(req_ud2_5));
 	ASSERT_EQ(0, r.err);
-	EXPECT_EQ(MBUS_RESULT_OK, r.result);
+	EXPECT_EQ(METERBUS_RESULT_OK, r.result);
 }
 
 MBUS_TEST(monitor)
@@ -671,19 +671,19 @@ MBUS_TEST(monitor)
 	struct nl mon;
 
 	ASSERT_EQ(0, nl_open(&mon));
-	ASSERT_EQ(0, nl_join(&mon, MBUS_MCGRP_MONITOR));
+	ASSERT_EQ(0, nl_join(&mon, METERBUS_MCGRP_MONITOR));
 	self->peer = peer_start(args);
 	ASSERT_LT(0, self->peer);
-	r = req(&self->nl, MBUS_CMD_XFER, 0, XFER(snd_nke5));
-	ASSERT_EQ(MBUS_RESULT_OK, r.result);
+	r = req(&self->nl, METERBUS_CMD_XFER, 0, XFER(snd_nke5));
+	ASSERT_EQ(METERBUS_RESULT_OK, r.result);
 
-	r = wait_ntf(&mon, MBUS_CMD_MONITOR_NTF, 1000);
-	EXPECT_EQ(MBUS_DIRECTION_TX, r.direction);
+	r = wait_ntf(&mon, METERBUS_CMD_MONITOR_NTF, 1000);
+	EXPECT_EQ(METERBUS_DIRECTION_TX, r.direction);
 	EXPECT_EQ(sizeof(snd_nke5), r.frame_len);
 	EXPECT_EQ(0, memcmp(r.frame, snd_nke5, sizeof(snd_nke5)));
-	r = wait_ntf(&mon, MBUS_CMD_MONITOR_NTF, 1000);
-	EXPECT_EQ(MBUS_DIRECTION_RX, r.direction);
-	EXPECT_EQ(MBUS_RESULT_OK, r.result);
+	r = wait_ntf(&mon, METERBUS_CMD_MONITOR_NTF, 1000);
+	EXPECT_EQ(METERBUS_DIRECTION_RX, r.direction);
+	EXPECT_EQ(METERBUS_RESULT_OK, r.result);
 	EXPECT_EQ(1, r.frame_len);
 	nl_done(&mon);
 }
@@ -698,15 +698,15 @@ MBUS_TEST(slave_role)
 	int pfd[2];
 	pid_t pid;
 
-	ASSERT_EQ(0, bus_set(&self->nl, self->id, 0, -1, MBUS_ROLE_SLAVE).err);
+	ASSERT_EQ(0, bus_set(&self->nl, self->id, 0, -1, METERBUS_ROLE_SLAVE).err);
 	EXPECT_EQ(0, bus_get(&self->nl, self->id).power);
-	r = req(&self->nl, MBUS_CMD_XFER, 0, XFER(snd_nke5));
+	r = req(&self->nl, METERBUS_CMD_XFER, 0, XFER(snd_nke5));
 	EXPECT_EQ(-EBUSY, r.err);
 
 	ASSERT_EQ(0, nl_open(&sl));
 	nl_socket_disable_seq_check(sl.sk);
-	r = req(&sl, MBUS_CMD_SLAVE_LISTEN, 0,
-		(struct attr []){ U32(MBUS_A_SLAVE_ID, self->id), END });
+	r = req(&sl, METERBUS_CMD_SLAVE_LISTEN, 0,
+		(struct attr []){ U32(METERBUS_A_SLAVE_ID, self->id), END });
 	ASSERT_EQ(0, r.err);
 
 	/* the external master: REQ_UD2 to address 11, reply on stdout */
@@ -718,14 +718,14 @@ MBUS_TEST(slave_role)
 	}
 	close(pfd[1]);
 
-	r = wait_ntf(&sl, MBUS_CMD_SLAVE_FRAME, 3000);
+	r = wait_ntf(&sl, METERBUS_CMD_SLAVE_FRAME, 3000);
 	ASSERT_EQ(1, r.done);
 	EXPECT_EQ(5, r.frame_len);
 	EXPECT_EQ(0x0b, r.frame[2]);
-	r = req(&sl, MBUS_CMD_SLAVE_REPLY, 0, (struct attr []){
-		U32(MBUS_A_SLAVE_ID, self->id),
-		U32(MBUS_A_SLAVE_SEQ, r.seq),
-		BIN(MBUS_A_SLAVE_FRAME, ack), END });
+	r = req(&sl, METERBUS_CMD_SLAVE_REPLY, 0, (struct attr []){
+		U32(METERBUS_A_SLAVE_ID, self->id),
+		U32(METERBUS_A_SLAVE_SEQ, r.seq),
+		BIN(METERBUS_A_SLAVE_FRAME, ack), END });
 	EXPECT_EQ(0, r.err) TH_LOG("%s", r.ext);
 
 	waitpid(pid, NULL, 0);
@@ -733,7 +733,7 @@ MBUS_TEST(slave_role)
 	close(pfd[0]);
 	EXPECT_EQ(0, strncmp(out, "ready\ne5\n", 9)) TH_LOG("peer: %s", out);
 	nl_done(&sl);
-	EXPECT_EQ(0, bus_set(&self->nl, self->id, 0, 1, MBUS_ROLE_MASTER).err);
+	EXPECT_EQ(0, bus_set(&self->nl, self->id, 0, 1, METERBUS_ROLE_MASTER).err);
 }
 
 MBUS_TEST(unbind_during_transfer)
@@ -746,12 +746,12 @@ MBUS_TEST(unbind_during_transfer)
 	ssize_t n;
 	char *name;
 
-	n = readlink("/sys/class/mbus/mbus0/device", link, sizeof(link) - 1);
+	n = readlink("/sys/class/meterbus/mbus0/device", link, sizeof(link) - 1);
 	if (n < 0) {
 		/* the bus has another number after an earlier rebind */
 		char p[64];
 
-		snprintf(p, sizeof(p), "/sys/class/mbus/mbus%u/device", self->id);
+		snprintf(p, sizeof(p), "/sys/class/meterbus/mbus%u/device", self->id);
 		n = readlink(p, link, sizeof(link) - 1);
 	}
 	ASSERT_LT(0, n);
@@ -770,14 +770,14 @@ MBUS_TEST(unbind_during_transfer)
 		snprintf(path, sizeof(path), "%s/unbind", drv);
 		_exit(write_file(path, dev) ? 1 : 0);
 	}
-	r = req(&self->nl, MBUS_CMD_XFER, 0, XFER(snd_nke7));
+	r = req(&self->nl, METERBUS_CMD_XFER, 0, XFER(snd_nke7));
 	waitpid(pid, NULL, 0);
 	EXPECT_EQ(-ENODEV, r.err) TH_LOG("result %u", r.result);
 	EXPECT_EQ(-ENODEV, bus_get(&self->nl, self->id).err);
 
 	snprintf(link, sizeof(link), "%s/bind", drv);
 	ASSERT_EQ(0, write_file(link, dev));
-	r = req(&self->nl, MBUS_CMD_BUS_GET, NLM_F_DUMP, NULL);
+	r = req(&self->nl, METERBUS_CMD_BUS_GET, NLM_F_DUMP, NULL);
 	ASSERT_EQ(1, r.done);
 	EXPECT_EQ(0, bus_set(&self->nl, r.id, 2400, 1, -1).err);
 }

@@ -56,9 +56,9 @@ int mbus_ctx_option(struct mbus_ctx *c, int opt, const char *arg)
 		c->retries = (int)v;
 		return 1;
 	case MBUS_OPT_TIMEOUT_EXTRA:
-		if (number(arg, MBUS_TIMEOUT_EXTRA_MAX, &v)) {
+		if (number(arg, METERBUS_TIMEOUT_EXTRA_MAX, &v)) {
 			mbus_ctx_error(c, "--timeout-extra: 0..%d ms",
-				       MBUS_TIMEOUT_EXTRA_MAX);
+				       METERBUS_TIMEOUT_EXTRA_MAX);
 			return -1;
 		}
 		c->timeout_extra = (unsigned int)v;
@@ -84,7 +84,7 @@ static int link_xfer(void *ctx, const uint8_t *req, size_t len, bool no_reply,
 		return ret;
 	r->result = x.result;
 	r->latency_us = x.latency_us;
-	if (x.result == MBUS_RESULT_OK) {
+	if (x.result == METERBUS_RESULT_OK) {
 		memcpy(r->buf, x.reply, x.reply_len);
 		r->len = x.reply_len;
 	} else {

@@ -35,7 +35,7 @@ static void summary(const struct mbus_nl_ntf *n, char *out, size_t size)
 	struct mbus_frame f;
 	const char *cn;
 
-	if (n->result != MBUS_RESULT_OK) {
+	if (n->result != METERBUS_RESULT_OK) {
 		snprintf(out, size, "%s", mbus_nl_result_name(n->result));
 		return;
 	}
@@ -61,7 +61,7 @@ static void print_records(const struct mbus_nl_ntf *n)
 	struct mbus_telegram t;
 
 	mbus_telegram_init(&t);
-	if (n->result == MBUS_RESULT_OK && n->frame_len > 5 &&
+	if (n->result == METERBUS_RESULT_OK && n->frame_len > 5 &&
 	    mbus_telegram_parse(n->frame, n->frame_len, &t, NULL) == 0) {
 		if (t.ci.kind == MBUS_CI_KIND_VARIABLE && t.ci.header == MBUS_HEADER_LONG)
 			printf("    id %08X %s v%u %s access %u status 0x%02X\n",
@@ -123,7 +123,7 @@ static struct json_object *ntf_json(const struct mbus_nl_ntf *n)
 					       mbus_nl_role_name(n->bus.role)));
 		return o;
 	}
-	char hex[3 * MBUS_FRAME_MAX + 1] = "";
+	char hex[3 * METERBUS_FRAME_MAX + 1] = "";
 	struct mbus_telegram t;
 
 	for (size_t i = 0; i < n->frame_len; i++)
@@ -137,7 +137,7 @@ static struct json_object *ntf_json(const struct mbus_nl_ntf *n)
 				       mbus_nl_result_name(n->result)));
 	json_object_object_add(o, "frame", json_object_new_string(hex));
 	mbus_telegram_init(&t);
-	if (n->result == MBUS_RESULT_OK && n->frame_len > 1 &&
+	if (n->result == METERBUS_RESULT_OK && n->frame_len > 1 &&
 	    mbus_telegram_parse(n->frame, n->frame_len, &t, NULL) == 0)
 		json_object_object_add(o, "decoded", mbus_telegram_to_json(&t));
 	mbus_telegram_free(&t);
@@ -212,11 +212,11 @@ int mbus_cmd_monitor(int argc, char **argv)
 			continue;
 		if (n->kind == MBUS_NL_NTF_MONITOR) {
 			cnt.frames++;
-			if (n->result == MBUS_RESULT_COLLISION)
+			if (n->result == METERBUS_RESULT_COLLISION)
 				cnt.collisions++;
-			else if (n->result == MBUS_RESULT_TIMEOUT)
+			else if (n->result == METERBUS_RESULT_TIMEOUT)
 				cnt.timeouts++;
-			else if (n->result != MBUS_RESULT_OK)
+			else if (n->result != METERBUS_RESULT_OK)
 				cnt.bad++;
 		}
 		if (c.json) {

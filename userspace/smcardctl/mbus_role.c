@@ -36,8 +36,8 @@ int mbus_cmd_role(int argc, char **argv)
 		fprintf(stderr, USAGE);
 		return 2;
 	}
-	cfg.role = strcmp(argv[optind], "master") ? MBUS_ROLE_SLAVE :
-						   MBUS_ROLE_MASTER;
+	cfg.role = strcmp(argv[optind], "master") ? METERBUS_ROLE_SLAVE :
+						   METERBUS_ROLE_MASTER;
 	if (mbus_ctx_open(&c, 0))
 		return 1;
 	ret = mbus_nl_bus_set(c.nl, c.bus.id, &cfg);

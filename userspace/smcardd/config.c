@@ -15,7 +15,7 @@
 #include <string.h>
 
 #include <ini.h>
-#include <linux/mbus.h>
+#include <linux/meterbus.h>
 
 #include "mbus.h"
 #include "config.h"
@@ -190,7 +190,7 @@ static const struct key mbus_keys[] = {
 	DUR(struct sd_mbus, scan_interval, 0, 604800),
 	DUR(struct sd_mbus, interval, 1, 86400),
 	INT(struct sd_mbus, retries, 0, 10),
-	INT(struct sd_mbus, timeout_extra_ms, 0, MBUS_TIMEOUT_EXTRA_MAX),
+	INT(struct sd_mbus, timeout_extra_ms, 0, METERBUS_TIMEOUT_EXTRA_MAX),
 	INT(struct sd_mbus, max_telegrams, 1, 64),
 	KEND,
 };

@@ -122,7 +122,7 @@ static int link_xfer(void *ctx, const uint8_t *req, size_t len, bool no_reply,
 	}
 	r->result = x.result;
 	r->latency_us = x.latency_us;
-	if (x.result == MBUS_RESULT_OK) {
+	if (x.result == METERBUS_RESULT_OK) {
 		memcpy(r->buf, x.reply, x.reply_len);
 		r->len = x.reply_len;
 	} else {

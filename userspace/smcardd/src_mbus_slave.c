@@ -93,7 +93,7 @@ static void *worker(void *arg)
 	struct source *s = arg;
 	struct sl_priv *p = s->priv;
 	struct mbus_nl_slave_req *q = malloc(sizeof(*q));
-	uint8_t reply[MBUS_FRAME_MAX];
+	uint8_t reply[METERBUS_FRAME_MAX];
 
 	if (!q) {
 		pthread_mutex_lock(&p->mu);
@@ -215,8 +215,8 @@ static int sl_open(struct source *s)
 		       "[mbus.slave] %s", p->nl ? mbus_nl_errmsg(p->nl) : strerror(-ret));
 		goto fail;
 	}
-	if (p->bus.role != MBUS_ROLE_SLAVE)
-		bc.role = MBUS_ROLE_SLAVE;
+	if (p->bus.role != METERBUS_ROLE_SLAVE)
+		bc.role = METERBUS_ROLE_SLAVE;
 	if ((uint32_t)c->baud != p->bus.baud)
 		bc.baud = (uint32_t)c->baud;
 	if (bc.role >= 0 || bc.baud) {

@@ -7,7 +7,7 @@
  */
 #include <errno.h>
 
-#include <linux/mbus.h>
+#include <linux/meterbus.h>
 
 #include "kselftest_harness.h"
 #include "mbus.h"
@@ -238,15 +238,15 @@ TEST(wire_and)
 	mbus_wire_and(acc, &len, b, 1);
 	EXPECT_EQ(1, len);
 	EXPECT_EQ(0xE5, acc[0]);
-	EXPECT_EQ(MBUS_RESULT_OK, mbus_wire_result(acc, len));
+	EXPECT_EQ(METERBUS_RESULT_OK, mbus_wire_result(acc, len));
 	b[0] = 0x68;
 	b[1] = 0x0F;
 	mbus_wire_and(acc, &len, b, 2);
 	EXPECT_EQ(2, len);
 	EXPECT_EQ(0x60, acc[0]);
 	EXPECT_EQ(0x0F, acc[1]);
-	EXPECT_EQ(MBUS_RESULT_COLLISION, mbus_wire_result(acc, len));
-	EXPECT_EQ(MBUS_RESULT_TIMEOUT, mbus_wire_result(acc, 0));
+	EXPECT_EQ(METERBUS_RESULT_COLLISION, mbus_wire_result(acc, len));
+	EXPECT_EQ(METERBUS_RESULT_TIMEOUT, mbus_wire_result(acc, 0));
 }
 
 /* The generator's promises: unique, with twins of every kind. */

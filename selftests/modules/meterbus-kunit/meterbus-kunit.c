@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * KUnit suite of the M-Bus frame assembler and validator (drivers/mbus/
+ * KUnit suite of the M-Bus frame assembler and validator (drivers/meterbus/
  * frame.c): every frame kind, byte-by-byte and split delivery, garbage
  * before and after, wrong checksum, length and stop byte, maximum length.
  */
@@ -31,32 +31,32 @@ struct events {
 static void feed(struct kunit *test, const u8 *data, size_t len, size_t chunk,
 		 struct events *ev)
 {
-	struct mbus_parser *p;
+	struct meterbus_parser *p;
 	size_t off = 0;
 	int res;
 
 	p = kunit_kzalloc(test, sizeof(*p), GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, p);
-	mbus_parser_reset(p);
+	meterbus_parser_reset(p);
 	ev->n = 0;
 	while (off < len) {
 		size_t n = chunk ? min(chunk, len - off) : len - off;
 
 		while (n) {
-			size_t used = mbus_parser_feed(p, data + off, n, &res);
+			size_t used = meterbus_parser_feed(p, data + off, n, &res);
 
 			KUNIT_ASSERT_LE(test, used, n);
 			off += used;
 			n -= used;
-			if (res == MBUS_PARSE_MORE)
+			if (res == METERBUS_PARSE_MORE)
 				continue;
 			KUNIT_ASSERT_LT(test, ev->n, ARRAY_SIZE(ev->res));
 			ev->res[ev->n] = res;
 			ev->len[ev->n++] = p->len;
 		}
 	}
-	res = mbus_parser_flush(p);
-	if (res != MBUS_PARSE_MORE) {
+	res = meterbus_parser_flush(p);
+	if (res != METERBUS_PARSE_MORE) {
 		KUNIT_ASSERT_LT(test, ev->n, ARRAY_SIZE(ev->res));
 		ev->res[ev->n] = res;
 		ev->len[ev->n++] = p->len;
@@ -76,59 +76,59 @@ static void expect_one(struct kunit *test, const u8 *frame, size_t len,
 		KUNIT_EXPECT_EQ_MSG(test, ev.res[0], want, "chunk %zu", chunk);
 		KUNIT_EXPECT_EQ_MSG(test, ev.len[0], len, "chunk %zu", chunk);
 	}
-	KUNIT_EXPECT_EQ(test, mbus_frame_check(frame, len), want);
+	KUNIT_EXPECT_EQ(test, meterbus_frame_check(frame, len), want);
 }
 
-static void mbus_frame_kinds(struct kunit *test)
+static void meterbus_frame_kinds(struct kunit *test)
 {
-	expect_one(test, ack, sizeof(ack), MBUS_RESULT_OK);
-	expect_one(test, snd_nke, sizeof(snd_nke), MBUS_RESULT_OK);
-	expect_one(test, control, sizeof(control), MBUS_RESULT_OK);
-	expect_one(test, rsp_ud, sizeof(rsp_ud), MBUS_RESULT_OK);
+	expect_one(test, ack, sizeof(ack), METERBUS_RESULT_OK);
+	expect_one(test, snd_nke, sizeof(snd_nke), METERBUS_RESULT_OK);
+	expect_one(test, control, sizeof(control), METERBUS_RESULT_OK);
+	expect_one(test, rsp_ud, sizeof(rsp_ud), METERBUS_RESULT_OK);
 }
 
-static void mbus_frame_bad(struct kunit *test)
+static void meterbus_frame_bad(struct kunit *test)
 {
 	u8 f[sizeof(rsp_ud)];
 
 	memcpy(f, rsp_ud, sizeof(f));
 	f[sizeof(f) - 2] ^= 1;
-	expect_one(test, f, sizeof(f), MBUS_RESULT_BAD_CHECKSUM);
+	expect_one(test, f, sizeof(f), METERBUS_RESULT_BAD_CHECKSUM);
 
 	memcpy(f, rsp_ud, sizeof(f));
 	f[sizeof(f) - 1] = 0x17;
-	expect_one(test, f, sizeof(f), MBUS_RESULT_BAD_STOP);
+	expect_one(test, f, sizeof(f), METERBUS_RESULT_BAD_STOP);
 
 	memcpy(f, snd_nke, sizeof(snd_nke));
 	f[3] = 0;
-	expect_one(test, f, sizeof(snd_nke), MBUS_RESULT_BAD_CHECKSUM);
+	expect_one(test, f, sizeof(snd_nke), METERBUS_RESULT_BAD_CHECKSUM);
 	memcpy(f, snd_nke, sizeof(snd_nke));
 	f[4] = 0;
-	expect_one(test, f, sizeof(snd_nke), MBUS_RESULT_BAD_STOP);
+	expect_one(test, f, sizeof(snd_nke), METERBUS_RESULT_BAD_STOP);
 }
 
-static void mbus_frame_bad_length(struct kunit *test)
+static void meterbus_frame_bad_length(struct kunit *test)
 {
 	static const u8 l_differ[] = { 0x68, 0x09, 0x08 };
 	static const u8 l_short[] = { 0x68, 0x02 };
 	static const u8 no_start2[] = { 0x68, 0x09, 0x09, 0x67 };
 
-	expect_one(test, l_differ, sizeof(l_differ), MBUS_RESULT_BAD_LENGTH);
-	expect_one(test, l_short, sizeof(l_short), MBUS_RESULT_BAD_LENGTH);
-	expect_one(test, no_start2, sizeof(no_start2), MBUS_RESULT_BAD_LENGTH);
+	expect_one(test, l_differ, sizeof(l_differ), METERBUS_RESULT_BAD_LENGTH);
+	expect_one(test, l_short, sizeof(l_short), METERBUS_RESULT_BAD_LENGTH);
+	expect_one(test, no_start2, sizeof(no_start2), METERBUS_RESULT_BAD_LENGTH);
 }
 
-static void mbus_frame_incomplete(struct kunit *test)
+static void meterbus_frame_incomplete(struct kunit *test)
 {
 	size_t len;
 
 	for (len = 1; len < sizeof(rsp_ud); len++)
-		expect_one(test, rsp_ud, len, MBUS_RESULT_INCOMPLETE);
+		expect_one(test, rsp_ud, len, METERBUS_RESULT_INCOMPLETE);
 	for (len = 1; len < sizeof(snd_nke); len++)
-		expect_one(test, snd_nke, len, MBUS_RESULT_INCOMPLETE);
+		expect_one(test, snd_nke, len, METERBUS_RESULT_INCOMPLETE);
 }
 
-static void mbus_frame_garbage(struct kunit *test)
+static void meterbus_frame_garbage(struct kunit *test)
 {
 	u8 buf[3 + sizeof(rsp_ud) + 2];
 	struct events ev;
@@ -144,20 +144,20 @@ static void mbus_frame_garbage(struct kunit *test)
 	for (chunk = 0; chunk <= sizeof(buf); chunk++) {
 		feed(test, buf, sizeof(buf), chunk, &ev);
 		KUNIT_ASSERT_EQ(test, ev.n, 3);
-		KUNIT_EXPECT_EQ(test, ev.res[0], MBUS_RESULT_GARBAGE);
+		KUNIT_EXPECT_EQ(test, ev.res[0], METERBUS_RESULT_GARBAGE);
 		KUNIT_EXPECT_EQ(test, ev.len[0], 3);
-		KUNIT_EXPECT_EQ(test, ev.res[1], MBUS_RESULT_OK);
+		KUNIT_EXPECT_EQ(test, ev.res[1], METERBUS_RESULT_OK);
 		KUNIT_EXPECT_EQ(test, ev.len[1], sizeof(rsp_ud));
-		KUNIT_EXPECT_EQ(test, ev.res[2], MBUS_RESULT_GARBAGE);
+		KUNIT_EXPECT_EQ(test, ev.res[2], METERBUS_RESULT_GARBAGE);
 		KUNIT_EXPECT_EQ(test, ev.len[2], 2);
 	}
-	KUNIT_EXPECT_EQ(test, mbus_frame_check(buf, sizeof(buf)),
-			MBUS_RESULT_GARBAGE);
-	KUNIT_EXPECT_EQ(test, mbus_frame_check(buf + 3, sizeof(rsp_ud) + 2),
-			MBUS_RESULT_COLLISION);
+	KUNIT_EXPECT_EQ(test, meterbus_frame_check(buf, sizeof(buf)),
+			METERBUS_RESULT_GARBAGE);
+	KUNIT_EXPECT_EQ(test, meterbus_frame_check(buf + 3, sizeof(rsp_ud) + 2),
+			METERBUS_RESULT_COLLISION);
 }
 
-static void mbus_frame_sequence(struct kunit *test)
+static void meterbus_frame_sequence(struct kunit *test)
 {
 	u8 buf[sizeof(ack) + sizeof(snd_nke) + sizeof(control)];
 	struct events ev;
@@ -172,13 +172,13 @@ static void mbus_frame_sequence(struct kunit *test)
 		KUNIT_EXPECT_EQ(test, ev.len[0], 1);
 		KUNIT_EXPECT_EQ(test, ev.len[1], sizeof(snd_nke));
 		KUNIT_EXPECT_EQ(test, ev.len[2], sizeof(control));
-		KUNIT_EXPECT_EQ(test, ev.res[2], MBUS_RESULT_OK);
+		KUNIT_EXPECT_EQ(test, ev.res[2], METERBUS_RESULT_OK);
 	}
 }
 
-static void mbus_frame_max(struct kunit *test)
+static void meterbus_frame_max(struct kunit *test)
 {
-	u8 *f = kunit_kzalloc(test, MBUS_FRAME_MAX + 100, GFP_KERNEL);
+	u8 *f = kunit_kzalloc(test, METERBUS_FRAME_MAX + 100, GFP_KERNEL);
 	struct events ev;
 	u8 sum = 0;
 	int i;
@@ -188,41 +188,41 @@ static void mbus_frame_max(struct kunit *test)
 	f[1] = 0xff;
 	f[2] = 0xff;
 	f[3] = 0x68;
-	for (i = 4; i < MBUS_FRAME_MAX - 2; i++) {
+	for (i = 4; i < METERBUS_FRAME_MAX - 2; i++) {
 		f[i] = i * 7;
 		sum += f[i];
 	}
-	f[MBUS_FRAME_MAX - 2] = sum;
-	f[MBUS_FRAME_MAX - 1] = 0x16;
-	expect_one(test, f, MBUS_FRAME_MAX, MBUS_RESULT_OK);
+	f[METERBUS_FRAME_MAX - 2] = sum;
+	f[METERBUS_FRAME_MAX - 1] = 0x16;
+	expect_one(test, f, METERBUS_FRAME_MAX, METERBUS_RESULT_OK);
 
 	/* a garbage run longer than a frame is cut at the buffer size */
-	memset(f, 0x00, MBUS_FRAME_MAX + 100);
-	feed(test, f, MBUS_FRAME_MAX + 100, 0, &ev);
+	memset(f, 0x00, METERBUS_FRAME_MAX + 100);
+	feed(test, f, METERBUS_FRAME_MAX + 100, 0, &ev);
 	KUNIT_ASSERT_EQ(test, ev.n, 2);
-	KUNIT_EXPECT_EQ(test, ev.len[0], MBUS_FRAME_MAX);
+	KUNIT_EXPECT_EQ(test, ev.len[0], METERBUS_FRAME_MAX);
 	KUNIT_EXPECT_EQ(test, ev.len[1], 100);
-	KUNIT_EXPECT_EQ(test, ev.res[1], MBUS_RESULT_GARBAGE);
+	KUNIT_EXPECT_EQ(test, ev.res[1], METERBUS_RESULT_GARBAGE);
 }
 
-static struct kunit_case mbus_frame_cases[] = {
-	KUNIT_CASE(mbus_frame_kinds),
-	KUNIT_CASE(mbus_frame_bad),
-	KUNIT_CASE(mbus_frame_bad_length),
-	KUNIT_CASE(mbus_frame_incomplete),
-	KUNIT_CASE(mbus_frame_garbage),
-	KUNIT_CASE(mbus_frame_sequence),
-	KUNIT_CASE(mbus_frame_max),
+static struct kunit_case meterbus_frame_cases[] = {
+	KUNIT_CASE(meterbus_frame_kinds),
+	KUNIT_CASE(meterbus_frame_bad),
+	KUNIT_CASE(meterbus_frame_bad_length),
+	KUNIT_CASE(meterbus_frame_incomplete),
+	KUNIT_CASE(meterbus_frame_garbage),
+	KUNIT_CASE(meterbus_frame_sequence),
+	KUNIT_CASE(meterbus_frame_max),
 	{ }
 };
 
-static struct kunit_suite mbus_frame_suite = {
-	.name = "mbus-frame",
-	.test_cases = mbus_frame_cases,
+static struct kunit_suite meterbus_frame_suite = {
+	.name = "meterbus-frame",
+	.test_cases = meterbus_frame_cases,
 };
 
-kunit_test_suite(mbus_frame_suite);
+kunit_test_suite(meterbus_frame_suite);
 
 MODULE_DESCRIPTION("KUnit tests of the M-Bus frame assembler");
 MODULE_LICENSE("GPL");
-MODULE_IMPORT_NS(MBUS);
+MODULE_IMPORT_NS(METERBUS);

@@ -29,7 +29,7 @@
 #include <unistd.h>
 
 #include <json-c/json.h>
-#include <linux/mbus.h>
+#include <linux/meterbus.h>
 
 #include "mbus.h"
 
@@ -125,7 +125,7 @@ static int xfer(void *ctx, const uint8_t *req, size_t len, bool no_reply,
 
 	r->len = 0;
 	r->latency_us = 0;
-	r->result = MBUS_RESULT_TIMEOUT;
+	r->result = METERBUS_RESULT_TIMEOUT;
 	drain_input(m);
 	start = now_us();
 	ret = put_frame(m, req, len);
@@ -135,7 +135,7 @@ static int xfer(void *ctx, const uint8_t *req, size_t len, bool no_reply,
 	if (no_reply) {
 		usleep((useconds_t)(CHAR_BITS * bit_us(m)) + 20000);
 		drain_input(m);
-		r->result = MBUS_RESULT_OK;
+		r->result = METERBUS_RESULT_OK;
 		return 0;
 	}
 	ret = get_byte(m, (int)m->wait_ms, &b);
@@ -154,17 +154,17 @@ static int xfer(void *ctx, const uint8_t *req, size_t len, bool no_reply,
 
 				if (more == 1 && r->len < sizeof(r->buf)) {
 					r->buf[r->len++] = b;
-					r->result = MBUS_RESULT_COLLISION;
+					r->result = METERBUS_RESULT_COLLISION;
 					continue;
 				}
-				if (r->result != MBUS_RESULT_COLLISION)
-					r->result = n > 0 ? MBUS_RESULT_OK :
-							    MBUS_RESULT_BAD_CHECKSUM;
+				if (r->result != METERBUS_RESULT_COLLISION)
+					r->result = n > 0 ? METERBUS_RESULT_OK :
+							    METERBUS_RESULT_BAD_CHECKSUM;
 				break;
 			}
 			ret = get_byte(m, gap_ms, &b);
 			if (ret <= 0 || r->len >= sizeof(r->buf)) {
-				r->result = MBUS_RESULT_INCOMPLETE;
+				r->result = METERBUS_RESULT_INCOMPLETE;
 				break;
 			}
 			r->buf[r->len++] = b;
@@ -174,9 +174,9 @@ static int xfer(void *ctx, const uint8_t *req, size_t len, bool no_reply,
 	hex(req, len, h);
 	json_object_object_add(o, "request", json_object_new_string(h));
 	json_object_object_add(o, "result", json_object_new_string(
-		r->result == MBUS_RESULT_OK ? "ok" :
-		r->result == MBUS_RESULT_TIMEOUT ? "timeout" :
-		r->result == MBUS_RESULT_COLLISION ? "collision" : "bad-frame"));
+		r->result == METERBUS_RESULT_OK ? "ok" :
+		r->result == METERBUS_RESULT_TIMEOUT ? "timeout" :
+		r->result == METERBUS_RESULT_COLLISION ? "collision" : "bad-frame"));
 	if (r->len) {
 		/* first byte arrived one character after its start bit */
 		double gap = (double)(first - end) - CHAR_BITS * bit_us(m);
@@ -298,7 +298,7 @@ static int cmd_ud2(struct master *m, struct out *o, int argc, char **argv)
 	ret = mbus_link_xfer(&m->link, f, 5, false, &r);
 	if (ret)
 		return ret;
-	if (r.result != MBUS_RESULT_OK) {
+	if (r.result != METERBUS_RESULT_OK) {
 		if (!m->json)
 			printf("no answer\n");
 		return -ETIMEDOUT;
@@ -336,7 +336,7 @@ static int cmd_raw(struct master *m, struct out *o, int argc, char **argv)
 	json_object_object_add(o->res, "reply", json_object_new_string(h));
 	if (!m->json)
 		printf("reply %s\n", r.len ? h : "none");
-	return r.result == MBUS_RESULT_OK ? 0 : -ETIMEDOUT;
+	return r.result == METERBUS_RESULT_OK ? 0 : -ETIMEDOUT;
 }
 
 static int run(struct master *m, struct out *o, int argc, char **argv)

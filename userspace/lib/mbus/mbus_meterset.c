@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <linux/mbus.h>
+#include <linux/meterbus.h>
 
 #include "hexdump.h"
 #include "mbus_build.h"
@@ -410,13 +410,13 @@ uint32_t mbus_wire_result(const uint8_t *buf, size_t len)
 	int n;
 
 	if (!len)
-		return MBUS_RESULT_TIMEOUT;
+		return METERBUS_RESULT_TIMEOUT;
 	n = mbus_frame_parse(buf, len, &f, NULL);
 	if (n == (int)len)
-		return MBUS_RESULT_OK;
+		return METERBUS_RESULT_OK;
 	if (n == -ENODATA)
-		return MBUS_RESULT_INCOMPLETE;
-	return MBUS_RESULT_COLLISION;
+		return METERBUS_RESULT_INCOMPLETE;
+	return METERBUS_RESULT_COLLISION;
 }
 
 int mbus_meterset_handle(struct mbus_meterset *s, const uint8_t *req,

@@ -130,15 +130,15 @@ int mbus_nl_open(struct mbus_nl **out)
 		return fail(nl, nlerr_to_errno(ret), "netlink socket: %s",
 			    nl_geterror(ret));
 	set_ext_ack(nl->sk);
-	nl->family = genl_ctrl_resolve(nl->sk, MBUS_FAMILY_NAME);
+	nl->family = genl_ctrl_resolve(nl->sk, METERBUS_FAMILY_NAME);
 	if (nl->family < 0) {
 		ret = nlerr_to_errno(nl->family);
 		if (ret == -ENOENT)
 			return fail(nl, ret,
 				    "generic netlink family '%s' not found: the mbus kernel module is not loaded",
-				    MBUS_FAMILY_NAME);
+				    METERBUS_FAMILY_NAME);
 		return fail(nl, ret, "resolving family '%s': %s",
-			    MBUS_FAMILY_NAME, nl_geterror(nl->family));
+			    METERBUS_FAMILY_NAME, nl_geterror(nl->family));
 	}
 	return 0;
 }
@@ -267,7 +267,7 @@ static struct nl_msg *new_msg(struct mbus_nl *nl, uint8_t cmd, int flags)
 	if (!msg)
 		return NULL;
 	if (!genlmsg_put(msg, NL_AUTO_PORT, NL_AUTO_SEQ, nl->family, 0,
-			 flags | NLM_F_ACK, cmd, MBUS_FAMILY_VERSION)) {
+			 flags | NLM_F_ACK, cmd, METERBUS_FAMILY_VERSION)) {
 		nlmsg_free(msg);
 		return NULL;
 	}
@@ -316,28 +316,28 @@ static size_t get_bin(struct nlattr *a, uint8_t *out, size_t size)
 static void parse_bus(struct nlattr **tb, struct mbus_nl_bus *b)
 {
 	memset(b, 0, sizeof(*b));
-	b->id = get_u32(tb[MBUS_A_BUS_ID]);
-	get_str(tb[MBUS_A_BUS_NAME], b->name, sizeof(b->name));
-	get_str(tb[MBUS_A_BUS_PARENT], b->parent, sizeof(b->parent));
-	b->role = get_u32(tb[MBUS_A_BUS_ROLE]);
-	b->baud = get_u32(tb[MBUS_A_BUS_BAUD]);
-	b->power = get_u8(tb[MBUS_A_BUS_POWER]);
-	b->over_current = get_u8(tb[MBUS_A_BUS_OVER_CURRENT]);
-	b->battery = get_u8(tb[MBUS_A_BUS_BATTERY]);
-	b->has_voltage = tb[MBUS_A_BUS_VOLTAGE] != NULL;
-	b->voltage_mv = get_u32(tb[MBUS_A_BUS_VOLTAGE]);
-	if (tb[MBUS_A_BUS_STATS]) {
-		struct nlattr *st[MBUS_A_STATS_MAX + 1];
+	b->id = get_u32(tb[METERBUS_A_BUS_ID]);
+	get_str(tb[METERBUS_A_BUS_NAME], b->name, sizeof(b->name));
+	get_str(tb[METERBUS_A_BUS_PARENT], b->parent, sizeof(b->parent));
+	b->role = get_u32(tb[METERBUS_A_BUS_ROLE]);
+	b->baud = get_u32(tb[METERBUS_A_BUS_BAUD]);
+	b->power = get_u8(tb[METERBUS_A_BUS_POWER]);
+	b->over_current = get_u8(tb[METERBUS_A_BUS_OVER_CURRENT]);
+	b->battery = get_u8(tb[METERBUS_A_BUS_BATTERY]);
+	b->has_voltage = tb[METERBUS_A_BUS_VOLTAGE] != NULL;
+	b->voltage_mv = get_u32(tb[METERBUS_A_BUS_VOLTAGE]);
+	if (tb[METERBUS_A_BUS_STATS]) {
+		struct nlattr *st[METERBUS_A_STATS_MAX + 1];
 
-		if (nla_parse_nested(st, MBUS_A_STATS_MAX,
-				     tb[MBUS_A_BUS_STATS], NULL) == 0) {
-			b->stats.frames_tx = get_u64(st[MBUS_A_STATS_FRAMES_TX]);
-			b->stats.frames_rx = get_u64(st[MBUS_A_STATS_FRAMES_RX]);
-			b->stats.timeouts = get_u64(st[MBUS_A_STATS_TIMEOUTS]);
+		if (nla_parse_nested(st, METERBUS_A_STATS_MAX,
+				     tb[METERBUS_A_BUS_STATS], NULL) == 0) {
+			b->stats.frames_tx = get_u64(st[METERBUS_A_STATS_FRAMES_TX]);
+			b->stats.frames_rx = get_u64(st[METERBUS_A_STATS_FRAMES_RX]);
+			b->stats.timeouts = get_u64(st[METERBUS_A_STATS_TIMEOUTS]);
 			b->stats.collisions =
-				get_u64(st[MBUS_A_STATS_COLLISIONS]);
+				get_u64(st[METERBUS_A_STATS_COLLISIONS]);
 			b->stats.bad_frames =
-				get_u64(st[MBUS_A_STATS_BAD_FRAMES]);
+				get_u64(st[METERBUS_A_STATS_BAD_FRAMES]);
 		}
 	}
 }
@@ -371,8 +371,8 @@ static int parse_bus_many(struct req *r, struct nlattr **tb)
 int mbus_nl_bus_list(struct mbus_nl *nl, struct mbus_nl_bus **out)
 {
 	struct req r = { .nl = nl, .parse = parse_bus_many,
-			 .maxattr = MBUS_A_BUS_MAX };
-	struct nl_msg *msg = new_msg(nl, MBUS_CMD_BUS_GET, NLM_F_DUMP);
+			 .maxattr = METERBUS_A_BUS_MAX };
+	struct nl_msg *msg = new_msg(nl, METERBUS_CMD_BUS_GET, NLM_F_DUMP);
 	int ret;
 
 	*out = NULL;
@@ -391,17 +391,17 @@ int mbus_nl_bus_get(struct mbus_nl *nl, const char *name, uint32_t id,
 		    struct mbus_nl_bus *bus)
 {
 	struct req r = { .nl = nl, .parse = parse_bus_one,
-			 .maxattr = MBUS_A_BUS_MAX, .out = bus };
-	struct nl_msg *msg = new_msg(nl, MBUS_CMD_BUS_GET, 0);
+			 .maxattr = METERBUS_A_BUS_MAX, .out = bus };
+	struct nl_msg *msg = new_msg(nl, METERBUS_CMD_BUS_GET, 0);
 	char what[48];
 	int ret;
 
 	if (!msg)
 		return fail(nl, -ENOMEM, "bus get: out of memory");
 	if (name)
-		ret = nla_put_string(msg, MBUS_A_BUS_NAME, name);
+		ret = nla_put_string(msg, METERBUS_A_BUS_NAME, name);
 	else
-		ret = nla_put_u32(msg, MBUS_A_BUS_ID, id);
+		ret = nla_put_u32(msg, METERBUS_A_BUS_ID, id);
 	if (ret < 0) {
 		nlmsg_free(msg);
 		return fail(nl, -EINVAL, "bus get: bad name");
@@ -443,18 +443,18 @@ int mbus_nl_bus_set(struct mbus_nl *nl, uint32_t id,
 		    const struct mbus_nl_bus_cfg *cfg)
 {
 	struct req r = { .nl = nl };
-	struct nl_msg *msg = new_msg(nl, MBUS_CMD_BUS_SET, 0);
+	struct nl_msg *msg = new_msg(nl, METERBUS_CMD_BUS_SET, 0);
 	int ret = 0;
 
 	if (!msg)
 		return fail(nl, -ENOMEM, "bus set: out of memory");
-	ret |= nla_put_u32(msg, MBUS_A_BUS_ID, id);
+	ret |= nla_put_u32(msg, METERBUS_A_BUS_ID, id);
 	if (cfg->baud)
-		ret |= nla_put_u32(msg, MBUS_A_BUS_BAUD, cfg->baud);
+		ret |= nla_put_u32(msg, METERBUS_A_BUS_BAUD, cfg->baud);
 	if (cfg->power >= 0)
-		ret |= nla_put_u8(msg, MBUS_A_BUS_POWER, cfg->power ? 1 : 0);
+		ret |= nla_put_u8(msg, METERBUS_A_BUS_POWER, cfg->power ? 1 : 0);
 	if (cfg->role >= 0)
-		ret |= nla_put_u32(msg, MBUS_A_BUS_ROLE, (uint32_t)cfg->role);
+		ret |= nla_put_u32(msg, METERBUS_A_BUS_ROLE, (uint32_t)cfg->role);
 	if (ret) {
 		nlmsg_free(msg);
 		return fail(nl, -ENOMEM, "bus set: out of memory");
@@ -468,13 +468,13 @@ static int parse_xfer(struct req *r, struct nlattr **tb)
 {
 	struct mbus_nl_xfer *x = r->out;
 
-	if (!tb[MBUS_A_XFER_RESULT])
+	if (!tb[METERBUS_A_XFER_RESULT])
 		return -EBADMSG;
-	x->result = get_u32(tb[MBUS_A_XFER_RESULT]);
-	x->reply_len = get_bin(tb[MBUS_A_XFER_REPLY], x->reply,
+	x->result = get_u32(tb[METERBUS_A_XFER_RESULT]);
+	x->reply_len = get_bin(tb[METERBUS_A_XFER_REPLY], x->reply,
 			       sizeof(x->reply));
-	x->raw_len = get_bin(tb[MBUS_A_XFER_RAW], x->raw, sizeof(x->raw));
-	x->latency_us = get_u32(tb[MBUS_A_XFER_LATENCY]);
+	x->raw_len = get_bin(tb[METERBUS_A_XFER_RAW], x->raw, sizeof(x->raw));
+	x->latency_us = get_u32(tb[METERBUS_A_XFER_LATENCY]);
 	r->n++;
 	return 0;
 }
@@ -482,25 +482,25 @@ static int parse_xfer(struct req *r, struct nlattr **tb)
 int mbus_nl_xfer(struct mbus_nl *nl, uint32_t id, struct mbus_nl_xfer *x)
 {
 	struct req r = { .nl = nl, .parse = parse_xfer,
-			 .maxattr = MBUS_A_XFER_MAX, .out = x };
+			 .maxattr = METERBUS_A_XFER_MAX, .out = x };
 	struct nl_msg *msg;
 	int ret = 0;
 
-	x->result = MBUS_RESULT_TIMEOUT;
+	x->result = METERBUS_RESULT_TIMEOUT;
 	x->reply_len = x->raw_len = 0;
 	x->latency_us = 0;
-	if (x->len < 1 || x->len > MBUS_FRAME_MAX)
+	if (x->len < 1 || x->len > METERBUS_FRAME_MAX)
 		return fail(nl, -EINVAL, "transfer: frame of %zu bytes", x->len);
-	msg = new_msg(nl, MBUS_CMD_XFER, 0);
+	msg = new_msg(nl, METERBUS_CMD_XFER, 0);
 	if (!msg)
 		return fail(nl, -ENOMEM, "transfer: out of memory");
-	ret |= nla_put_u32(msg, MBUS_A_XFER_ID, id);
-	ret |= nla_put(msg, MBUS_A_XFER_FRAME, (int)x->len, x->frame);
+	ret |= nla_put_u32(msg, METERBUS_A_XFER_ID, id);
+	ret |= nla_put(msg, METERBUS_A_XFER_FRAME, (int)x->len, x->frame);
 	if (x->timeout_extra_ms)
-		ret |= nla_put_u32(msg, MBUS_A_XFER_TIMEOUT_EXTRA,
+		ret |= nla_put_u32(msg, METERBUS_A_XFER_TIMEOUT_EXTRA,
 				   x->timeout_extra_ms);
 	if (x->no_reply)
-		ret |= nla_put_flag(msg, MBUS_A_XFER_NO_REPLY);
+		ret |= nla_put_flag(msg, METERBUS_A_XFER_NO_REPLY);
 	if (ret) {
 		nlmsg_free(msg);
 		return fail(nl, -ENOMEM, "transfer: out of memory");
@@ -515,8 +515,8 @@ int mbus_nl_xfer(struct mbus_nl *nl, uint32_t id, struct mbus_nl_xfer *x)
 
 int mbus_nl_subscribe(struct mbus_nl *nl, unsigned int groups)
 {
-	static const char *const names[] = { MBUS_MCGRP_EVENTS,
-					     MBUS_MCGRP_MONITOR };
+	static const char *const names[] = { METERBUS_MCGRP_EVENTS,
+					     METERBUS_MCGRP_MONITOR };
 	int ret;
 
 	if (!nl->ntf) {
@@ -536,7 +536,7 @@ int mbus_nl_subscribe(struct mbus_nl *nl, unsigned int groups)
 
 		if (!(groups & (1u << i)))
 			continue;
-		grp = genl_ctrl_resolve_grp(nl->sk, MBUS_FAMILY_NAME, names[i]);
+		grp = genl_ctrl_resolve_grp(nl->sk, METERBUS_FAMILY_NAME, names[i]);
 		if (grp < 0)
 			return fail(nl, nlerr_to_errno(grp),
 				    "subscribe: group '%s': %s", names[i],
@@ -575,23 +575,23 @@ static int on_ntf(struct nl_msg *msg, void *arg)
 	if (c->got)
 		return NL_SKIP;
 	memset(n, 0, sizeof(*n));
-	if (g->cmd == MBUS_CMD_BUS_NTF) {
-		if (genlmsg_parse(nlmsg_hdr(msg), 0, tb, MBUS_A_BUS_MAX, NULL))
+	if (g->cmd == METERBUS_CMD_BUS_NTF) {
+		if (genlmsg_parse(nlmsg_hdr(msg), 0, tb, METERBUS_A_BUS_MAX, NULL))
 			return NL_SKIP;
 		n->kind = MBUS_NL_NTF_BUS;
 		parse_bus(tb, &n->bus);
 		n->id = n->bus.id;
-		n->event = get_u32(tb[MBUS_A_BUS_EVENT]);
-	} else if (g->cmd == MBUS_CMD_MONITOR_NTF) {
-		if (genlmsg_parse(nlmsg_hdr(msg), 0, tb, MBUS_A_MONITOR_MAX,
+		n->event = get_u32(tb[METERBUS_A_BUS_EVENT]);
+	} else if (g->cmd == METERBUS_CMD_MONITOR_NTF) {
+		if (genlmsg_parse(nlmsg_hdr(msg), 0, tb, METERBUS_A_MONITOR_MAX,
 				  NULL))
 			return NL_SKIP;
 		n->kind = MBUS_NL_NTF_MONITOR;
-		n->id = get_u32(tb[MBUS_A_MONITOR_ID]);
-		n->direction = get_u32(tb[MBUS_A_MONITOR_DIRECTION]);
-		n->timestamp_ns = get_u64(tb[MBUS_A_MONITOR_TIMESTAMP]);
-		n->result = get_u32(tb[MBUS_A_MONITOR_RESULT]);
-		n->frame_len = get_bin(tb[MBUS_A_MONITOR_FRAME], n->frame,
+		n->id = get_u32(tb[METERBUS_A_MONITOR_ID]);
+		n->direction = get_u32(tb[METERBUS_A_MONITOR_DIRECTION]);
+		n->timestamp_ns = get_u64(tb[METERBUS_A_MONITOR_TIMESTAMP]);
+		n->result = get_u32(tb[METERBUS_A_MONITOR_RESULT]);
+		n->frame_len = get_bin(tb[METERBUS_A_MONITOR_FRAME], n->frame,
 				       sizeof(n->frame));
 	} else {
 		return NL_SKIP;
@@ -666,10 +666,10 @@ int mbus_nl_slave_listen(struct mbus_nl *nl, uint32_t id)
 		set_ext_ack(nl->slave);
 		nl_socket_set_buffer_size(nl->slave, 1 << 18, 0);
 	}
-	msg = new_msg(nl, MBUS_CMD_SLAVE_LISTEN, 0);
+	msg = new_msg(nl, METERBUS_CMD_SLAVE_LISTEN, 0);
 	if (!msg)
 		return fail(nl, -ENOMEM, "slave listen: out of memory");
-	if (nla_put_u32(msg, MBUS_A_SLAVE_ID, id) < 0) {
+	if (nla_put_u32(msg, METERBUS_A_SLAVE_ID, id) < 0) {
 		nlmsg_free(msg);
 		return fail(nl, -ENOMEM, "slave listen: out of memory");
 	}
@@ -694,18 +694,18 @@ static int on_slave_frame(struct nl_msg *msg, void *arg)
 	struct slave_ctx *c = arg;
 	struct genlmsghdr *g = nlmsg_data(nlmsg_hdr(msg));
 	struct mbus_nl_slave_req *q = c->q;
-	struct nlattr *tb[MBUS_A_SLAVE_MAX + 1];
+	struct nlattr *tb[METERBUS_A_SLAVE_MAX + 1];
 
-	if (c->got || g->cmd != MBUS_CMD_SLAVE_FRAME ||
-	    genlmsg_parse(nlmsg_hdr(msg), 0, tb, MBUS_A_SLAVE_MAX, NULL) ||
-	    !tb[MBUS_A_SLAVE_SEQ] || !tb[MBUS_A_SLAVE_FRAME])
+	if (c->got || g->cmd != METERBUS_CMD_SLAVE_FRAME ||
+	    genlmsg_parse(nlmsg_hdr(msg), 0, tb, METERBUS_A_SLAVE_MAX, NULL) ||
+	    !tb[METERBUS_A_SLAVE_SEQ] || !tb[METERBUS_A_SLAVE_FRAME])
 		return NL_SKIP;
 	memset(q, 0, sizeof(*q));
-	q->id = get_u32(tb[MBUS_A_SLAVE_ID]);
-	q->seq = get_u32(tb[MBUS_A_SLAVE_SEQ]);
-	q->timestamp_ns = get_u64(tb[MBUS_A_SLAVE_TIMESTAMP]);
-	q->window_us = get_u32(tb[MBUS_A_SLAVE_WINDOW]);
-	q->frame_len = get_bin(tb[MBUS_A_SLAVE_FRAME], q->frame,
+	q->id = get_u32(tb[METERBUS_A_SLAVE_ID]);
+	q->seq = get_u32(tb[METERBUS_A_SLAVE_SEQ]);
+	q->timestamp_ns = get_u64(tb[METERBUS_A_SLAVE_TIMESTAMP]);
+	q->window_us = get_u32(tb[METERBUS_A_SLAVE_WINDOW]);
+	q->frame_len = get_bin(tb[METERBUS_A_SLAVE_FRAME], q->frame,
 			       sizeof(q->frame));
 	c->got = 1;
 	return NL_OK;
@@ -760,15 +760,15 @@ int mbus_nl_slave_reply(struct mbus_nl *nl, uint32_t id, uint32_t seq,
 	struct nl_msg *msg;
 	int ret = 0;
 
-	if (frame && (len < 1 || len > MBUS_FRAME_MAX))
+	if (frame && (len < 1 || len > METERBUS_FRAME_MAX))
 		return fail(nl, -EINVAL, "slave reply: frame of %zu bytes", len);
-	msg = new_msg(nl, MBUS_CMD_SLAVE_REPLY, 0);
+	msg = new_msg(nl, METERBUS_CMD_SLAVE_REPLY, 0);
 	if (!msg)
 		return fail(nl, -ENOMEM, "slave reply: out of memory");
-	ret |= nla_put_u32(msg, MBUS_A_SLAVE_ID, id);
-	ret |= nla_put_u32(msg, MBUS_A_SLAVE_SEQ, seq);
+	ret |= nla_put_u32(msg, METERBUS_A_SLAVE_ID, id);
+	ret |= nla_put_u32(msg, METERBUS_A_SLAVE_SEQ, seq);
 	if (frame)
-		ret |= nla_put(msg, MBUS_A_SLAVE_FRAME, (int)len, frame);
+		ret |= nla_put(msg, METERBUS_A_SLAVE_FRAME, (int)len, frame);
 	if (ret) {
 		nlmsg_free(msg);
 		return fail(nl, -ENOMEM, "slave reply: out of memory");
@@ -781,16 +781,16 @@ int mbus_nl_slave_reply(struct mbus_nl *nl, uint32_t id, uint32_t seq,
 const char *mbus_nl_result_name(uint32_t result)
 {
 	static const char *const names[] = {
-		[MBUS_RESULT_OK] = "ok",
-		[MBUS_RESULT_TIMEOUT] = "timeout",
-		[MBUS_RESULT_COLLISION] = "collision",
-		[MBUS_RESULT_BAD_CHECKSUM] = "bad-checksum",
-		[MBUS_RESULT_BAD_LENGTH] = "bad-length",
-		[MBUS_RESULT_BAD_STOP] = "bad-stop",
-		[MBUS_RESULT_INCOMPLETE] = "incomplete",
-		[MBUS_RESULT_GARBAGE] = "garbage",
-		[MBUS_RESULT_OVER_CURRENT] = "over-current",
-		[MBUS_RESULT_POWER_FAULT] = "power-fault",
+		[METERBUS_RESULT_OK] = "ok",
+		[METERBUS_RESULT_TIMEOUT] = "timeout",
+		[METERBUS_RESULT_COLLISION] = "collision",
+		[METERBUS_RESULT_BAD_CHECKSUM] = "bad-checksum",
+		[METERBUS_RESULT_BAD_LENGTH] = "bad-length",
+		[METERBUS_RESULT_BAD_STOP] = "bad-stop",
+		[METERBUS_RESULT_INCOMPLETE] = "incomplete",
+		[METERBUS_RESULT_GARBAGE] = "garbage",
+		[METERBUS_RESULT_OVER_CURRENT] = "over-current",
+		[METERBUS_RESULT_POWER_FAULT] = "power-fault",
 	};
 
 	return result < sizeof(names) / sizeof(names[0]) ? names[result] :
@@ -799,20 +799,20 @@ const char *mbus_nl_result_name(uint32_t result)
 
 const char *mbus_nl_role_name(uint32_t role)
 {
-	return role == MBUS_ROLE_MASTER ? "master" :
-	       role == MBUS_ROLE_SLAVE ? "slave" : "unknown";
+	return role == METERBUS_ROLE_MASTER ? "master" :
+	       role == METERBUS_ROLE_SLAVE ? "slave" : "unknown";
 }
 
 const char *mbus_nl_event_name(uint32_t event)
 {
 	static const char *const names[] = {
-		[MBUS_EVENT_NEW] = "new",
-		[MBUS_EVENT_DEL] = "del",
-		[MBUS_EVENT_OVER_CURRENT] = "over-current",
-		[MBUS_EVENT_POWER_FAULT] = "power-fault",
-		[MBUS_EVENT_POWER] = "power",
-		[MBUS_EVENT_ROLE] = "role",
-		[MBUS_EVENT_BAUD] = "baud",
+		[METERBUS_EVENT_NEW] = "new",
+		[METERBUS_EVENT_DEL] = "del",
+		[METERBUS_EVENT_OVER_CURRENT] = "over-current",
+		[METERBUS_EVENT_POWER_FAULT] = "power-fault",
+		[METERBUS_EVENT_POWER] = "power",
+		[METERBUS_EVENT_ROLE] = "role",
+		[METERBUS_EVENT_BAUD] = "baud",
 	};
 
 	return event < sizeof(names) / sizeof(names[0]) ? names[event] :
@@ -821,6 +821,6 @@ const char *mbus_nl_event_name(uint32_t event)
 
 const char *mbus_nl_direction_name(uint32_t dir)
 {
-	return dir == MBUS_DIRECTION_TX ? "tx" :
-	       dir == MBUS_DIRECTION_RX ? "rx" : "unknown";
+	return dir == METERBUS_DIRECTION_TX ? "tx" :
+	       dir == METERBUS_DIRECTION_RX ? "rx" : "unknown";
 }

@@ -19,7 +19,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include <linux/mbus.h>
+#include <linux/meterbus.h>
 
 struct mbus_nl;
 
@@ -35,7 +35,7 @@ struct mbus_nl_bus {
 	uint32_t id;
 	char name[16];
 	char parent[64];
-	uint32_t role;		/* enum mbus_role */
+	uint32_t role;		/* enum meterbus_role */
 	uint32_t baud;
 	bool power;
 	bool over_current;
@@ -61,10 +61,10 @@ struct mbus_nl_xfer {
 	uint32_t timeout_extra_ms;
 	bool no_reply;
 	/* reply */
-	uint32_t result;	/* enum mbus_result */
-	uint8_t reply[MBUS_FRAME_MAX];	/* the frame when result is ok */
+	uint32_t result;	/* enum meterbus_result */
+	uint8_t reply[METERBUS_FRAME_MAX];	/* the frame when result is ok */
 	size_t reply_len;
-	uint8_t raw[MBUS_FRAME_MAX];	/* what arrived otherwise */
+	uint8_t raw[METERBUS_FRAME_MAX];	/* what arrived otherwise */
 	size_t raw_len;
 	uint32_t latency_us;
 };
@@ -82,13 +82,13 @@ struct mbus_nl_ntf {
 	enum mbus_nl_ntf_kind kind;
 	uint32_t id;
 	/* MBUS_NL_NTF_BUS: bus.{id,name,role,baud,power,over_current} */
-	uint32_t event;		/* enum mbus_event */
+	uint32_t event;		/* enum meterbus_event */
 	struct mbus_nl_bus bus;
 	/* MBUS_NL_NTF_MONITOR */
-	uint32_t direction;	/* enum mbus_direction */
+	uint32_t direction;	/* enum meterbus_direction */
 	uint64_t timestamp_ns;	/* CLOCK_REALTIME */
-	uint32_t result;	/* enum mbus_result */
-	uint8_t frame[MBUS_FRAME_MAX];
+	uint32_t result;	/* enum meterbus_result */
+	uint8_t frame[METERBUS_FRAME_MAX];
 	size_t frame_len;
 };
 
@@ -150,7 +150,7 @@ struct mbus_nl_slave_req {
 	uint32_t seq;		/* give it back in mbus_nl_slave_reply() */
 	uint64_t timestamp_ns;	/* CLOCK_REALTIME when the kernel sent it */
 	uint32_t window_us;	/* time left to reply when it was sent */
-	uint8_t frame[MBUS_FRAME_MAX];
+	uint8_t frame[METERBUS_FRAME_MAX];
 	size_t frame_len;
 };
 

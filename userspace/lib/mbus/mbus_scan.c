@@ -23,7 +23,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <linux/mbus.h>
+#include <linux/meterbus.h>
 
 #include "mbus_build.h"
 #include "mbus_data.h"
@@ -58,12 +58,12 @@ int mbus_link_xfer(struct mbus_link *l, const uint8_t *req, size_t len,
 	l->stats.bytes_tx += len;
 	if (no_reply)
 		return 0;
-	if (r->result == MBUS_RESULT_TIMEOUT) {
+	if (r->result == METERBUS_RESULT_TIMEOUT) {
 		l->stats.timeouts++;
 	} else {
 		l->stats.replies++;
 		l->stats.bytes_rx += r->len;
-		if (r->result != MBUS_RESULT_OK)
+		if (r->result != METERBUS_RESULT_OK)
 			l->stats.damaged++;
 	}
 	return 0;
@@ -75,18 +75,18 @@ int mbus_link_request(struct mbus_link *l, const uint8_t *req, size_t len,
 	for (unsigned int i = 0;; i++) {
 		int ret = mbus_link_xfer(l, req, len, false, r);
 
-		if (ret < 0 || r->result == MBUS_RESULT_OK || i >= retries)
+		if (ret < 0 || r->result == METERBUS_RESULT_OK || i >= retries)
 			return ret;
 		/* the supply tripped: repeating will not help */
-		if (r->result == MBUS_RESULT_OVER_CURRENT ||
-		    r->result == MBUS_RESULT_POWER_FAULT)
+		if (r->result == METERBUS_RESULT_OVER_CURRENT ||
+		    r->result == METERBUS_RESULT_POWER_FAULT)
 			return 0;
 	}
 }
 
 static bool is_ack(const struct mbus_reply *r)
 {
-	return r->result == MBUS_RESULT_OK && r->len == 1 &&
+	return r->result == METERBUS_RESULT_OK && r->len == 1 &&
 	       r->buf[0] == MBUS_ACK;
 }
 
@@ -159,7 +159,7 @@ int mbus_target_open(struct mbus_link *l, const struct mbus_target *t,
 		ret = short_req(l, MBUS_C_SND_NKE, t->primary, l->retries, &r);
 		if (ret < 0)
 			return ret;
-		if (r.result == MBUS_RESULT_TIMEOUT)
+		if (r.result == METERBUS_RESULT_TIMEOUT)
 			return link_fail(l, -ENOENT,
 					 "no answer from primary address %s", name);
 		return 0;
@@ -172,7 +172,7 @@ int mbus_target_open(struct mbus_link *l, const struct mbus_target *t,
 	ret = do_select(l, &t->sa, l->retries, &r);
 	if (ret < 0)
 		return ret;
-	if (r.result == MBUS_RESULT_TIMEOUT)
+	if (r.result == METERBUS_RESULT_TIMEOUT)
 		return link_fail(l, -ENOENT,
 				 "no meter answers the selection of %s", name);
 	return 0;
@@ -235,15 +235,15 @@ int mbus_read(struct mbus_link *l, const struct mbus_target *t,
 				l->retries, &r);
 		if (ret < 0)
 			return ret;
-		if (r.result == MBUS_RESULT_TIMEOUT)
+		if (r.result == METERBUS_RESULT_TIMEOUT)
 			return link_fail(l, -ETIMEDOUT,
 					 "telegram %u: no answer after %u attempts",
 					 n + 1, l->retries + 1);
-		if (r.result != MBUS_RESULT_OK)
+		if (r.result != METERBUS_RESULT_OK)
 			return link_fail(l, -EIO,
 					 "telegram %u: %s after %u attempts (several meters at this address?)",
 					 n + 1,
-					 r.result == MBUS_RESULT_COLLISION ?
+					 r.result == METERBUS_RESULT_COLLISION ?
 						 "collision" : "damaged reply",
 					 l->retries + 1);
 		if (mbus_frame_parse(r.buf, r.len, &f, NULL) != (int)r.len ||
@@ -283,11 +283,11 @@ static int command(struct mbus_link *l, const struct mbus_target *t,
 	ret = mbus_link_request(l, f, (size_t)n, l->retries, &r);
 	if (ret < 0)
 		return ret;
-	if (r.result == MBUS_RESULT_TIMEOUT)
+	if (r.result == METERBUS_RESULT_TIMEOUT)
 		return link_fail(l, -ETIMEDOUT, "%s: no acknowledge", what);
 	if (!is_ack(&r))
 		return link_fail(l, -EIO, "%s: answer is not E5 (%s)", what,
-				 r.result == MBUS_RESULT_OK ? "a frame" :
+				 r.result == METERBUS_RESULT_OK ? "a frame" :
 				 "damaged");
 	return 0;
 }
@@ -347,12 +347,12 @@ int mbus_scan_primary(struct mbus_link *l, const struct mbus_scan_opts *o)
 				&r);
 		if (ret < 0)
 			return ret;
-		if (r.result == MBUS_RESULT_TIMEOUT)
+		if (r.result == METERBUS_RESULT_TIMEOUT)
 			continue;
-		if (r.result == MBUS_RESULT_OVER_CURRENT ||
-		    r.result == MBUS_RESULT_POWER_FAULT)
+		if (r.result == METERBUS_RESULT_OVER_CURRENT ||
+		    r.result == METERBUS_RESULT_POWER_FAULT)
 			return link_fail(l, -ENETDOWN, "address %u: %s", a,
-					 r.result == MBUS_RESULT_OVER_CURRENT ?
+					 r.result == METERBUS_RESULT_OVER_CURRENT ?
 						 "bus over-current" :
 						 "bus supply failed");
 		memset(&found, 0, sizeof(found));
@@ -364,13 +364,13 @@ int mbus_scan_primary(struct mbus_link *l, const struct mbus_scan_opts *o)
 					MBUS_C_FCV, (uint8_t)a, l->retries, &r);
 			if (ret < 0)
 				return ret;
-			if (r.result == MBUS_RESULT_OK) {
+			if (r.result == METERBUS_RESULT_OK) {
 				found.collision = false;
 				found.has_secaddr = mbus_reply_secaddr(r.buf,
 					r.len, &found.sa, NULL);
 				memcpy(found.frame, r.buf, r.len);
 				found.frame_len = r.len;
-			} else if (r.result != MBUS_RESULT_TIMEOUT) {
+			} else if (r.result != METERBUS_RESULT_TIMEOUT) {
 				found.collision = true;
 			}
 		}
@@ -478,10 +478,10 @@ static int probe(struct search *s, const struct mbus_secaddr *pattern,
 	ret = do_select(l, pattern, l->probe_retries, r);
 	if (ret < 0)
 		return ret;
-	if (r->result == MBUS_RESULT_TIMEOUT)
+	if (r->result == METERBUS_RESULT_TIMEOUT)
 		return PROBE_NONE;
-	if (r->result == MBUS_RESULT_OVER_CURRENT ||
-	    r->result == MBUS_RESULT_POWER_FAULT)
+	if (r->result == METERBUS_RESULT_OVER_CURRENT ||
+	    r->result == METERBUS_RESULT_POWER_FAULT)
 		return link_fail(l, -ENETDOWN, "bus supply failed");
 	/* E5 (or E5s overlapping badly): who is selected? */
 	n = mbus_frame_build_short(req, sizeof(req), MBUS_C_REQ_UD2,
@@ -489,9 +489,9 @@ static int probe(struct search *s, const struct mbus_secaddr *pattern,
 	ret = mbus_link_request(l, req, (size_t)n, l->retries, r);
 	if (ret < 0)
 		return ret;
-	if (r->result == MBUS_RESULT_TIMEOUT)
+	if (r->result == METERBUS_RESULT_TIMEOUT)
 		return PROBE_UNSURE;
-	if (r->result == MBUS_RESULT_OK) {
+	if (r->result == METERBUS_RESULT_OK) {
 		memset(f, 0, sizeof(*f));
 		if (mbus_reply_secaddr(r->buf, r->len, &f->sa, &f->primary) &&
 		    mbus_secaddr_match(pattern, &f->sa)) {

@@ -19,7 +19,7 @@
 #include "mbus_addr.h"
 #include "mbus_frame.h"
 
-/* Outcome of one transaction: MBUS_RESULT_* of <linux/mbus.h>. */
+/* Outcome of one transaction: MBUS_RESULT_* of <linux/meterbus.h>. */
 struct mbus_reply {
 	uint32_t result;
 	uint8_t buf[MBUS_MAX_FRAME];	/* the reply frame if ok, else raw bytes */
