@@ -110,7 +110,7 @@ static bool mbus_state(struct json_object *o)
 		return ok;
 	sd_json_str(o, "power_source", b.battery ? "battery" : "mains");
 	sd_json_str(o, "mbus_bus", b.name);
-	sd_json_str(o, "meterbus_role", mbus_nl_role_name(b.role));
+	sd_json_str(o, "mbus_role", mbus_nl_role_name(b.role));
 	sd_json_str(o, "mbus_power", b.power ? "on" : "off");
 	json_object_object_add(o, "mbus_over_current", json_object_new_boolean(b.over_current));
 	if (b.has_voltage)
