@@ -14,7 +14,7 @@ void sd_p1_config_defaults(struct sd_p1 *c)
 	snprintf(c->timezone, sizeof(c->timezone), "%s", P1_DEFAULT_TZ);
 }
 
-/* Append the patterns of @val to @list (repeated keys add up). */
+/* The patterns of @val, separated by spaces or commas, into @list. */
 static int patterns(char *list, size_t size, const char *val, char *msg,
 		    size_t msize)
 {

@@ -211,16 +211,17 @@ static bool normalised(const struct p1_object *o, const char *want, double *v)
 	return o->unit && !p1_unit_convert(o->number, o->unit, want, v);
 }
 
+/* @key: a time, shown as entity @object ("p1_KEY" when NULL). */
 static int add_time(struct sd_p1_pub *pub, const char *base,
 		    struct json_object *j, const char *sub, const char *key,
-		    const char *name, const struct p1_time *tm)
+		    const char *object, const char *name, const struct p1_time *tm)
 {
 	static const struct kind ts = { .device_class = "timestamp", .diagnostic = true };
-	char object[96];
+	char id[96];
 
 	p1_json_add_time(j, key, NULL, tm);
-	snprintf(object, sizeof(object), "p1_%s", key);
-	return entity(pub, base, sub, object, name, key, &ts);
+	snprintf(id, sizeof(id), "p1_%s", key);
+	return entity(pub, base, sub, object ? object : id, name, key, &ts);
 }
 
 /* One object of the main topic. */
@@ -238,7 +239,7 @@ static int main_object(const struct p1_telegram *t, const struct p1_object *o,
 	snprintf(key, sizeof(key), "%s", info->key);
 	switch (info->quantity) {
 	case P1_Q_TIMESTAMP:
-		return add_time(pub, base, j, "p1", key, info->label, &o->time);
+		return add_time(pub, base, j, "p1", key, NULL, info->label, &o->time);
 	case P1_Q_THRESHOLD:
 		/* kW, kVA or A as the meter writes it: in W, VA or A */
 		unit = o->unit ? p1_unit_base(o->unit) : NULL;
@@ -258,7 +259,11 @@ static int main_object(const struct p1_telegram *t, const struct p1_object *o,
 		k = (struct kind){ .device_class = "enum",
 				   .options = "disconnected,connected,ready_for_reconnection" };
 	} else if (normalised(o, unit, &v)) {
-		sd_json_num(j, key, v);
+		/* a power factor beyond 1 is a meter's "no value" (noted) */
+		if (info->quantity == P1_Q_POWER_FACTOR && fabs(v) > 1)
+			json_object_object_add(j, key, NULL);
+		else
+			sd_json_num(j, key, v);
 		k = kind_of(info, unit);
 	} else if (o->kind == P1_KIND_TEXT || o->kind == P1_KIND_EMPTY) {
 		if (unit)
@@ -275,7 +280,7 @@ static int main_object(const struct p1_telegram *t, const struct p1_object *o,
 	/* its own time: the e-MUCS peak's moment */
 	snprintf(key, sizeof(key), "%s_time", info->name);
 	snprintf(label, sizeof(label), "%s time", info->label);
-	return add_time(pub, base, j, "p1", key, label, &o->time);
+	return add_time(pub, base, j, "p1", key, NULL, label, &o->time);
 }
 
 /* Unknown objects still go out, as sent: "obis_1_1_200_7_0": {value, unit}. */
@@ -457,7 +462,7 @@ static int profile(const struct p1_telegram *t, const struct p1_object *o,
 		return 0;
 	snprintf(object, sizeof(object), "p1_%s_last_time", o->info.key);
 	snprintf(name, sizeof(name), "%s: latest", o->info.label);
-	ret = add_time(pub, base, j, sub, "last_time", name, &last->time);
+	ret = add_time(pub, base, j, sub, "last_time", object, name, &last->time);
 	if (ret || !last->has_value)
 		return ret;
 	if (last->start.state != P1_TIME_ABSENT)

@@ -129,14 +129,14 @@ void p1_detect_variant(struct p1_telegram *t)
 							    P1_VARIANT_DSMR4;
 		return;
 	}
-	if (!t->has_crc && (has(t, "1-0:1.8.1") || has(t, "0-0:96.1.1"))) {
-		dsmr22_or_3(t);
-		return;
-	}
 	/* Sweden: totals, reactive energy and power, no version object */
 	if (has(t, "1-0:1.8.0") &&
 	    (has(t, "1-0:3.8.0") || has(t, "1-0:3.7.0") || has(t, "1-0:23.7.0"))) {
 		t->variant = P1_VARIANT_SWEDISH;
+		return;
+	}
+	if (!t->has_crc && (has(t, "1-0:1.8.1") || has(t, "0-0:96.1.1"))) {
+		dsmr22_or_3(t);
 		return;
 	}
 	t->variant = P1_VARIANT_UNKNOWN;
