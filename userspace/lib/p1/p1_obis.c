@@ -32,41 +32,46 @@ static const struct quantity {
 	const char *label;
 	bool d7, d8;		/* instantaneous value, energy register */
 	bool total, phases;	/* defined for all phases (C), per phase */
-	const char *src7, *src8;
+	const char *src7, *src8, *src8t;	/* D 7, D 8 total, D 8 tariffs */
 } quantities[] = {
 	{ 1, ACTIVE, "import", "import", true, true, true, true,
 	  "DSMR 2.2-5, e-MUCS, Swedish, Smarty, EasyMeter, Hungarian, XS211",
-	  "all" },
+	  "Swedish, Smarty, EasyMeter, Hungarian, XS211",
+	  "DSMR 2.2-5 and e-MUCS (T = 1, 2), Hungarian (1-4), XS211 (1-8)" },
 	{ 2, ACTIVE, "export", "export", true, true, true, true,
-	  "DSMR 2.2-5, e-MUCS, Swedish, Smarty, Hungarian, XS211", "all" },
+	  "DSMR 2.2-5, e-MUCS, Swedish, Smarty, Hungarian, XS211",
+	  "Swedish, Smarty, EasyMeter, Hungarian, XS211",
+	  "DSMR 2.2-5 and e-MUCS (T = 1, 2), Hungarian (1-4), XS211 (1-8)" },
 	{ 3, REACTIVE, "import", "import", true, true, true, true,
-	  "Swedish, Smarty, Hungarian, XS211", "Swedish, Smarty, Hungarian, XS211" },
+	  "Swedish, Smarty, Hungarian, XS211", "Swedish, Smarty, Hungarian, XS211",
+	  "IEC 62056-61" },
 	{ 4, REACTIVE, "export", "export", true, true, true, true,
-	  "Swedish, Smarty, Hungarian, XS211", "Swedish, Smarty, Hungarian, XS211" },
+	  "Swedish, Smarty, Hungarian, XS211", "Swedish, Smarty, Hungarian, XS211",
+	  "IEC 62056-61" },
 	{ 5, REACTIVE, "q1", "QI", true, true, true, true,
-	  "Swedish, Hungarian", "Hungarian, XS211" },
+	  "Swedish, Hungarian", "Hungarian, XS211", "IEC 62056-61" },
 	{ 6, REACTIVE, "q2", "QII", true, true, true, true,
-	  "Swedish, Hungarian", "Hungarian, XS211" },
+	  "Swedish, Hungarian", "Hungarian, XS211", "IEC 62056-61" },
 	{ 7, REACTIVE, "q3", "QIII", true, true, true, true,
-	  "Swedish, Hungarian", "Hungarian, XS211" },
+	  "Swedish, Hungarian", "Hungarian, XS211", "IEC 62056-61" },
 	{ 8, REACTIVE, "q4", "QIV", true, true, true, true,
-	  "Swedish, Hungarian", "Hungarian, XS211" },
+	  "Swedish, Hungarian", "Hungarian, XS211", "IEC 62056-61" },
 	{ 9, APPARENT, "import", "import", true, true, true, true,
-	  "XS211", "XS211" },
+	  "XS211", "XS211", "IEC 62056-61" },
 	{ 10, APPARENT, "export", "export", true, true, true, true,
-	  "XS211", "XS211" },
+	  "XS211", "XS211", "IEC 62056-61" },
 	{ 11, CURRENT, NULL, "Current", true, false, false, true,
-	  "DSMR 4-5, e-MUCS, Swedish, Smarty, Hungarian, XS211", NULL },
+	  "DSMR 4-5, e-MUCS, Swedish, Smarty, Hungarian, XS211", NULL, NULL },
 	{ 12, VOLTAGE, NULL, "Voltage", true, false, false, true,
-	  "DSMR 5, e-MUCS, Swedish, Smarty, Hungarian, XS211", NULL },
+	  "DSMR 5, e-MUCS, Swedish, Smarty, Hungarian, XS211", NULL, NULL },
 	{ 13, PF, NULL, "Power factor", true, false, true, true,
-	  "Hungarian", NULL },
+	  "Hungarian, Swedish", NULL, NULL },
 	{ 14, FREQ, NULL, "Frequency", true, false, true, false,
-	  "Hungarian", NULL },
+	  "Hungarian", NULL, NULL },
 	{ 15, ACTIVE, "combined", "|import| + |export|", false, true, true, false,
-	  NULL, "Hungarian" },
+	  NULL, "Hungarian", "IEC 62056-61" },
 	{ 16, ACTIVE, "net", "net (import - export)", true, false, true, true,
-	  "EasyMeter", NULL },
+	  "EasyMeter", NULL, NULL },
 };
 
 /* Objects that are not generated from C, D and E. */
@@ -250,7 +255,7 @@ static void energy(const struct quantity *q, int tariff,
 	info->unit = unit[q->fam];
 	info->quantity = pq[q->fam];
 	info->flags = TOTAL;
-	info->source = q->src8;
+	info->source = tariff ? q->src8t : q->src8;
 }
 
 /* An instantaneous value: D = 7, all phases (@ph 0) or phase @ph. */
