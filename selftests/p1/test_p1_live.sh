@@ -20,16 +20,22 @@ trap cleanup EXIT
 emulate()
 {
 	[ -n "$EMU" ] && { kill "$EMU" 2>/dev/null; wait "$EMU" 2>/dev/null; }
-	p1-meter --device /dev/smcard-sim-p1 --req-file "$SIM/p1_req" --interval 500 "$@" \
+	p1-meter --device /dev/smcard-sim-p1 --req-file "$SIM/p1_req" "$@" \
 		> "$tmp/emu.log" 2>&1 &
 	EMU=$!
 }
 
-# count PATTERN FILE: matches in FILE
-count() { grep -o "$1" "$2" | wc -l; }
+# count TEXT STRING: REPLY = how often TEXT occurs in STRING (bash only:
+# under TCG every process started costs)
+count()
+{
+	local rest=${2//"$1"/}
+
+	REPLY=$(((${#2} - ${#rest}) / ${#1}))
+}
 
 ktap_print_header
-ktap_set_plan 10
+ktap_set_plan 8
 
 emulate --flavour swedish
 if [ "$(cat "$SIM/p1_req")" = 0 ]; then
@@ -45,61 +51,70 @@ else
 	ktap_test_pass "no telegram while P1_REQ is released"
 fi
 
-# flavour NAME VARIANT OBJECT...: two telegrams, good CRCs, the variant,
-# these object names present, every object named, no warning
-flavour()
+# read_flavour NAME [EMULATOR ARGS]: one telegram of that flavour in $tmp/NAME
+# (READ_ARGS: more for smcardctl)
+read_flavour()
 {
-	local f=$1 variant=$2 missing= o n named rc
-	shift 2
+	local f=$1
+	shift
 
-	emulate --flavour "$f"
-	smcardctl p1 read --device "$TTY" --count 2 --timeout 20 --json > "$tmp/$f" 2>"$tmp/err"
-	rc=$?
-	n=$(count '"crc_ok": *true' "$tmp/$f")
+	emulate --flavour "$f" "$@"
+	smcardctl p1 read --device "$TTY" --timeout 20 --json $READ_ARGS > "$tmp/$f" 2>"$tmp/err"
+}
+
+# check_flavour NAME VARIANT STATUS OBJECT...: a good CRC, the variant,
+# these object names present (!NAME: absent), every object named, no
+# warning
+check_flavour()
+{
+	local f=$1 variant=$2 rc=$3 missing= o named j=
+
+	shift 3
+	read -r -d '' j < "$tmp/$f"
 	for o in "$@"; do
 		case $o in
-		!*) grep -q "\"name\": *\"${o#!}\"" "$tmp/$f" && missing="$missing $o" ;;
-		*) grep -q "\"name\": *\"$o\"" "$tmp/$f" || missing="$missing $o" ;;
+		!*) [[ $j == *"\"name\":\"${o#!}\""* ]] && missing="$missing $o" ;;
+		*) [[ $j == *"\"name\":\"$o\""* ]] || missing="$missing $o" ;;
 		esac
 	done
-	named=$(( $(count '"obis":' "$tmp/$f") - $(count '"name":' "$tmp/$f") ))
-	if [ $rc = 0 ] && [ "$n" = 2 ] && [ -z "$missing" ] && [ "$named" = 0 ] &&
-	   [ "$(count "\"variant\": *\"$variant\"" "$tmp/$f")" = 2 ] &&
-	   ! grep -q '"level": *"warning"' "$tmp/$f"; then
-		ktap_test_pass "$f: 2 telegrams, variant $variant, every object named"
+	count '"obis":' "$j"
+	named=$REPLY
+	count '"name":' "$j"
+	named=$((named - REPLY))
+	count '"crc_ok":true' "$j"
+	if [ "$rc" = 0 ] && [ "$REPLY" = 1 ] &&
+	   [ -z "$missing" ] && [ "$named" = 0 ] &&
+	   [[ $j == *"\"variant\":\"$variant\""* ]] &&
+	   [[ $j != *'"level":"warning"'* ]]; then
+		ktap_test_pass "$f: good CRC, variant $variant, every object named"
 	else
 		sed 's/^/# /' "$tmp/err" | tail -5
-		ktap_test_fail "$f: status $rc, $n good CRCs, unnamed $named, missing:$missing"
+		ktap_test_fail "$f: status $rc, variant $variant?, unnamed $named, missing:$missing"
 	fi
 }
 
-flavour dsmr5 dsmr5 energy_import_tariff2 mbus_reading power_failure_log \
+read_flavour dsmr5
+check_flavour dsmr5 dsmr5 $? energy_import_tariff2 mbus_reading power_failure_log \
 	voltage_sags_l3 text_message
-flavour swedish swedish energy_import_total reactive_energy_export_total \
+read_flavour swedish
+check_flavour swedish swedish $? energy_import_total reactive_energy_export_total \
 	reactive_power_import_l3 reactive_power_export_l1 current_l2
-flavour xs211 swedish energy_import_tariff8 energy_export_tariff8 \
+read_flavour xs211-3ph
+check_flavour xs211-3ph swedish $? energy_import_tariff8 reactive_energy_q2_total \
+	apparent_power_export voltage_l3 current_l3 reactive_power_export_l3 voltage_swells_l3
+
+# An Irish XS211: 2024-07-01 12:00 UTC is 13:00 on its clock (IST)
+READ_ARGS="--tz Europe/Dublin" read_flavour xs211 --tz Europe/Dublin --start 1719835200
+check_flavour xs211 swedish $? energy_import_tariff8 energy_export_tariff8 \
 	reactive_energy_q1_total reactive_energy_q4_total apparent_energy_import_total \
 	apparent_energy_export_total average_demand peak_demand_month breaker_state \
 	power_failure_log voltage_sags_l1 voltage_l1 '!voltage_l2' '!current_l3'
-flavour xs211-3ph swedish energy_import_tariff8 reactive_energy_q2_total \
-	apparent_power_export voltage_l3 current_l3 reactive_power_export_l3 voltage_swells_l3
-
-# An Irish meter: 2024-07-01 12:00 UTC is 13:00 on its clock (IST)
-emulate --flavour xs211 --tz Europe/Dublin --start 1719835200
-smcardctl p1 read --device "$TTY" --timeout 20 --json --tz Europe/Dublin > "$tmp/ie" 2>"$tmp/err"
-if grep -q '"value": *"2407011300[0-9][0-9]S", *"timestamp": *"2024-07-01T12:00:[0-9][0-9]Z", *"utc_offset": *"+01:00"' "$tmp/ie"; then
+read -r -d '' j < "$tmp/xs211"
+if [[ $j =~ \"value\":\"2407011300[0-9][0-9]S\",\"timestamp\":\"2024-07-01T12:00:[0-9][0-9]Z\",\"utc_offset\":\"\+01:00\" ]]; then
 	ktap_test_pass "Irish meter time read in Europe/Dublin: 13:00 IST is 12:00 UTC"
 else
-	sed 's/^/# /' "$tmp/err" | tail -3
-	grep -o '"obis": *"0-0:1.0.0"[^}]*' "$tmp/ie" | sed 's/^/# /'
+	grep -o '"obis": *"0-0:1.0.0"[^}]*' "$tmp/xs211" | sed 's/^/# /'
 	ktap_test_fail "Irish meter time read in Europe/Dublin"
-fi
-smcardctl p1 read --device "$TTY" --timeout 20 --json > "$tmp/nl" 2>"$tmp/err"
-if grep -q '"timestamp": *"2024-07-01T11:0[0-9]:[0-9][0-9]Z", *"utc_offset": *"+02:00"' "$tmp/nl"; then
-	ktap_test_pass "the same clock read in the default zone is an hour off"
-else
-	grep -o '"obis": *"0-0:1.0.0"[^}]*' "$tmp/nl" | sed 's/^/# /'
-	ktap_test_fail "the same clock read in the default zone is an hour off"
 fi
 
 if [ "$(cat "$SIM/p1_req")" = 0 ]; then

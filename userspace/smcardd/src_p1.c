@@ -126,7 +126,11 @@ static int p1_open(struct source *s)
 		goto fail;
 	p->framer = true;
 	ret = p1_tz_load(c->timezone, &p->tz, &err);
-	if (ret) {
+	if (ret && !strcmp(c->timezone, P1_DEFAULT_TZ)) {
+		/* the default is the EU's CET rule, which the library has built in */
+		sd_log(s->d, SD_LOG_WARN, "[p1] %s: using the built-in CET rule", err.msg);
+		ret = 0;
+	} else if (ret) {
 		sd_log(s->d, SD_LOG_ERR, "[p1] %s", err.msg);
 		goto fail;
 	}
