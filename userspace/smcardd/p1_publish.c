@@ -225,9 +225,8 @@ static int add_time(struct sd_p1_pub *pub, const char *base,
 }
 
 /* One object of the main topic. */
-static int main_object(const struct p1_telegram *t, const struct p1_object *o,
-		       const char *base, struct json_object *j,
-		       struct sd_p1_pub *pub)
+static int main_object(const struct p1_object *o, const char *base,
+		       struct json_object *j, struct sd_p1_pub *pub)
 {
 	const struct p1_obis_info *info = &o->info;
 	char key[64], object[96], label[96];
@@ -506,7 +505,7 @@ int sd_p1_build(const struct p1_telegram *t, const struct sd_p1_filter *f,
 		if (o->info.flags & P1_INFO_PROFILE)
 			ret = profile(t, o, base, pub);
 		else
-			ret = main_object(t, o, base, j, pub);
+			ret = main_object(o, base, j, pub);
 	}
 	if (!ret)
 		ret = derived(t, f, base, j, pub);

@@ -13,11 +13,10 @@
  * listed one by one. Objects not known here are still parsed and kept,
  * only unnamed.
  */
-#include <stdarg.h>
-#include <stdio.h>
 #include <string.h>
 
 #include "p1.h"
+#include "p1_str.h"
 
 #define ANY	-1	/* B = M-Bus channel 1..4 */
 #define MAX_TARIFF	63
@@ -193,34 +192,21 @@ static const struct fixed fixed[] = {
 static const char *const phase_name[4] = { "", "_l1", "_l2", "_l3" };
 static const char *const phase_label[4] = { "", " L1", " L2", " L3" };
 
-static void put(char *dst, size_t size, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static void put(char *dst, size_t size, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(dst, size, fmt, ap);
-	va_end(ap);
-}
-
 /* Tariff suffixes: @tariff 0 total, 1..63, or -1 for the catalogue's T. */
 static void tariff_parts(int tariff, char name[16], char key[16],
 			 char label[16])
 {
+	char num[4];
+	const char *n = tariff < 0 ? "T" : p1_utoa((unsigned int)tariff, num);
+
 	if (tariff == 0) {
 		strcpy(name, "total");
 		key[0] = label[0] = '\0';
-	} else if (tariff < 0) {
-		strcpy(name, "tariffT");
-		strcpy(key, "_tT");
-		strcpy(label, " tariff T");
-	} else {
-		put(name, 16, "tariff%d", tariff);
-		put(key, 16, "_t%d", tariff);
-		put(label, 16, " tariff %d", tariff);
+		return;
 	}
+	p1_join(name, 16, "tariff", n, NULL);
+	p1_join(key, 16, "_t", n, NULL);
+	p1_join(label, 16, " tariff ", n, NULL);
 }
 
 static const char *const fam_name[] = {
@@ -246,12 +232,12 @@ static void energy(const struct quantity *q, int tariff,
 	char tn[16], tk[16], tl[16];
 
 	tariff_parts(tariff, tn, tk, tl);
-	put(info->name, sizeof(info->name), "%senergy_%s_%s", fam_name[q->fam],
-	    q->what, tn);
-	put(info->key, sizeof(info->key), "%s%s%s_%s", fam_name[q->fam], q->what,
-	    tk, ukey[q->fam]);
-	put(info->label, sizeof(info->label), "%s %s%s", energy_label[q->fam],
-	    q->label, tl);
+	p1_join(info->name, sizeof(info->name), fam_name[q->fam], "energy_",
+		q->what, "_", tn, NULL);
+	p1_join(info->key, sizeof(info->key), fam_name[q->fam], q->what, tk, "_",
+		ukey[q->fam], NULL);
+	p1_join(info->label, sizeof(info->label), energy_label[q->fam], " ",
+		q->label, tl, NULL);
 	info->unit = unit[q->fam];
 	info->quantity = pq[q->fam];
 	info->flags = TOTAL;
@@ -271,31 +257,31 @@ static void instant(const struct quantity *q, int ph,
 	case ACTIVE:
 	case REACTIVE:
 	case APPARENT:
-		put(info->name, sizeof(info->name), "%spower_%s%s",
-		    fam_name[q->fam], q->what, phase_name[ph]);
-		put(info->key, sizeof(info->key), "%spower%s_%s_%s",
-		    fam_name[q->fam], phase_name[ph], q->what,
-		    q->fam == ACTIVE ? "w" : q->fam == REACTIVE ? "var" : "va");
-		put(info->label, sizeof(info->label), "%s %s%s",
-		    power_label[q->fam], q->label, phase_label[ph]);
+		p1_join(info->name, sizeof(info->name), fam_name[q->fam], "power_",
+			q->what, phase_name[ph], NULL);
+		p1_join(info->key, sizeof(info->key), fam_name[q->fam], "power",
+			phase_name[ph], "_", q->what,
+			q->fam == ACTIVE ? "_w" : q->fam == REACTIVE ? "_var" : "_va", NULL);
+		p1_join(info->label, sizeof(info->label), power_label[q->fam], " ",
+			q->label, phase_label[ph], NULL);
 		info->unit = unit[q->fam];
 		info->quantity = pq[q->fam];
 		return;
 	case CURRENT:
-		put(info->name, sizeof(info->name), "current%s", phase_name[ph]);
-		put(info->key, sizeof(info->key), "current%s_a", phase_name[ph]);
+		p1_join(info->name, sizeof(info->name), "current", phase_name[ph], NULL);
+		p1_join(info->key, sizeof(info->key), "current", phase_name[ph], "_a", NULL);
 		info->unit = "A";
 		info->quantity = P1_Q_CURRENT;
 		break;
 	case VOLTAGE:
-		put(info->name, sizeof(info->name), "voltage%s", phase_name[ph]);
-		put(info->key, sizeof(info->key), "voltage%s_v", phase_name[ph]);
+		p1_join(info->name, sizeof(info->name), "voltage", phase_name[ph], NULL);
+		p1_join(info->key, sizeof(info->key), "voltage", phase_name[ph], "_v", NULL);
 		info->unit = "V";
 		info->quantity = P1_Q_VOLTAGE;
 		break;
 	case PF:
-		put(info->name, sizeof(info->name), "power_factor%s", phase_name[ph]);
-		put(info->key, sizeof(info->key), "power_factor%s", phase_name[ph]);
+		p1_join(info->name, sizeof(info->name), "power_factor", phase_name[ph], NULL);
+		p1_join(info->key, sizeof(info->key), "power_factor", phase_name[ph], NULL);
 		info->quantity = P1_Q_POWER_FACTOR;
 		info->flags = NUM;
 		break;
@@ -306,7 +292,7 @@ static void instant(const struct quantity *q, int ph,
 		info->quantity = P1_Q_FREQUENCY;
 		break;
 	}
-	put(info->label, sizeof(info->label), "%s%s", q->label, phase_label[ph]);
+	p1_join(info->label, sizeof(info->label), q->label, phase_label[ph], NULL);
 }
 
 static const struct quantity *find_quantity(unsigned int c)
@@ -320,15 +306,11 @@ static const struct quantity *find_quantity(unsigned int c)
 static void obis_code(const struct p1_obis *id, bool mbus, int tariff,
 		      char code[24])
 {
-	char b[4], e[4];
+	char a[4], b[4], c[4], d[4], e[4];
 
-	put(b, sizeof(b), "%u", id->b);
-	put(e, sizeof(e), "%u", id->e);
-	if (mbus)
-		strcpy(b, "n");
-	if (tariff < 0)
-		strcpy(e, "T");
-	put(code, 24, "%u-%s:%u.%u.%s", id->a, b, id->c, id->d, e);
+	p1_join(code, 24, p1_utoa(id->a, a), "-", mbus ? "n" : p1_utoa(id->b, b),
+		":", p1_utoa(id->c, c), ".", p1_utoa(id->d, d), ".",
+		tariff < 0 ? "T" : p1_utoa(id->e, e), NULL);
 }
 
 /* Electricity: A = 1, B = 0, C.D.E generated. @tariff -1: catalogue. */
@@ -374,9 +356,9 @@ static const struct fixed *find_fixed(const struct p1_obis *id)
 
 static void from_fixed(const struct fixed *f, struct p1_obis_info *info)
 {
-	snprintf(info->name, sizeof(info->name), "%s", f->name);
-	snprintf(info->key, sizeof(info->key), "%s", f->key);
-	snprintf(info->label, sizeof(info->label), "%s", f->label);
+	p1_join(info->name, sizeof(info->name), f->name, NULL);
+	p1_join(info->key, sizeof(info->key), f->key, NULL);
+	p1_join(info->label, sizeof(info->label), f->label, NULL);
 	info->unit = f->unit;
 	info->quantity = f->q;
 	info->flags = f->flags;

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "p1.h"
+#include "p1_str.h"
 
 static int __attribute__((format(printf, 5, 6)))
 fail(struct p1_error *err, int ret, size_t pos, unsigned int line,
@@ -216,13 +217,15 @@ static int parse_line(struct p1_telegram *t, char *p, char *end,
 	if (!q || *q != '(')
 		return fail(err, -EINVAL, (size_t)(p - t->buf), line,
 			    "line %u is not an OBIS object: '%.40s'", line, p);
-	if (o->id.f == 255)
-		snprintf(o->code, sizeof(o->code), "%u-%u:%u.%u.%u", o->id.a,
-			 o->id.b, o->id.c, o->id.d, o->id.e);
-	else
-		snprintf(o->code, sizeof(o->code), "%u-%u:%u.%u.%u*%u",
-			 o->id.a, o->id.b, o->id.c, o->id.d, o->id.e,
-			 o->id.f);
+	{
+		char a[4], b[4], c[4], d[4], e[4], f[4];
+
+		p1_join(o->code, sizeof(o->code), p1_utoa(o->id.a, a), "-",
+			p1_utoa(o->id.b, b), ":", p1_utoa(o->id.c, c), ".",
+			p1_utoa(o->id.d, d), ".", p1_utoa(o->id.e, e),
+			o->id.f == 255 ? "" : "*",
+			o->id.f == 255 ? "" : p1_utoa(o->id.f, f), NULL);
+	}
 	return parse_groups(t, o, (char *)q, end, line, err);
 }
 
