@@ -204,9 +204,9 @@ static void tariff_parts(int tariff, char name[16], char key[16],
 		key[0] = label[0] = '\0';
 		return;
 	}
-	p1_join(name, 16, "tariff", n, NULL);
-	p1_join(key, 16, "_t", n, NULL);
-	p1_join(label, 16, " tariff ", n, NULL);
+	p1_join(name, 16, "tariff", n);
+	p1_join(key, 16, "_t", n);
+	p1_join(label, 16, " tariff ", n);
 }
 
 static const char *const fam_name[] = {
@@ -233,11 +233,11 @@ static void energy(const struct quantity *q, int tariff,
 
 	tariff_parts(tariff, tn, tk, tl);
 	p1_join(info->name, sizeof(info->name), fam_name[q->fam], "energy_",
-		q->what, "_", tn, NULL);
+		q->what, "_", tn);
 	p1_join(info->key, sizeof(info->key), fam_name[q->fam], q->what, tk, "_",
-		ukey[q->fam], NULL);
+		ukey[q->fam]);
 	p1_join(info->label, sizeof(info->label), energy_label[q->fam], " ",
-		q->label, tl, NULL);
+		q->label, tl);
 	info->unit = unit[q->fam];
 	info->quantity = pq[q->fam];
 	info->flags = TOTAL;
@@ -258,30 +258,30 @@ static void instant(const struct quantity *q, int ph,
 	case REACTIVE:
 	case APPARENT:
 		p1_join(info->name, sizeof(info->name), fam_name[q->fam], "power_",
-			q->what, phase_name[ph], NULL);
+			q->what, phase_name[ph]);
 		p1_join(info->key, sizeof(info->key), fam_name[q->fam], "power",
 			phase_name[ph], "_", q->what,
-			q->fam == ACTIVE ? "_w" : q->fam == REACTIVE ? "_var" : "_va", NULL);
+			q->fam == ACTIVE ? "_w" : q->fam == REACTIVE ? "_var" : "_va");
 		p1_join(info->label, sizeof(info->label), power_label[q->fam], " ",
-			q->label, phase_label[ph], NULL);
+			q->label, phase_label[ph]);
 		info->unit = unit[q->fam];
 		info->quantity = pq[q->fam];
 		return;
 	case CURRENT:
-		p1_join(info->name, sizeof(info->name), "current", phase_name[ph], NULL);
-		p1_join(info->key, sizeof(info->key), "current", phase_name[ph], "_a", NULL);
+		p1_join(info->name, sizeof(info->name), "current", phase_name[ph]);
+		p1_join(info->key, sizeof(info->key), "current", phase_name[ph], "_a");
 		info->unit = "A";
 		info->quantity = P1_Q_CURRENT;
 		break;
 	case VOLTAGE:
-		p1_join(info->name, sizeof(info->name), "voltage", phase_name[ph], NULL);
-		p1_join(info->key, sizeof(info->key), "voltage", phase_name[ph], "_v", NULL);
+		p1_join(info->name, sizeof(info->name), "voltage", phase_name[ph]);
+		p1_join(info->key, sizeof(info->key), "voltage", phase_name[ph], "_v");
 		info->unit = "V";
 		info->quantity = P1_Q_VOLTAGE;
 		break;
 	case PF:
-		p1_join(info->name, sizeof(info->name), "power_factor", phase_name[ph], NULL);
-		p1_join(info->key, sizeof(info->key), "power_factor", phase_name[ph], NULL);
+		p1_join(info->name, sizeof(info->name), "power_factor", phase_name[ph]);
+		p1_join(info->key, sizeof(info->key), "power_factor", phase_name[ph]);
 		info->quantity = P1_Q_POWER_FACTOR;
 		info->flags = NUM;
 		break;
@@ -292,7 +292,7 @@ static void instant(const struct quantity *q, int ph,
 		info->quantity = P1_Q_FREQUENCY;
 		break;
 	}
-	p1_join(info->label, sizeof(info->label), q->label, phase_label[ph], NULL);
+	p1_join(info->label, sizeof(info->label), q->label, phase_label[ph]);
 }
 
 static const struct quantity *find_quantity(unsigned int c)
@@ -310,7 +310,7 @@ static void obis_code(const struct p1_obis *id, bool mbus, int tariff,
 
 	p1_join(code, 24, p1_utoa(id->a, a), "-", mbus ? "n" : p1_utoa(id->b, b),
 		":", p1_utoa(id->c, c), ".", p1_utoa(id->d, d), ".",
-		tariff < 0 ? "T" : p1_utoa(id->e, e), NULL);
+		tariff < 0 ? "T" : p1_utoa(id->e, e));
 }
 
 /* Electricity: A = 1, B = 0, C.D.E generated. @tariff -1: catalogue. */
@@ -356,9 +356,9 @@ static const struct fixed *find_fixed(const struct p1_obis *id)
 
 static void from_fixed(const struct fixed *f, struct p1_obis_info *info)
 {
-	p1_join(info->name, sizeof(info->name), f->name, NULL);
-	p1_join(info->key, sizeof(info->key), f->key, NULL);
-	p1_join(info->label, sizeof(info->label), f->label, NULL);
+	p1_join(info->name, sizeof(info->name), f->name);
+	p1_join(info->key, sizeof(info->key), f->key);
+	p1_join(info->label, sizeof(info->label), f->label);
 	info->unit = f->unit;
 	info->quantity = f->q;
 	info->flags = f->flags;

@@ -224,7 +224,7 @@ static int parse_line(struct p1_telegram *t, char *p, char *end,
 			p1_utoa(o->id.b, b), ":", p1_utoa(o->id.c, c), ".",
 			p1_utoa(o->id.d, d), ".", p1_utoa(o->id.e, e),
 			o->id.f == 255 ? "" : "*",
-			o->id.f == 255 ? "" : p1_utoa(o->id.f, f), NULL);
+			o->id.f == 255 ? "" : p1_utoa(o->id.f, f));
 	}
 	return parse_groups(t, o, (char *)q, end, line, err);
 }

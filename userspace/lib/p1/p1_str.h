@@ -7,29 +7,31 @@
 #ifndef SMCARD_P1_STR_H
 #define SMCARD_P1_STR_H
 
-#include <stdarg.h>
 #include <stddef.h>
 #include <string.h>
 
-/* @dst (@size bytes) = the strings up to NULL, cut to fit. */
-static inline void p1_join(char *dst, size_t size, ...)
+/* @dst (@size bytes) = the @n strings of @parts, cut to fit. */
+static inline void p1_join_n(char *dst, size_t size,
+			     const char *const *parts, size_t n)
 {
 	size_t len = 0;
-	const char *s;
-	va_list ap;
 
-	va_start(ap, size);
-	while ((s = va_arg(ap, const char *))) {
-		size_t n = strlen(s);
+	for (size_t i = 0; i < n; i++) {
+		size_t k = strlen(parts[i]);
 
-		if (n > size - 1 - len)
-			n = size - 1 - len;
-		memcpy(dst + len, s, n);
-		len += n;
+		if (k > size - 1 - len)
+			k = size - 1 - len;
+		memcpy(dst + len, parts[i], k);
+		len += k;
 	}
-	va_end(ap);
 	dst[len] = '\0';
 }
+
+/* p1_join(dst, size, "a", b, "c"): the strings one after the other. */
+#define p1_join(dst, size, ...)						\
+	p1_join_n(dst, size, (const char *const[]){ __VA_ARGS__ },	\
+		  sizeof((const char *const[]){ __VA_ARGS__ }) /	\
+		  sizeof(const char *))
 
 /* Decimal @v into @buf (4 bytes: 0..255 and the tariffs). */
 static inline const char *p1_utoa(unsigned int v, char buf[4])
