@@ -15,7 +15,7 @@ total()
 	sed -n 's/^summary: //p' "$tmp/out"
 }
 
-for flavour in dsmr5 swedish; do
+for flavour in dsmr5 swedish xs211 xs211-3ph; do
 	base=$(total 0 "$flavour") && full=$(total $n "$flavour") || {
 		echo "bench_p1_callgrind: valgrind failed for $flavour"
 		exit 1

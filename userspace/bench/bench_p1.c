@@ -1,16 +1,17 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Decode cost of one P1 telegram (parse + normalised summary), for a DSMR
- * 5.0.2 and a Swedish (XS211-like) telegram from the meter model, printed
- * beside what the port delivers: one telegram per second, and the telegram's
- * wire time at 115200 8N1.
+ * Decode cost of one P1 telegram (parse + normalised summary), for each
+ * flavour of the meter model (DSMR 5.0.2, Swedish, XS211 single and three
+ * phase), printed beside what the port delivers: one telegram per second,
+ * and the telegram's wire time at 115200 8N1.
  *
- *   bench_p1 [--iterations N] [--flavour dsmr5|swedish|both]
+ *   bench_p1 [--iterations N] [--flavour dsmr5|swedish|xs211|xs211-3ph|all]
  *
  * --iterations 0 only builds the telegrams (the baseline for instruction
  * counts taken with callgrind, see selftests/p1/bench_p1_callgrind.sh).
  */
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -33,7 +34,7 @@ static int decode(const char *text, size_t len)
 	struct p1_error err;
 	int ret;
 
-	ret = p1_parse(text, len, 0, &t, &err);
+	ret = p1_parse(text, len, 0, NULL, &t, &err);
 	if (!ret)
 		p1_summarize(&t, &s);
 	p1_telegram_free(&t);
@@ -43,11 +44,11 @@ static int decode(const char *text, size_t len)
 static int bench(enum p1_meter_flavour flavour, const char *name, long n)
 {
 	struct p1_meter m;
-	char buf[4096];
+	char buf[8192];
 	double t0, ns;
 	long len, i;
 
-	p1_meter_init(&m, flavour, 1, 1700000000);
+	p1_meter_init(&m, flavour, 1, 1700000000, NULL);
 	p1_meter_step(&m, 3600);
 	len = p1_meter_telegram(&m, buf, sizeof(buf));
 	if (len < 0) {
@@ -66,7 +67,7 @@ static int bench(enum p1_meter_flavour flavour, const char *name, long n)
 		decode(buf, (size_t)len);
 	ns = (now_ns() - t0) / (double)n;
 
-	printf("%-8s %5ld bytes  decode %8.0f ns/telegram (%6.1f MB/s)   "
+	printf("%-9s %5ld bytes  decode %8.0f ns/telegram (%6.1f MB/s)   "
 	       "limit: 1 telegram/s = 1e9 ns; wire time at 115200 8N1 = %.0f ns\n",
 	       name, len, ns, len / ns * 1e3, len * 10 / 115200.0 * 1e9);
 	return 0;
@@ -74,7 +75,15 @@ static int bench(enum p1_meter_flavour flavour, const char *name, long n)
 
 int main(int argc, char **argv)
 {
-	const char *flavour = "both";
+	static const struct {
+		const char *name;
+		enum p1_meter_flavour f;
+	} flavours[] = {
+		{ "dsmr5", P1_METER_DSMR5 }, { "swedish", P1_METER_SWEDISH },
+		{ "xs211", P1_METER_XS211 }, { "xs211-3ph", P1_METER_XS211_3PH },
+	};
+	const char *flavour = "all";
+	bool any = false;
 	long n = 20000;
 	int ret = 0;
 
@@ -85,7 +94,7 @@ int main(int argc, char **argv)
 			flavour = argv[++i];
 		} else {
 			fprintf(stderr, "usage: bench_p1 [--iterations N] "
-				"[--flavour dsmr5|swedish|both]\n");
+				"[--flavour dsmr5|swedish|xs211|xs211-3ph|all]\n");
 			return 2;
 		}
 	}
@@ -93,9 +102,15 @@ int main(int argc, char **argv)
 		fprintf(stderr, "bench_p1: --iterations must be >= 0\n");
 		return 2;
 	}
-	if (!strcmp(flavour, "dsmr5") || !strcmp(flavour, "both"))
-		ret |= bench(P1_METER_DSMR5, "dsmr5", n);
-	if (!strcmp(flavour, "swedish") || !strcmp(flavour, "both"))
-		ret |= bench(P1_METER_SWEDISH, "swedish", n);
+	for (size_t i = 0; i < sizeof(flavours) / sizeof(flavours[0]); i++) {
+		if (strcmp(flavour, "all") && strcmp(flavour, flavours[i].name))
+			continue;
+		ret |= bench(flavours[i].f, flavours[i].name, n);
+		any = true;
+	}
+	if (!any) {
+		fprintf(stderr, "bench_p1: unknown flavour '%s'\n", flavour);
+		return 2;
+	}
 	return ret;
 }

@@ -3,10 +3,11 @@
  * libFuzzer target for the P1 library: the input goes through the framer
  * in chunks whose sizes come from the input itself, every frame is parsed,
  * summarised and turned into JSON; the whole input is also parsed as one
- * telegram and tried as a Smarty frame.
+ * telegram, tried as a Smarty frame, a timestamp and hex text.
  */
 #include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include <json-c/json.h>
 
@@ -20,7 +21,7 @@ static void consume(const uint8_t *frame, size_t len)
 	struct p1_error err;
 	struct p1_summary s;
 
-	if (p1_parse((const char *)frame, len, P1_PARSE_IGNORE_CRC, &t, &err) == 0) {
+	if (p1_parse((const char *)frame, len, P1_PARSE_IGNORE_CRC, NULL, &t, &err) == 0) {
 		struct json_object *j = p1_to_json(&t);
 
 		p1_summarize(&t, &s);
@@ -70,11 +71,17 @@ static void frame_all(const uint8_t *data, size_t size, enum p1_frame_mode mode)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	int64_t t;
+	struct p1_time tm;
+	char text[64];
 
 	frame_all(data, size, P1_FRAME_TEXT);
 	frame_all(data, size, P1_FRAME_SMARTY);
 	consume(data, size);
-	p1_time_parse((const char *)data, size < 13 ? size : 13, &t);
+	p1_time_decode(NULL, (const char *)data, size < 13 ? size : 13, &tm);
+	if (size < sizeof(text)) {
+		memcpy(text, data, size);
+		text[size] = '\0';
+		p1_hex_text(text, text, sizeof(text));
+	}
 	return 0;
 }

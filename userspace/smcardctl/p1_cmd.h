@@ -22,6 +22,10 @@ struct p1_req {
 
 int p1_decode(int argc, char **argv);
 int p1_read(int argc, char **argv);
+int p1_objects(int argc, char **argv);
+
+/* Load the time zone @name for @cmd, or say why not on stderr; 0 or -1. */
+int p1_load_tz(const char *cmd, const char *name, struct p1_tz **tz);
 
 /* Parse 32 hex digits into a 16-byte key; 0 or -1. */
 int p1_parse_key(const char *hex, uint8_t key[16]);
@@ -31,7 +35,7 @@ int p1_parse_key(const char *hex, uint8_t key[16]);
  * into a parsed telegram. Returns 0 or a negative errno with @err set.
  */
 int p1_decode_frame(const uint8_t *frame, size_t len, const uint8_t *key,
-		    const uint8_t *ak, unsigned int flags,
+		    const uint8_t *ak, unsigned int flags, const struct p1_tz *tz,
 		    struct p1_telegram *t, struct p1_error *err);
 
 void p1_print_human(FILE *f, const struct p1_telegram *t);

@@ -73,6 +73,7 @@ static const struct option opts[] = {
 	{ "ak", required_argument, NULL, 'a' },
 	{ "ignore-crc", no_argument, NULL, 'i' },
 	{ "compact", no_argument, NULL, 'c' },
+	{ "tz", required_argument, NULL, 'z' },
 	{ "help", no_argument, NULL, 'h' },
 	{ 0 },
 };
@@ -82,7 +83,8 @@ int p1_decode(int argc, char **argv)
 	uint8_t key[16], ak[16];
 	bool has_key = false, has_ak = false, compact = false;
 	unsigned int flags = 0;
-	const char *name = "stdin";
+	const char *name = "stdin", *zone = P1_DEFAULT_TZ;
+	struct p1_tz *tz = NULL;
 	struct p1_framer fr;
 	struct p1_telegram t;
 	struct p1_error err = { 0 };
@@ -92,7 +94,7 @@ int p1_decode(int argc, char **argv)
 	FILE *f = stdin;
 	int opt, ret;
 
-	while ((opt = getopt_long(argc, argv, "k:a:ich", opts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "k:a:icz:h", opts, NULL)) != -1) {
 		switch (opt) {
 		case 'k':
 			if (p1_parse_key(optarg, key)) {
@@ -114,8 +116,12 @@ int p1_decode(int argc, char **argv)
 		case 'c':
 			compact = true;
 			break;
+		case 'z':
+			zone = optarg;
+			break;
 		case 'h':
-			printf("usage: smcardctl p1 decode [--key HEX] [--ak HEX] [--ignore-crc] [--compact] [FILE]\n");
+			printf("usage: smcardctl p1 decode [--key HEX] [--ak HEX] [--ignore-crc] [--compact]\n"
+			       "                           [--tz ZONE (default %s)] [FILE]\n", P1_DEFAULT_TZ);
 			return 0;
 		default:
 			return 2;
@@ -125,12 +131,15 @@ int p1_decode(int argc, char **argv)
 		fprintf(stderr, "smcardctl p1 decode: one FILE at most\n");
 		return 2;
 	}
+	if (p1_load_tz("decode", zone, &tz))
+		return 2;
 	if (optind == argc - 1 && strcmp(argv[optind], "-")) {
 		name = argv[optind];
 		f = fopen(name, "rb");
 		if (!f) {
 			fprintf(stderr, "smcardctl p1 decode: %s: %s\n", name,
 				strerror(errno));
+			p1_tz_free(tz);
 			return 1;
 		}
 	}
@@ -140,12 +149,14 @@ int p1_decode(int argc, char **argv)
 	if (ret) {
 		fprintf(stderr, "smcardctl p1 decode: %s: %s\n", name,
 			strerror(-ret));
+		p1_tz_free(tz);
 		return 1;
 	}
 	if (has_key && unhex_if_text(&data, &len)) {
 		fprintf(stderr, "smcardctl p1 decode: %s: neither a Smarty frame (starting with DB) nor a hex dump of one\n",
 			name);
 		free(data);
+		p1_tz_free(tz);
 		return 1;
 	}
 
@@ -161,11 +172,12 @@ int p1_decode(int argc, char **argv)
 				name, len);
 		p1_framer_free(&fr);
 		free(data);
+		p1_tz_free(tz);
 		return 1;
 	}
 
 	ret = p1_decode_frame(frame, flen, has_key ? key : NULL,
-			      has_ak ? ak : NULL, flags, &t, &err);
+			      has_ak ? ak : NULL, flags, tz, &t, &err);
 	if (ret) {
 		err.pos += (size_t)(frame - fr.buf) + (size_t)fr.offset;
 		report(name, &err);
@@ -181,5 +193,6 @@ int p1_decode(int argc, char **argv)
 	p1_telegram_free(&t);
 	p1_framer_free(&fr);
 	free(data);
+	p1_tz_free(tz);
 	return ret ? 1 : 0;
 }

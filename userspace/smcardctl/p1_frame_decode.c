@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* One framed unit to a parsed telegram, decrypting Smarty frames. */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -32,7 +33,7 @@ int p1_parse_key(const char *hex, uint8_t key[16])
 }
 
 int p1_decode_frame(const uint8_t *frame, size_t len, const uint8_t *key,
-		    const uint8_t *ak, unsigned int flags,
+		    const uint8_t *ak, unsigned int flags, const struct p1_tz *tz,
 		    struct p1_telegram *t, struct p1_error *err)
 {
 	char *plain;
@@ -40,7 +41,7 @@ int p1_decode_frame(const uint8_t *frame, size_t len, const uint8_t *key,
 	int ret;
 
 	if (!key)
-		return p1_parse((const char *)frame, len, flags, t, err);
+		return p1_parse((const char *)frame, len, flags, tz, t, err);
 
 	memset(t, 0, sizeof(*t));
 	ret = p1_smarty_decrypt(frame, len, key, ak, &plain, &plain_len, err);
@@ -49,9 +50,19 @@ int p1_decode_frame(const uint8_t *frame, size_t len, const uint8_t *key,
 	/* the plaintext is one telegram, maybe with padding around it */
 	for (start = 0; start < plain_len && plain[start] != '/'; start++)
 		;
-	ret = p1_parse(plain + start, plain_len - start, flags, t, err);
+	ret = p1_parse(plain + start, plain_len - start, flags, tz, t, err);
 	free(plain);
 	if (!ret)
 		t->variant = P1_VARIANT_SMARTY;
 	return ret;
+}
+
+int p1_load_tz(const char *cmd, const char *name, struct p1_tz **tz)
+{
+	struct p1_error err;
+
+	if (!p1_tz_load(name, tz, &err))
+		return 0;
+	fprintf(stderr, "smcardctl p1 %s: --tz: %s\n", cmd, err.msg);
+	return -1;
 }

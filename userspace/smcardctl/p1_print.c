@@ -46,5 +46,8 @@ void p1_print_human(FILE *f, const struct p1_telegram *t)
 	if (t->has_crc)
 		fprintf(f, "  crc %04X%s", t->crc_read, t->crc_ok ? "" : " BAD");
 	fputc('\n', f);
+	for (size_t i = 0; i < t->nnotes; i++)
+		if (t->notes[i].warning)
+			fprintf(f, "  warning: %s\n", t->notes[i].msg);
 	fflush(f);
 }

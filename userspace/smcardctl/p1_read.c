@@ -36,6 +36,8 @@ struct read_opts {
 	uint8_t key[16];
 	long count;
 	int timeout_s;
+	const char *zone;
+	struct p1_tz *tz;
 };
 
 static void show(const struct read_opts *o, const struct p1_telegram *t)
@@ -77,7 +79,7 @@ static long drain(const struct read_opts *o, struct p1_framer *fr, bool eof,
 		uint64_t at = fr->offset + (uint64_t)(frame - fr->buf);
 
 		ret = p1_decode_frame(frame, len, o->has_key ? o->key : NULL,
-				      NULL, 0, &t, &err);
+				      NULL, 0, o->tz, &t, &err);
 		if (ret) {
 			fprintf(stderr, "smcardctl p1 read: telegram at stream byte %llu: byte %zu: %s\n",
 				(unsigned long long)at, err.pos, err.msg);
@@ -161,6 +163,7 @@ static const struct option opts[] = {
 	{ "json", no_argument, NULL, 'j' },
 	{ "dsmr22", no_argument, NULL, '2' },
 	{ "key", required_argument, NULL, 'k' },
+	{ "tz", required_argument, NULL, 'z' },
 	{ "help", no_argument, NULL, 'h' },
 	{ 0 },
 };
@@ -170,8 +173,9 @@ static int parse_opts(int argc, char **argv, struct read_opts *o)
 	char *end;
 	int opt;
 
-	*o = (struct read_opts){ .line = "P1_REQ", .count = 1, .timeout_s = 10 };
-	while ((opt = getopt_long(argc, argv, "d:g:l:nc:t:j2k:h", opts, NULL)) != -1) {
+	*o = (struct read_opts){ .line = "P1_REQ", .count = 1, .timeout_s = 10,
+				 .zone = P1_DEFAULT_TZ };
+	while ((opt = getopt_long(argc, argv, "d:g:l:nc:t:j2k:z:h", opts, NULL)) != -1) {
 		switch (opt) {
 		case 'd':
 			o->device = optarg;
@@ -212,9 +216,13 @@ static int parse_opts(int argc, char **argv, struct read_opts *o)
 			}
 			o->has_key = true;
 			break;
+		case 'z':
+			o->zone = optarg;
+			break;
 		case 'h':
 			printf("usage: smcardctl p1 read --device TTY [--gpiochip CHIP] [--line NAME] [--no-req]\n"
-			       "       [--count N (default 1, 0 = forever)] [--timeout SEC] [--json] [--dsmr22] [--key HEX]\n");
+			       "       [--count N (default 1, 0 = forever)] [--timeout SEC] [--json] [--dsmr22] [--key HEX]\n"
+			       "       [--tz ZONE (default %s)]\n", P1_DEFAULT_TZ);
 			return 1;
 		default:
 			return 2;
@@ -224,7 +232,7 @@ static int parse_opts(int argc, char **argv, struct read_opts *o)
 		fprintf(stderr, "smcardctl p1 read: --device TTY is required\n");
 		return 2;
 	}
-	return 0;
+	return p1_load_tz("read", o->zone, &o->tz) ? 2 : 0;
 }
 
 int p1_read(int argc, char **argv)
@@ -241,6 +249,7 @@ int p1_read(int argc, char **argv)
 	fd = open(o.device, O_RDONLY | O_NOCTTY | O_CLOEXEC);
 	if (fd < 0) {
 		fprintf(stderr, "smcardctl p1 read: %s: %s\n", o.device, strerror(errno));
+		p1_tz_free(o.tz);
 		return 1;
 	}
 	ret = p1_tty_setup(fd, o.dsmr22);
@@ -248,10 +257,12 @@ int p1_read(int argc, char **argv)
 		fprintf(stderr, "smcardctl p1 read: %s: cannot set up the line: %s\n",
 			o.device, strerror(-ret));
 		close(fd);
+		p1_tz_free(o.tz);
 		return 1;
 	}
 	if (!o.no_req && p1_req_assert(&req, o.chip, o.line)) {
 		close(fd);
+		p1_tz_free(o.tz);
 		return 1;
 	}
 	sigemptyset(&sa.sa_mask);
@@ -262,5 +273,6 @@ int p1_read(int argc, char **argv)
 
 	p1_req_release(&req);
 	close(fd);
+	p1_tz_free(o.tz);
 	return ret ? 1 : 0;
 }

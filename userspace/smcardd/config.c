@@ -19,6 +19,7 @@
 
 #include "mbus.h"
 #include "config.h"
+#include "p1_publish.h"
 #include "slave.h"
 
 enum ktype { K_STR, K_INT, K_DOUBLE, K_DURATION, K_BOOL, K_CHOICE, K_CUSTOM };
@@ -101,6 +102,9 @@ static const struct key p1_keys[] = {
 	CUSTOM("key", "32 hex digits (Luxembourg Smarty user key)"),
 	DUR(struct sd_p1, interval, 0, 86400),
 	DUR(struct sd_p1, timeout, 1, 3600),
+	CUSTOM("timezone", "an IANA time zone such as Europe/Amsterdam"),
+	CUSTOM("include", "names, keys or OBIS codes to publish, globs allowed"),
+	CUSTOM("exclude", "names, keys or OBIS codes not to publish, globs allowed"),
 	KEND,
 };
 
@@ -714,7 +718,14 @@ static void set_custom(struct parser *p, const struct key *k, const char *val)
 	}
 	case S_P1: {
 		uint8_t *key = p->cfg->p1.key;
+		char msg[256];
 		size_t i;
+
+		if (strcmp(k->name, "key")) {
+			if (sd_p1_config_set(&p->cfg->p1, k->name, val, msg, sizeof(msg)))
+				err_at(p, p->lineno, "%s", msg);
+			return;
+		}
 
 		for (i = 0; i < 32 && isxdigit((unsigned char)val[i]); i++)
 			;
@@ -890,6 +901,7 @@ static void defaults(struct sd_config *c)
 	c->spool.max_rows = 1000000;
 	snprintf(c->p1.request_line, sizeof(c->p1.request_line), "P1_REQ");
 	c->p1.timeout = 30;
+	sd_p1_config_defaults(&c->p1);
 	c->status.interval = 60;
 }
 

@@ -72,6 +72,9 @@ struct sd_p1 {
 	uint8_t key[16];
 	double interval;		/* minimum seconds between readings */
 	double timeout;			/* no telegram for this long: reopen */
+	char timezone[64];		/* the meter's: IANA name or POSIX TZ */
+	char include[512];		/* patterns to publish, empty: all */
+	char exclude[512];		/* patterns not to publish */
 };
 
 enum sd_mb_transport { SD_MB_TCP, SD_MB_RTU };

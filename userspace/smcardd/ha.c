@@ -95,6 +95,23 @@ static int add_str(struct json_object *o, const char *k, const char *v)
 	return json_object_object_add(o, k, s);
 }
 
+/* "a,b,c" as the JSON array an enum sensor lists its states in. */
+static int add_options(struct json_object *o, const char *list)
+{
+	struct json_object *arr = json_object_new_array();
+	char buf[sizeof(((struct sd_entity *)0)->options)], *save, *tok;
+
+	if (!arr)
+		return -1;
+	snprintf(buf, sizeof(buf), "%s", list);
+	for (tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save))
+		if (json_object_array_add(arr, json_object_new_string(tok))) {
+			json_object_put(arr);
+			return -1;
+		}
+	return json_object_object_add(o, "options", arr);
+}
+
 struct json_object *sd_ha_config(const struct sd_ha_device *dev,
 				 const struct sd_entity *e, char *topic,
 				 size_t topic_size)
@@ -117,14 +134,17 @@ struct json_object *sd_ha_config(const struct sd_ha_device *dev,
 	err |= add_str(o, "unique_id", uid);
 	err |= add_str(o, "object_id", uid);
 	err |= add_str(o, "state_topic", e->state_topic);
-	err |= add_str(o, "value_template", tmpl);
+	err |= add_str(o, "value_template", e->value_template[0] ? e->value_template : tmpl);
 	err |= add_str(o, "availability_topic", dev->availability_topic);
 	err |= add_str(o, "payload_available", "online");
 	err |= add_str(o, "payload_not_available", "offline");
+	err |= add_str(o, "entity_category", e->entity_category);
 	if (!strcmp(e->component, "sensor")) {
 		err |= add_str(o, "unit_of_measurement", e->unit);
 		err |= add_str(o, "device_class", e->device_class);
 		err |= add_str(o, "state_class", e->state_class);
+		if (e->options[0])
+			err |= add_options(o, e->options);
 	} else if (!strcmp(e->component, "binary_sensor")) {
 		err |= add_str(o, "device_class", e->device_class);
 		err |= add_str(o, "payload_on", "ON");

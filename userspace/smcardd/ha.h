@@ -22,6 +22,9 @@ struct sd_entity {
 	char device_class[32];
 	char state_class[32];
 	char command_topic[400];/* switch only */
+	char entity_category[16];	/* "diagnostic", or empty */
+	char value_template[96];	/* empty: {{ value_json.KEY }} */
+	char options[96];		/* device_class enum: "a,b,c" */
 };
 
 /* The gateway as Home Assistant's device. */

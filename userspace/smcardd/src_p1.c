@@ -2,14 +2,15 @@
 /*
  * P1 / DSMR: telegrams from the P1 tty, continuously, with P1_REQ held
  * asserted through libgpiod v2 while the source is open (released on
- * close, so the meter falls silent). Each good telegram becomes one
- * reading BASE/p1 with the normalised summary (lib/p1/p1.h); entities for
- * Home Assistant are registered for the values the meter actually sends.
- * No telegram for [p1] timeout seconds: the source is reopened.
+ * close, so the meter falls silent). Times are read in [p1] timezone.
+ * Each good telegram is published whole (p1_publish.c): BASE/p1 with
+ * every value, sub-topics for M-Bus devices and profile buffers when they
+ * change, Home Assistant entities when the set of values changes. What
+ * the decoder had to forgive is logged once per kind. No telegram for
+ * [p1] timeout seconds: the source is reopened.
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <math.h>
 #include <poll.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,6 +22,9 @@
 #include "daemon.h"
 #include "gpio_find.h"
 #include "p1.h"
+#include "p1_publish.h"
+
+#define SEEN_MAX	128	/* kinds of warning logged per open */
 
 struct p1_priv {
 	int fd;
@@ -31,6 +35,13 @@ struct p1_priv {
 	bool framer;
 	int64_t last_emit;
 	unsigned long bad;
+	struct p1_tz *tz;
+	struct sd_p1_filter filter;
+	uint64_t entities;		/* signature of the entities registered */
+	char *last[SD_P1_MSGS];		/* sub-topics as last sent */
+	char last_sub[SD_P1_MSGS][64];
+	uint64_t seen[SEEN_MAX];	/* kinds of warning already logged */
+	size_t nseen;
 };
 
 static void p1_close(struct source *s)
@@ -49,6 +60,9 @@ static void p1_close(struct source *s)
 		close(p->fd);
 	if (p->framer)
 		p1_framer_free(&p->fr);
+	p1_tz_free(p->tz);
+	for (size_t i = 0; i < SD_P1_MSGS; i++)
+		free(p->last[i]);
 	free(p);
 	s->priv = NULL;
 }
@@ -93,6 +107,7 @@ static int p1_open(struct source *s)
 {
 	const struct sd_p1 *c = s->cfg;
 	struct p1_priv *p = calloc(1, sizeof(*p));
+	struct p1_error err;
 	int ret;
 
 	if (!p)
@@ -110,6 +125,16 @@ static int p1_open(struct source *s)
 	if (ret)
 		goto fail;
 	p->framer = true;
+	ret = p1_tz_load(c->timezone, &p->tz, &err);
+	if (ret && !strcmp(c->timezone, P1_DEFAULT_TZ)) {
+		/* the default is the EU's CET rule, which the library has built in */
+		sd_log(s->d, SD_LOG_WARN, "[p1] %s: using the built-in CET rule", err.msg);
+		ret = 0;
+	} else if (ret) {
+		sd_log(s->d, SD_LOG_ERR, "[p1] %s", err.msg);
+		goto fail;
+	}
+	sd_p1_filter_init(&p->filter, c);
 	if (c->request_line[0]) {
 		ret = assert_req(s);
 		if (ret)
@@ -118,106 +143,106 @@ static int p1_open(struct source *s)
 	s->fd = p->fd;
 	s->events = POLLIN;
 	s->due = sd_now_ms() + (int64_t)(c->timeout * 1000);
-	sd_log(s->d, SD_LOG_INFO, "[p1] reading %s%s%s", c->device,
-	       c->request_line[0] ? ", asserted " : "", c->request_line);
+	sd_log(s->d, SD_LOG_INFO, "[p1] reading %s%s%s, meter time in %s", c->device,
+	       c->request_line[0] ? ", asserted " : "", c->request_line, c->timezone);
 	return 0;
 fail:
 	p1_close(s);
 	return ret;
 }
 
-static int decode(const struct sd_p1 *c, const uint8_t *frame, size_t len,
-		  struct p1_telegram *t, struct p1_error *err)
+static int decode(const struct sd_p1 *c, const struct p1_tz *tz,
+		  const uint8_t *frame, size_t len, struct p1_telegram *t,
+		  struct p1_error *err)
 {
 	char *plain;
 	size_t plain_len, start;
 	int ret;
 
 	if (!c->has_key)
-		return p1_parse((const char *)frame, len, 0, t, err);
+		return p1_parse((const char *)frame, len, 0, tz, t, err);
 	memset(t, 0, sizeof(*t));
 	ret = p1_smarty_decrypt(frame, len, c->key, NULL, &plain, &plain_len, err);
 	if (ret)
 		return ret;
 	for (start = 0; start < plain_len && plain[start] != '/'; start++)
 		;
-	ret = p1_parse(plain + start, plain_len - start, 0, t, err);
+	ret = p1_parse(plain + start, plain_len - start, 0, tz, t, err);
 	free(plain);
+	if (!ret)
+		t->variant = P1_VARIANT_SMARTY;
 	return ret;
 }
 
-/* A member and its entity, when the meter sends the value. */
-static void field(struct source *s, struct json_object *o, const char *key,
-		  const char *name, double v, const char *unit)
+/* Warnings of the decoder, each kind once: the digits of times differ. */
+static void warn_notes(struct source *s, const struct p1_telegram *t)
 {
-	char obj[96];
+	struct p1_priv *p = s->priv;
 
-	if (isnan(v))
-		return;
-	sd_json_num(o, key, v);
-	snprintf(obj, sizeof(obj), "p1_%s", key);
-	sd_entity_sensor(s->d, "p1", obj, name, key, unit, NULL, NULL, true);
+	for (size_t i = 0; i < t->nnotes; i++) {
+		const struct p1_note *n = &t->notes[i];
+		uint64_t h = 0xcbf29ce484222325ull;
+		size_t k;
+
+		if (!n->warning)
+			continue;
+		for (const char *c = n->msg; *c; c++)
+			if (*c < '0' || *c > '9')
+				h = (h ^ (unsigned char)*c) * 0x100000001b3ull;
+		for (k = 0; k < p->nseen && p->seen[k] != h; k++)
+			;
+		if (k < p->nseen || p->nseen == SEEN_MAX)
+			continue;
+		p->seen[p->nseen++] = h;
+		sd_log(s->d, SD_LOG_WARN, "[p1] %s%s", n->msg,
+		       p->nseen == SEEN_MAX ? " (further kinds of warning not logged)" : "");
+	}
 }
 
-static struct json_object *summary_json(struct source *s, const struct p1_telegram *t)
+/* Sub-topics go out when they change; BASE/p1 with every telegram. */
+static bool changed(struct p1_priv *p, const char *sub, const char *text)
 {
-	struct json_object *o = json_object_new_object();
-	static const char *const ph[3] = { "l1", "l2", "l3" };
-	struct p1_summary sum;
-	char key[48], name[96], iso[21];
+	size_t i;
 
-	if (!o)
-		return NULL;
-	p1_summarize(t, &sum);
-	if (sum.has_time) {
-		p1_time_iso(sum.time, iso);
-		sd_json_str(o, "meter_time", iso);
-	}
-	field(s, o, "import_kwh", "P1 energy import", sum.import_kwh, "kWh");
-	field(s, o, "export_kwh", "P1 energy export", sum.export_kwh, "kWh");
-	for (int i = 0; i < 2; i++) {
-		snprintf(key, sizeof(key), "import_t%d_kwh", i + 1);
-		snprintf(name, sizeof(name), "P1 energy import tariff %d", i + 1);
-		field(s, o, key, name, sum.import_tariff_kwh[i], "kWh");
-		snprintf(key, sizeof(key), "export_t%d_kwh", i + 1);
-		snprintf(name, sizeof(name), "P1 energy export tariff %d", i + 1);
-		field(s, o, key, name, sum.export_tariff_kwh[i], "kWh");
-	}
-	if (!isnan(sum.tariff))
-		sd_json_num(o, "tariff", sum.tariff);
-	field(s, o, "power_import_w", "P1 power import", sum.power_import_w, "W");
-	field(s, o, "power_export_w", "P1 power export", sum.power_export_w, "W");
-	for (int i = 0; i < 3; i++) {
-		snprintf(key, sizeof(key), "voltage_%s_v", ph[i]);
-		snprintf(name, sizeof(name), "P1 voltage %s", ph[i]);
-		field(s, o, key, name, sum.voltage_v[i], "V");
-		snprintf(key, sizeof(key), "current_%s_a", ph[i]);
-		snprintf(name, sizeof(name), "P1 current %s", ph[i]);
-		field(s, o, key, name, sum.current_a[i], "A");
-		snprintf(key, sizeof(key), "power_%s_import_w", ph[i]);
-		snprintf(name, sizeof(name), "P1 power import %s", ph[i]);
-		field(s, o, key, name, sum.phase_import_w[i], "W");
-		snprintf(key, sizeof(key), "power_%s_export_w", ph[i]);
-		snprintf(name, sizeof(name), "P1 power export %s", ph[i]);
-		field(s, o, key, name, sum.phase_export_w[i], "W");
-	}
-	for (size_t i = 0; i < sum.nmbus; i++) {
-		const struct p1_mbus_device *m = &sum.mbus[i];
-		const char *type = p1_mbus_type_name(m->type);
-		bool gas = m->type == 3, water = m->type == 7;
-		char obj[96];
+	for (i = 0; i < SD_P1_MSGS && p->last[i]; i++)
+		if (!strcmp(p->last_sub[i], sub))
+			break;
+	if (i == SD_P1_MSGS)
+		return true;
+	if (p->last[i] && !strcmp(p->last[i], text))
+		return false;
+	free(p->last[i]);
+	p->last[i] = strdup(text);
+	snprintf(p->last_sub[i], sizeof(p->last_sub[i]), "%s", sub);
+	return true;
+}
 
-		if (isnan(m->value) || !m->unit)
+static void publish(struct source *s, const struct p1_telegram *t)
+{
+	struct p1_priv *p = s->priv;
+	struct sd_p1_pub pub;
+
+	if (sd_p1_build(t, &p->filter, s->d->base, &pub)) {
+		sd_log(s->d, SD_LOG_ERR, "[p1] out of memory building a reading");
+		sd_p1_pub_free(&pub);
+		return;
+	}
+	if (pub.signature != p->entities) {
+		for (size_t i = 0; i < pub.nent; i++)
+			sd_entity_add(s->d, &pub.ent[i]);
+		p->entities = pub.signature;
+	}
+	for (size_t i = 0; i < pub.nmsg; i++) {
+		struct sd_p1_msg *m = &pub.msg[i];
+
+		if (strcmp(m->sub, "p1") &&
+		    !changed(p, m->sub, json_object_to_json_string_ext(m->payload,
+								   JSON_C_TO_STRING_PLAIN)))
 			continue;
-		snprintf(key, sizeof(key), "mbus%u_%s", m->channel,
-			 gas ? "gas_m3" : water ? "water_m3" : "value");
-		snprintf(name, sizeof(name), "P1 %s (M-Bus %u)", type ? type : "meter", m->channel);
-		sd_json_num(o, key, m->value);
-		snprintf(obj, sizeof(obj), "p1_%s", key);
-		sd_entity_sensor(s->d, "p1", obj, name, key, m->unit,
-				 gas ? "gas" : water ? "water" : NULL, NULL, true);
+		sd_emit(s->d, m->sub, m->payload, true);
+		m->payload = NULL;
 	}
-	return o;
+	sd_p1_pub_free(&pub);
 }
 
 static int drain(struct source *s, bool eof)
@@ -239,7 +264,7 @@ static int drain(struct source *s, bool eof)
 			sd_log(s->d, SD_LOG_WARN, "[p1] %s", err.msg);
 			continue;
 		}
-		ret = decode(c, frame, len, &t, &err);
+		ret = decode(c, p->tz, frame, len, &t, &err);
 		if (ret) {
 			if (!p->bad++ || p->bad % 100 == 0)
 				sd_log(s->d, SD_LOG_WARN, "[p1] bad telegram (%lu so far): byte %zu: %s",
@@ -248,9 +273,10 @@ static int drain(struct source *s, bool eof)
 			int64_t now = sd_now_ms();
 
 			s->due = now + (int64_t)(c->timeout * 1000);
+			warn_notes(s, &t);
 			if (now - p->last_emit >= (int64_t)(c->interval * 1000)) {
 				p->last_emit = now;
-				sd_emit(s->d, "p1", summary_json(s, &t), true);
+				publish(s, &t);
 			}
 		}
 		p1_telegram_free(&t);

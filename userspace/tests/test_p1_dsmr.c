@@ -27,8 +27,8 @@ TEST(dsmr5)
 	/* 2010-12-09 11:30:20 CET = 10:30:20 UTC */
 	o = p1_find(&t, "0-0:1.0.0");
 	ASSERT_NE(NULL, o);
-	EXPECT_TRUE(o->has_time);
-	EXPECT_EQ(1291890620, o->time);
+	EXPECT_EQ(P1_TIME_OK, o->time.state);
+	EXPECT_EQ(1291890620, o->time.utc);
 
 	/* identifiers stay text, leading zeros and all */
 	o = p1_find(&t, "0-0:96.1.1");
@@ -47,7 +47,7 @@ TEST(dsmr5)
 	ASSERT_NE(NULL, o);
 	EXPECT_NEAR(12785.123, o->number, 1e-9);
 	EXPECT_STREQ("m3", o->unit);
-	EXPECT_EQ(1291890300, o->time);
+	EXPECT_EQ(1291890300, o->time.utc);
 
 	p1_summarize(&t, &s);
 	EXPECT_NEAR(246913.578, s.import_kwh, 1e-6);
@@ -102,8 +102,8 @@ TEST(dsmr22_gas_on_next_line)
 	EXPECT_NEAR(124.477, o->number, 1e-9);
 	EXPECT_STREQ("m3", o->unit);
 	/* no DST flag: 2012-10-30 14:00 is winter time, 13:00 UTC */
-	EXPECT_TRUE(o->has_time);
-	EXPECT_EQ(1351602000, o->time);
+	EXPECT_EQ(P1_TIME_OK, o->time.state);
+	EXPECT_EQ(1351602000, o->time.utc);
 
 	p1_summarize(&t, &s);
 	EXPECT_NEAR(110.539, s.import_kwh, 1e-9);
@@ -126,7 +126,7 @@ TEST(lf_only_line_ends)
 	buf[n++] = '!';
 	n += (size_t)snprintf(buf + n, sizeof(buf) - n, "%04X\n",
 			      p1_crc16(0, buf, n));
-	ASSERT_EQ(0, p1_parse(buf, n, 0, &t, &err)) TH_LOG("%s", err.msg);
+	ASSERT_EQ(0, p1_parse(buf, n, 0, NULL, &t, &err)) TH_LOG("%s", err.msg);
 	EXPECT_TRUE(t.crc_ok);
 	EXPECT_NEAR(210.088, obj_number(&t, "1-0:1.8.2"), 1e-9);
 	p1_telegram_free(&t);
@@ -150,7 +150,7 @@ TEST(unknown_objects_kept)
 	o = p1_find(&t, "0-0:96.99.42");
 	ASSERT_NE(NULL, o);
 	EXPECT_STREQ("hello", o->text);
-	EXPECT_NULL(p1_obis_name(&o->id));
+	EXPECT_FALSE(o->known);
 	o = p1_find(&t, "1-1:200.7.0");
 	ASSERT_NE(NULL, o);
 	EXPECT_EQ(P1_KIND_NUMBER, o->kind);

@@ -20,8 +20,8 @@ TEST(emucs)
 	ASSERT_NE(NULL, o);
 	EXPECT_NEAR(2.589, o->number, 1e-9);
 	EXPECT_STREQ("kW", o->unit);
-	EXPECT_TRUE(o->has_time);
-	EXPECT_EQ(1589024758, o->time);		/* 2020-05-09 13:45:58 CEST */
+	EXPECT_EQ(P1_TIME_OK, o->time.state);
+	EXPECT_EQ(1589024758, o->time.utc);		/* 2020-05-09 13:45:58 CEST */
 
 	o = p1_find(&t, "0-0:98.1.0");
 	ASSERT_NE(NULL, o);

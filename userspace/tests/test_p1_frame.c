@@ -30,7 +30,7 @@ static int count_telegrams(const char *in, size_t len, size_t chunk,
 				(*bad)++;
 				continue;
 			}
-			if (p1_parse((const char *)frame, flen, 0, &t, &err) == 0)
+			if (p1_parse((const char *)frame, flen, 0, NULL, &t, &err) == 0)
 				good++;
 			else
 				(*bad)++;
@@ -108,7 +108,7 @@ TEST(truncated_parse)
 	struct p1_telegram t;
 	struct p1_error err;
 
-	ASSERT_EQ(-EPIPE, p1_parse(fixture_dsmr5, 500, 0, &t, &err));
+	ASSERT_EQ(-EPIPE, p1_parse(fixture_dsmr5, 500, 0, NULL, &t, &err));
 	EXPECT_NE(NULL, strstr(err.msg, "truncated")) TH_LOG("%s", err.msg);
 	p1_telegram_free(&t);
 }

@@ -68,7 +68,7 @@ TEST(decrypt_and_parse)
 		TH_LOG("%s", err.msg);
 	EXPECT_EQ(strlen(fixture_smarty), plen);
 	EXPECT_STREQ(fixture_smarty, plain);
-	ASSERT_EQ(0, p1_parse(plain, plen, 0, &t, &err)) TH_LOG("%s", err.msg);
+	ASSERT_EQ(0, p1_parse(plain, plen, 0, NULL, &t, &err)) TH_LOG("%s", err.msg);
 	p1_summarize(&t, &s);
 	EXPECT_NEAR(12345.678, s.import_kwh, 1e-9);
 	EXPECT_NEAR(123.456, s.export_kwh, 1e-9);

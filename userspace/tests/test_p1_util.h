@@ -34,7 +34,7 @@ static inline const char *obj_unit(const struct p1_telegram *t,
 static inline int parse_str(const char *s, struct p1_telegram *t,
 			    struct p1_error *err)
 {
-	return p1_parse(s, strlen(s), 0, t, err);
+	return p1_parse(s, strlen(s), 0, NULL, t, err);
 }
 
 #endif

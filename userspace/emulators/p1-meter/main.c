@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * p1-meter: an electricity meter on a P1 port, like a Sagemcom XS211.
- * Writes a DSMR 5.0.2 or Swedish telegram every second while P1_REQ is
- * asserted and nothing while it is released; the household behind it
- * keeps consuming either way, so the registers move on in between.
+ * Writes a telegram every second while P1_REQ is asserted and nothing
+ * while it is released: the XS211's own object set (single phase, or the
+ * same on three phases), the Swedish standard's or DSMR 5.0.2's. The
+ * household behind it keeps consuming either way, so the registers move on
+ * in between. The meter's clock keeps local time in --tz.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -39,19 +41,27 @@ struct opts {
 	bool has_key;
 	uint8_t key[16];
 	bool verbose;
+	const char *zone;
 };
 
 static void usage(FILE *f)
 {
 	fprintf(f,
 		"usage: p1-meter --device PATH (--always | --req-file PATH | --req-gpio CHIP:LINE)\n"
-		"                [--flavour swedish|dsmr5] [--count N] [--seed N] [--interval MS]\n"
-		"                [--start EPOCH] [--req-active-low] [--smarty-key HEX] [-v]\n\n"
+		"                [--flavour swedish|xs211|xs211-3ph|dsmr5] [--count N] [--seed N]\n"
+		"                [--interval MS] [--start EPOCH] [--tz ZONE] [--req-active-low]\n"
+		"                [--smarty-key HEX] [-v]\n\n"
 		"Writes one telegram per interval (1000 ms) to PATH (a tty is set to 115200 8N1,\n"
 		"'-' is stdout) while the request condition holds:\n"
 		"  --always             send unconditionally\n"
 		"  --req-file PATH      P1_REQ read from a file holding 1 or 0\n"
 		"  --req-gpio CHIP:LINE P1_REQ read from a GPIO input (line name or offset)\n"
+		"  --flavour F          swedish (default): the Swedish standard's objects, three\n"
+		"                       phases; xs211: all a single-phase XS211 measures (eight\n"
+		"                       tariffs, four-quadrant reactive and apparent energy,\n"
+		"                       demand, breaker, power failures, voltage dips);\n"
+		"                       xs211-3ph: the same on three phases; dsmr5: Dutch DSMR 5.0.2\n"
+		"  --tz ZONE            the meter clock's time zone (default Europe/Amsterdam)\n"
 		"  --count N            stop after N telegrams (0: run until killed)\n"
 		"  --smarty-key HEX     wrap telegrams in Luxembourg AES-128-GCM frames\n");
 }
@@ -84,6 +94,7 @@ static int parse(int argc, char **argv, struct opts *o)
 		{ "interval", required_argument, NULL, 'i' },
 		{ "start", required_argument, NULL, 'S' },
 		{ "smarty-key", required_argument, NULL, 'k' },
+		{ "tz", required_argument, NULL, 'z' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
@@ -92,8 +103,9 @@ static int parse(int argc, char **argv, struct opts *o)
 	char *end;
 
 	*o = (struct opts){ .flavour = P1_METER_SWEDISH, .interval_ms = 1000,
-			    .start = (int64_t)time(NULL), .seed = 1 };
-	while ((opt = getopt_long(argc, argv, "d:af:g:LF:c:s:i:S:k:vh", lopts,
+			    .start = (int64_t)time(NULL), .seed = 1,
+			    .zone = P1_DEFAULT_TZ };
+	while ((opt = getopt_long(argc, argv, "d:af:g:LF:c:s:i:S:k:z:vh", lopts,
 				  NULL)) != -1) {
 		switch (opt) {
 		case 'd':
@@ -117,8 +129,12 @@ static int parse(int argc, char **argv, struct opts *o)
 			o->active_low = true;
 			break;
 		case 'F':
-			if (!strcmp(optarg, "swedish") || !strcmp(optarg, "xs211"))
+			if (!strcmp(optarg, "swedish"))
 				o->flavour = P1_METER_SWEDISH;
+			else if (!strcmp(optarg, "xs211"))
+				o->flavour = P1_METER_XS211;
+			else if (!strcmp(optarg, "xs211-3ph"))
+				o->flavour = P1_METER_XS211_3PH;
 			else if (!strcmp(optarg, "dsmr5"))
 				o->flavour = P1_METER_DSMR5;
 			else
@@ -148,6 +164,9 @@ static int parse(int argc, char **argv, struct opts *o)
 			if (hexkey(optarg, o->key))
 				goto bad;
 			o->has_key = true;
+			break;
+		case 'z':
+			o->zone = optarg;
 			break;
 		case 'v':
 			o->verbose = true;
@@ -184,7 +203,7 @@ static int send_telegram(const struct opts *o, int fd,
 {
 	static const uint8_t title[8] = { 'S', 'M', 'C', 'E', 'M', 'U', 0, 1 };
 	struct p1_error err;
-	char buf[4096];
+	char buf[8192];
 	uint8_t *frame;
 	size_t flen;
 	long n = p1_meter_telegram(m, buf, sizeof(buf));
@@ -209,6 +228,8 @@ int main(int argc, char **argv)
 {
 	struct sigaction sa = { .sa_handler = on_signal };
 	struct req_source req;
+	struct p1_error err;
+	struct p1_tz *tz;
 	struct p1_meter m;
 	struct opts o;
 	double last, next_send = 0;
@@ -218,12 +239,19 @@ int main(int argc, char **argv)
 
 	if (parse(argc, argv, &o))
 		return 2;
-	if (req_open(&req, o.req, o.req_spec, o.active_low))
+	if (p1_tz_load(o.zone, &tz, &err)) {
+		fprintf(stderr, "p1-meter: --tz: %s\n", err.msg);
+		return 2;
+	}
+	if (req_open(&req, o.req, o.req_spec, o.active_low)) {
+		p1_tz_free(tz);
 		return 1;
+	}
 	fd = port_open(o.device);
 	if (fd < 0) {
 		fprintf(stderr, "p1-meter: %s: %s\n", o.device, strerror(-fd));
 		req_close(&req);
+		p1_tz_free(tz);
 		return 1;
 	}
 	sigemptyset(&sa.sa_mask);
@@ -231,7 +259,7 @@ int main(int argc, char **argv)
 	sigaction(SIGTERM, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
 
-	p1_meter_init(&m, o.flavour, o.seed, o.start);
+	p1_meter_init(&m, o.flavour, o.seed, o.start, tz);
 	last = mono();
 	while (!stop && (!o.count || sent < o.count)) {
 		double now = mono();
@@ -269,5 +297,6 @@ int main(int argc, char **argv)
 		fprintf(stderr, "p1-meter: %ld telegram(s) sent\n", sent);
 	close(fd);
 	req_close(&req);
+	p1_tz_free(tz);
 	return ret ? 1 : 0;
 }

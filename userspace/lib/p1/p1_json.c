@@ -60,6 +60,23 @@ static void add_number(struct json_object *obj, const char *key, double v)
 		json_object_object_add(obj, key, number(v));
 }
 
+void p1_json_add_time(struct json_object *obj, const char *key,
+		      const char *offset_key, const struct p1_time *tm)
+{
+	char iso[21], off[7];
+
+	if (tm->state != P1_TIME_OK) {
+		json_object_object_add(obj, key, NULL);
+		return;
+	}
+	p1_time_iso(tm->utc, iso);
+	json_object_object_add(obj, key, json_object_new_string(iso));
+	if (offset_key) {
+		p1_time_offset(tm->offset, off);
+		json_object_object_add(obj, offset_key, json_object_new_string(off));
+	}
+}
+
 static void add_time(struct json_object *obj, const char *key, int64_t t)
 {
 	char iso[21];
@@ -81,50 +98,47 @@ static void add_array3(struct json_object *obj, const char *key,
 	json_object_object_add(obj, key, arr);
 }
 
-/* A group as it stands: number when it has a unit, else its text. */
-static struct json_object *group_value(const struct p1_group *g)
+/* The notes about object @oi (and its entry @entry), or NULL for none. */
+static struct json_object *notes_json(const struct p1_telegram *t, size_t oi,
+				      size_t entry)
 {
-	double v;
+	struct json_object *arr = NULL;
 
-	if (g->unit && !p1_number_parse(g->text, &v))
-		return reading(v, g->text);
-	return json_object_new_string(g->text);
+	for (size_t i = 0; i < t->nnotes; i++) {
+		const struct p1_note *n = &t->notes[i];
+
+		if (n->obj != oi || n->entry != entry)
+			continue;
+		if (!arr)
+			arr = json_object_new_array();
+		json_object_array_add(arr, json_object_new_string(n->msg));
+	}
+	return arr;
 }
 
-static struct json_object *profile_entries(const struct p1_telegram *t,
-					   const struct p1_object *o)
+static struct json_object *entries_json(const struct p1_telegram *t,
+					const struct p1_object *o)
 {
 	struct json_object *arr = json_object_new_array();
+	size_t oi = (size_t)(o - t->objs);
 
-	for (size_t i = 0; i < o->count; i++) {
-		struct json_object *e = json_object_new_object();
-		struct json_object *times = json_object_new_array();
+	for (size_t i = 0; i < o->nentries; i++) {
+		const struct p1_entry *e = p1_object_entry(t, o, i);
+		struct json_object *j = json_object_new_object();
+		struct json_object *notes = notes_json(t, oi, i);
 
-		for (size_t k = 0; k < o->entry_width; k++) {
-			const struct p1_group *g = p1_object_group(t, o,
-				1 + o->nids + i * o->entry_width + k);
-			int64_t ts;
-			char iso[21];
-
-			if (!g->unit && !p1_time_parse(g->text, strlen(g->text), &ts)) {
-				p1_time_iso(ts, iso);
-				json_object_array_add(times,
-						      json_object_new_string(iso));
-				continue;
-			}
-			json_object_object_add(e, "value", group_value(g));
-			if (g->unit) {
-				const char *u = p1_unit_canonical(g->unit);
-
-				json_object_object_add(e, "unit",
-					json_object_new_string(u ? u : g->unit));
-			}
-		}
-		if (json_object_array_length(times))
-			json_object_object_add(e, "timestamps", times);
-		else
-			json_object_put(times);
-		json_object_array_add(arr, e);
+		if (e->start.state != P1_TIME_ABSENT)
+			p1_json_add_time(j, "start", "start_utc_offset", &e->start);
+		if (e->time.state != P1_TIME_ABSENT)
+			p1_json_add_time(j, "time", "utc_offset", &e->time);
+		if (e->text)
+			json_object_object_add(j, "value", e->has_value ?
+					       reading(e->value, e->text) : NULL);
+		if (e->unit)
+			json_object_object_add(j, "unit", json_object_new_string(e->unit));
+		if (notes)
+			json_object_object_add(j, "notes", notes);
+		json_object_array_add(arr, j);
 	}
 	return arr;
 }
@@ -133,12 +147,13 @@ static struct json_object *object_json(const struct p1_telegram *t,
 				       const struct p1_object *o)
 {
 	struct json_object *obj = json_object_new_object();
-	const char *name = p1_obis_name(&o->id);
+	struct json_object *notes = notes_json(t, (size_t)(o - t->objs),
+					       P1_NOTE_OBJECT);
 	size_t used;
 
 	json_object_object_add(obj, "obis", json_object_new_string(o->code));
-	if (name)
-		json_object_object_add(obj, "name", json_object_new_string(name));
+	if (o->known)
+		json_object_object_add(obj, "name", json_object_new_string(o->info.name));
 	switch (o->kind) {
 	case P1_KIND_NUMBER:
 		json_object_object_add(obj, "value",
@@ -156,8 +171,12 @@ static struct json_object *object_json(const struct p1_telegram *t,
 	}
 	if (o->unit)
 		json_object_object_add(obj, "unit", json_object_new_string(o->unit));
-	if (o->has_time)
-		add_time(obj, "timestamp", o->time);
+	if (o->decoded)
+		json_object_object_add(obj, "text", json_object_new_string(o->decoded));
+	if (o->time.state != P1_TIME_ABSENT)
+		p1_json_add_time(obj, "timestamp", "utc_offset", &o->time);
+	if (notes)
+		json_object_object_add(obj, "notes", notes);
 	if (o->kind == P1_KIND_PROFILE) {
 		struct json_object *ids = json_object_new_array();
 
@@ -165,11 +184,13 @@ static struct json_object *object_json(const struct p1_telegram *t,
 			json_object_array_add(ids, json_object_new_string(
 				p1_object_group(t, o, 1 + i)->text));
 		json_object_object_add(obj, "ids", ids);
-		json_object_object_add(obj, "entries", profile_entries(t, o));
-		return obj;
 	}
+	if (o->nentries)
+		json_object_object_add(obj, "entries", entries_json(t, o));
+	if (o->kind == P1_KIND_PROFILE || o->nentries)
+		return obj;
 	/* keep what the interpretation did not cover, for unknown layouts */
-	used = o->has_time ? 2 : 1;
+	used = o->time.state != P1_TIME_ABSENT ? 2 : 1;
 	if (o->ngroups > used) {
 		struct json_object *raw = json_object_new_array();
 
@@ -242,8 +263,9 @@ struct json_object *p1_summary_to_json(const struct p1_summary *s)
 			add_number(e, "value", d->value);
 			if (d->unit)
 				json_object_object_add(e, "unit", json_object_new_string(d->unit));
-			if (d->has_time)
-				add_time(e, "timestamp", d->time);
+			if (d->time.state != P1_TIME_ABSENT)
+				p1_json_add_time(e, "timestamp", "utc_offset", &d->time);
+			add_number(e, "valve_state", d->valve);
 			json_object_array_add(arr, e);
 		}
 		json_object_object_add(obj, "mbus", arr);
@@ -270,9 +292,28 @@ struct json_object *p1_to_json(const struct p1_telegram *t)
 		snprintf(crc, sizeof(crc), "%04X", t->crc_read);
 		json_object_object_add(obj, "crc", json_object_new_string(crc));
 	}
+	json_object_object_add(obj, "time_zone",
+			       json_object_new_string(p1_tz_name(t->tz)));
 	for (size_t i = 0; i < t->nobjs; i++)
 		json_object_array_add(objs, object_json(t, &t->objs[i]));
 	json_object_object_add(obj, "objects", objs);
+	if (t->nnotes) {
+		struct json_object *notes = json_object_new_array();
+
+		for (size_t i = 0; i < t->nnotes; i++) {
+			const struct p1_note *n = &t->notes[i];
+			struct json_object *j = json_object_new_object();
+
+			if (n->obj != P1_NOTE_TELEGRAM)
+				json_object_object_add(j, "obis",
+					json_object_new_string(t->objs[n->obj].code));
+			json_object_object_add(j, "level", json_object_new_string(
+				n->warning ? "warning" : "note"));
+			json_object_object_add(j, "message", json_object_new_string(n->msg));
+			json_object_array_add(notes, j);
+		}
+		json_object_object_add(obj, "notes", notes);
+	}
 	p1_summarize(t, &s);
 	json_object_object_add(obj, "summary", p1_summary_to_json(&s));
 	return obj;

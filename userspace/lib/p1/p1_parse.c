@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "p1.h"
+#include "p1_str.h"
 
 static int __attribute__((format(printf, 5, 6)))
 fail(struct p1_error *err, int ret, size_t pos, unsigned int line,
@@ -31,7 +32,35 @@ void p1_telegram_free(struct p1_telegram *t)
 	free(t->buf);
 	free(t->objs);
 	free(t->groups);
+	free(t->entries);
+	free(t->notes);
+	free(t->text);
 	memset(t, 0, sizeof(*t));
+}
+
+int p1_note_add(struct p1_telegram *t, size_t obj, size_t entry,
+		bool warning, const char *fmt, ...)
+{
+	struct p1_note *n;
+	va_list ap;
+
+	if (t->nnotes == t->notes_cap) {
+		size_t cap = t->notes_cap ? t->notes_cap * 2 : 8;
+
+		n = realloc(t->notes, cap * sizeof(*n));
+		if (!n)
+			return -ENOMEM;
+		t->notes = n;
+		t->notes_cap = cap;
+	}
+	n = &t->notes[t->nnotes++];
+	n->obj = obj;
+	n->entry = entry;
+	n->warning = warning;
+	va_start(ap, fmt);
+	vsnprintf(n->msg, sizeof(n->msg), fmt, ap);
+	va_end(ap);
+	return 0;
 }
 
 static int hexval(char c)
@@ -188,13 +217,15 @@ static int parse_line(struct p1_telegram *t, char *p, char *end,
 	if (!q || *q != '(')
 		return fail(err, -EINVAL, (size_t)(p - t->buf), line,
 			    "line %u is not an OBIS object: '%.40s'", line, p);
-	if (o->id.f == 255)
-		snprintf(o->code, sizeof(o->code), "%u-%u:%u.%u.%u", o->id.a,
-			 o->id.b, o->id.c, o->id.d, o->id.e);
-	else
-		snprintf(o->code, sizeof(o->code), "%u-%u:%u.%u.%u*%u",
-			 o->id.a, o->id.b, o->id.c, o->id.d, o->id.e,
-			 o->id.f);
+	{
+		char a[4], b[4], c[4], d[4], e[4], f[4];
+
+		p1_join(o->code, sizeof(o->code), p1_utoa(o->id.a, a), "-",
+			p1_utoa(o->id.b, b), ":", p1_utoa(o->id.c, c), ".",
+			p1_utoa(o->id.d, d), ".", p1_utoa(o->id.e, e),
+			o->id.f == 255 ? "" : "*",
+			o->id.f == 255 ? "" : p1_utoa(o->id.f, f));
+	}
 	return parse_groups(t, o, (char *)q, end, line, err);
 }
 
@@ -237,7 +268,8 @@ static size_t find_end(const char *buf, size_t len)
 }
 
 int p1_parse(const char *text, size_t len, unsigned int flags,
-	     struct p1_telegram *t, struct p1_error *err)
+	     const struct p1_tz *tz, struct p1_telegram *t,
+	     struct p1_error *err)
 {
 	unsigned int line = 1;
 	size_t bang, i;
@@ -246,6 +278,7 @@ int p1_parse(const char *text, size_t len, unsigned int flags,
 
 	memset(t, 0, sizeof(*t));
 	memset(err, 0, sizeof(*err));
+	t->tz = tz;
 	if (!len || text[0] != '/')
 		return fail(err, -EINVAL, 0, 1, "telegram does not start with '/'");
 	if (memchr(text, '\0', len))
@@ -303,6 +336,11 @@ int p1_parse(const char *text, size_t len, unsigned int flags,
 			return ret;
 	}
 	p1_detect_variant(t);
+	if (t->variant == P1_VARIANT_UNKNOWN &&
+	    p1_note_add(t, P1_NOTE_TELEGRAM, P1_NOTE_OBJECT, false,
+			"header '%.40s' and objects match no known variant: decoded generically",
+			t->header))
+		return fail(err, -ENOMEM, 0, 0, "out of memory");
 	return 0;
 }
 
@@ -318,4 +356,10 @@ const struct p1_group *p1_object_group(const struct p1_telegram *t,
 				       const struct p1_object *o, size_t i)
 {
 	return i < o->ngroups ? &t->groups[o->first_group + i] : NULL;
+}
+
+const struct p1_entry *p1_object_entry(const struct p1_telegram *t,
+				       const struct p1_object *o, size_t i)
+{
+	return i < o->nentries ? &t->entries[o->first_entry + i] : NULL;
 }

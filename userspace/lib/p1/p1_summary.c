@@ -81,6 +81,7 @@ static struct p1_mbus_device *mbus_slot(struct p1_summary *s,
 	s->mbus[s->nmbus] = (struct p1_mbus_device){
 		.channel = channel,
 		.value = NAN,
+		.valve = NAN,
 	};
 	return &s->mbus[s->nmbus++];
 }
@@ -91,26 +92,25 @@ static void mbus(const struct p1_telegram *t, struct p1_summary *s)
 		const struct p1_object *o = &t->objs[i];
 		struct p1_mbus_device *d;
 
-		if (o->id.a != 0 || o->id.b < 1 || o->id.b > P1_MBUS_MAX)
-			continue;
-		if (!((o->id.c == 24 && (o->id.d == 1 || o->id.d == 2 ||
-					 o->id.d == 3)) ||
-		      (o->id.c == 96 && o->id.d == 1)))
+		if (!o->known || !(o->info.flags & P1_INFO_MBUS))
 			continue;
 		d = mbus_slot(s, o->id.b);
 		if (!d)
 			continue;
 		if (o->id.c == 96) {
 			d->id = o->text;
-		} else if (o->id.d == 1) {
-			/* An M-Bus device type is one byte; ignore anything else. */
-			if (o->kind == P1_KIND_NUMBER &&
-			    o->number >= 0 && o->number <= 255)
+		} else if (o->id.d == 1 || o->id.d == 4) {
+			/* device type and valve state are one byte each */
+			if (o->kind != P1_KIND_NUMBER || o->number < 0 || o->number > 255)
+				continue;
+			if (o->id.d == 1)
 				d->type = (unsigned int)o->number;
+			else
+				d->valve = o->number;
 		} else if (o->kind == P1_KIND_NUMBER) {
 			d->value = o->number;
 			d->unit = o->unit;
-			d->has_time = o->has_time;
+			d->code = o->code;
 			d->time = o->time;
 		}
 	}
@@ -122,9 +122,9 @@ void p1_summarize(const struct p1_telegram *t, struct p1_summary *s)
 
 	memset(s, 0, sizeof(*s));
 	o = p1_find(t, "0-0:1.0.0");
-	if (o && o->has_time) {
+	if (o && o->time.state == P1_TIME_OK) {
 		s->has_time = true;
-		s->time = o->time;
+		s->time = o->time.utc;
 	}
 	energies(t, s);
 	s->tariff = get(t, "0-0:96.14.0", NULL);
@@ -136,9 +136,9 @@ void p1_summarize(const struct p1_telegram *t, struct p1_summary *s)
 	s->demand_w = get(t, "1-0:1.4.0", "W");
 	s->peak_demand_w = get(t, "1-0:1.6.0", "W");
 	o = p1_find(t, "1-0:1.6.0");
-	if (o && o->has_time) {
+	if (o && o->time.state == P1_TIME_OK) {
 		s->has_peak_time = true;
-		s->peak_time = o->time;
+		s->peak_time = o->time.utc;
 	}
 	s->breaker = get(t, "0-0:96.3.10", NULL);
 	s->limiter_w = get(t, "0-0:17.0.0", "W");

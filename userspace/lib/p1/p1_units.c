@@ -7,12 +7,12 @@
 #include "p1.h"
 
 enum dim { ENERGY, POWER, VOLTAGE, CURRENT, VOLUME, HEAT, RENERGY, RPOWER,
-	   APOWER, TIME };
+	   APOWER, AENERGY, FREQUENCY, TIME };
 
 static const struct unit {
 	const char *name;
 	enum dim dim;
-	double factor;		/* to the first unit of the dimension */
+	double factor;		/* to the first unit of the dimension, its base */
 } units[] = {
 	{ "kWh", ENERGY, 1 },
 	{ "Wh", ENERGY, 1e-3 },
@@ -33,6 +33,9 @@ static const struct unit {
 	{ "kvar", RPOWER, 1e3 },
 	{ "VA", APOWER, 1 },
 	{ "kVA", APOWER, 1e3 },
+	{ "kVAh", AENERGY, 1 },
+	{ "VAh", AENERGY, 1e-3 },
+	{ "Hz", FREQUENCY, 1 },
 	{ "s", TIME, 1 },
 };
 
@@ -54,6 +57,18 @@ const char *p1_unit_canonical(const char *unit)
 	const struct unit *u = unit ? lookup(unit) : NULL;
 
 	return u ? u->name : NULL;
+}
+
+const char *p1_unit_base(const char *unit)
+{
+	const struct unit *u = unit ? lookup(unit) : NULL;
+
+	if (!u)
+		return NULL;
+	for (size_t i = 0; i < sizeof(units) / sizeof(units[0]); i++)
+		if (units[i].dim == u->dim)
+			return units[i].name;
+	return NULL;
 }
 
 int p1_unit_convert(double value, const char *unit, const char *want,
