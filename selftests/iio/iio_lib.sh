@@ -2,14 +2,8 @@
 # Helpers for the smcard-adc selftests (sourced, not run).
 
 here=$(cd "$(dirname "$0")" && pwd)
-for d in "$here/../include" /usr/lib/smcard; do
-	if [ -f "$d/ktap_helpers.sh" ]; then
-		. "$d/ktap_helpers.sh"
-		break
-	fi
-done
+. "$(dirname "${BASH_SOURCE[0]}")/../lib/helpers.sh"
 
-SIM=/sys/kernel/debug/smcard-sim
 CFG=/sys/kernel/config
 # Reference overlay: IO2 is 4-20 mA "pressure", IO3 is 0-10 V "level".
 CUR=2
@@ -18,7 +12,7 @@ VOLT=3
 FS_UV=12500000
 FS_UA=25000
 
-[ -d "$SIM" ] || mount -t debugfs none /sys/kernel/debug 2>/dev/null
+sim_debugfs
 [ -d "$CFG/iio" ] || mount -t configfs none "$CFG" 2>/dev/null
 
 # sysfs directory of the smcard-adc IIO device
@@ -76,43 +70,16 @@ code()
 	}'
 }
 
+# adc_seen PIN: wait until a polling driver has seen the pin's present
+# input: two more reads of its ADC result (the first may have begun before
+# the input changed; the second began after the first one's poll ended)
+adc_seen()
+{
+	local n
+
+	n=$(cat "$SIM/io$1/adc_reads")
+	until_ok 30 at_least "$SIM/io$1/adc_reads" $((n + 2))
+}
+
 set_uv() { echo "$1" > "$SIM/io$VOLT/voltage_uv"; }
 set_ua() { echo "$1" > "$SIM/io$CUR/current_ua"; }
-
-# check DESCRIPTION EXPECTED ACTUAL
-check()
-{
-	if [ "$2" = "$3" ]; then
-		ktap_test_pass "$1"
-	else
-		ktap_print_msg "$1: expected '$2', got '$3'"
-		ktap_test_fail "$1"
-	fi
-}
-
-# check_true DESCRIPTION COMMAND...: pass if the command succeeds
-check_true()
-{
-	local what=$1
-
-	shift
-	if "$@"; then
-		ktap_test_pass "$what"
-	else
-		ktap_test_fail "$what"
-	fi
-}
-
-# wait_for SECONDS COMMAND...: poll COMMAND every 0.1 s until it succeeds
-wait_for()
-{
-	local n=$(($1 * 10))
-
-	shift
-	while [ $n -gt 0 ]; do
-		"$@" && return 0
-		sleep 0.1
-		n=$((n - 1))
-	done
-	return 1
-}

@@ -3,12 +3,7 @@
 # mbus-meters emulator on the simulator's M-Bus peer, smcardctl as master.
 
 here=$(cd "$(dirname "$0")" && pwd)
-for d in "$here/../include" /usr/lib/smcard; do
-	if [ -f "$d/ktap_helpers.sh" ]; then
-		. "$d/ktap_helpers.sh"
-		break
-	fi
-done
+. "$(dirname "${BASH_SOURCE[0]}")/../lib/helpers.sh"
 
 PEER=/dev/smcard-sim-mbus
 EMU_PID=
@@ -37,7 +32,8 @@ mu_emu_start()
 	mu_emu_stop
 	mbus-meters --device "$PEER" "$@" 2>"$TMP/emu.err" &
 	EMU_PID=$!
-	sleep 0.5
+	# ready once it waits for requests on the peer
+	until_ok 60 eval 'waiting "$EMU_PID" || ! kill -0 "$EMU_PID" 2>/dev/null'
 	kill -0 "$EMU_PID" 2>/dev/null
 }
 
@@ -47,29 +43,6 @@ mu_emu_stop()
 		kill "$EMU_PID" 2>/dev/null
 		wait "$EMU_PID" 2>/dev/null
 		EMU_PID=
-	fi
-}
-
-# check DESCRIPTION EXPECTED ACTUAL
-check()
-{
-	if [ "$2" = "$3" ]; then
-		ktap_test_pass "$1"
-	else
-		ktap_print_msg "$1: expected '$2', got '$3'"
-		ktap_test_fail "$1"
-	fi
-}
-
-# check_files DESCRIPTION EXPECTED_FILE ACTUAL_FILE
-check_files()
-{
-	if cmp -s "$2" "$3"; then
-		ktap_test_pass "$1"
-	else
-		ktap_print_msg "$1: differs:"
-		diff "$2" "$3" | head -20 | sed 's/^/# /'
-		ktap_test_fail "$1"
 	fi
 }
 

@@ -3,9 +3,8 @@
 # P1 live: the XS211-like emulator on the simulator's P1 peer sends only
 # while P1_REQ is asserted; `smcardctl p1 read` asserts it through libgpiod
 # and reads the telegrams from the card's P1 tty at 115200 8N1.
-. /usr/lib/smcard/ktap_helpers.sh
+. "$(dirname "$0")/../lib/helpers.sh"
 
-SIM=/sys/kernel/debug/smcard-sim
 TTY=/dev/ttySIM2
 tmp=$(mktemp -d)
 cleanup() { kill "$EMU" 2>/dev/null; wait 2>/dev/null; rm -rf "$tmp"; }
