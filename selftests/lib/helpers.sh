@@ -268,22 +268,25 @@ stall_stop()
 }
 
 # stalled_ns FILE FROM TO: the time in [FROM, TO) during which at least one
-# CPU was stalled, from stallwatch's FILE (the union of its intervals)
+# CPU was stalled, from stallwatch's FILE (the union of its intervals). The
+# stalls of one CPU come in time order: a merge of the CPUs' lists.
 stalled_ns()
 {
 	awk -v lo="$2" -v hi="$3" '
-	$1 == "stall" { n++; a[n] = $5; b[n] = $7 }
+	$1 == "stall" { c = $3; n[c]++; a[c, n[c]] = $5; b[c, n[c]] = $7; cpus[c] = 1 }
 	END {
-		# sort by start (insertion sort: few stalls)
-		for (i = 2; i <= n; i++)
-			for (j = i; j > 1 && a[j - 1] > a[j]; j--) {
-				t = a[j]; a[j] = a[j - 1]; a[j - 1] = t
-				t = b[j]; b[j] = b[j - 1]; b[j - 1] = t
-			}
 		total = 0; end = lo
-		for (i = 1; i <= n; i++) {
-			s = a[i] < end ? end : a[i]
-			e = b[i] > hi ? hi : b[i]
+		for (c in cpus) i[c] = 1
+		for (;;) {
+			best = ""
+			for (c in cpus)
+				if (i[c] <= n[c] && (best == "" || a[c, i[c]] < a[best, i[best]]))
+					best = c
+			if (best == "")
+				break
+			s = a[best, i[best]]; e = b[best, i[best]]; i[best]++
+			if (s < end) s = end
+			if (e > hi) e = hi
 			if (e > s) { total += e - s; end = e }
 		}
 		printf "%.0f\n", total
