@@ -83,3 +83,69 @@ adc_seen()
 
 set_uv() { echo "$1" > "$SIM/io$VOLT/voltage_uv"; }
 set_ua() { echo "$1" > "$SIM/io$CUR/current_ua"; }
+
+# adc_capture N FILE: N scans of current, voltage and timestamp from
+# iio_generic_buffer on the trigger adc-test at $RATE into FILE, as
+# "mA mV ns" lines.
+adc_capture()
+{
+	adc_idle
+	timeout $((10 * $1 / RATE + 120)) iio_generic_buffer -n smcard-adc \
+		-t adc-test -a -c "$1" -l 256 > "$2.out" 2>&1
+	grep -E '^[0-9.]+ [0-9.]+ [0-9]+ *$' "$2.out" | head -n "$1" > "$2"
+}
+
+# adc_missed STALLS SCANS: the hrtimer fires on a fixed grid (it skips the
+# periods it was too late for); each scan carries the time its trigger
+# fired. A period without a scan is a missed trigger. It is the
+# emulator's when a CPU of the VM stalled during that period or the one
+# before (the timer could not fire, or the scan before could not finish);
+# otherwise the driver's. Prints "bad missed emulator driver max_gap_ns".
+adc_missed()
+{
+	awk -v p=$((1000000000 / RATE)) '
+	FNR == NR { if ($1 == "stall") { ns++; sa[ns] = $5; sb[ns] = $7 }; next }
+	{ n++; ts[n] = $3 }
+	END {
+		# the grid: from the first scan, shifted by the lateness of the
+		# earliest tenth of the scans (a histogram of 10 us steps) less a
+		# tenth of a period, so that on-time scans fall at its start
+		for (i = 1; i <= n; i++) {
+			l = (ts[i] - ts[1]) % p
+			if (l > p / 2) l -= p
+			h[int((l + p / 2) / 10000)]++
+		}
+		for (k = 0; c < n / 10; k++) c += h[k]
+		base = ts[1] + (k - 1) * 10000 - p / 2 - p / 10
+		# periods k whose window [k - 1, k + 1) meets a stall
+		for (i = 1; i <= ns; i++)
+			for (k = int((sa[i] - base) / p); k <= int((sb[i] - base) / p) + 1; k++)
+				st[k] = 1
+		for (i = 2; i <= n; i++) {
+			d = ts[i] - ts[i - 1]
+			if (d <= 0) bad++
+			if (d > max) max = d
+			a = int((ts[i - 1] - base) / p); b = int((ts[i] - base) / p)
+			for (k = a + 1; k < b; k++)
+				if (k in st) emu++
+				else drv++
+		}
+		printf "%d %d %d %d %.0f\n", bad, emu + drv, emu, drv, max
+	}' "$1" "$2"
+}
+
+# adc_timed_capture N SCANS STALLS: adc_capture with the control: the
+# stalls of the VM's CPUs recorded meanwhile in STALLS, on the clock of the
+# scans' time stamps; prints what adc_missed does
+adc_timed_capture()
+{
+	local d
+
+	d=$(adc_dev) || return 1
+	echo monotonic > "$d/current_timestamp_clock"
+	stall_start "$3"
+	adc_capture "$1" "$2"
+	stall_stop
+	echo realtime > "$d/current_timestamp_clock"
+	adc_missed "$3" "$2"
+}
