@@ -66,9 +66,10 @@ check "reset 99 (SND_NKE)" 0 "$(smcardctl mbus reset --timeout-extra "$extra" 99
 # --- monitor sees a transaction: request and answer ---
 smcardctl mbus monitor --json --count 2 > "$TMP/mon" 2>&1 &
 mon=$!
-sleep 1
+until_ok 60 waiting "$mon"
 smcardctl mbus reset --timeout-extra "$extra" 7 >/dev/null 2>&1
-sleep 1
+# it exits after the two frames
+until_ok 30 eval '! kill -0 "$mon" 2>/dev/null'
 kill "$mon" 2>/dev/null
 wait "$mon" 2>/dev/null
 check "monitor shows SND_NKE and E5" "10 40 07 47 16|E5" \
