@@ -60,10 +60,10 @@ pulses()
 }
 
 # wait_count FILE EXPECTED: the cached count follows the count interrupt;
-# give it up to 10 s to settle (the host may be loaded), then print it.
+# give it up to 30 s to settle (the host may be loaded), then print it.
 wait_count()
 {
-	local v end=$((SECONDS + 10))
+	local v end=$((SECONDS + 30))
 
 	while :; do
 		v=$(cat "$1")

@@ -34,6 +34,7 @@
 # Timing against the emulator's stalls (the control measurement, see
 # lib/stallwatch.h), in the guest:
 #   stall_start FILE, stall_stop   record the stalls of the VM's CPUs
+#   stall_retry CMD...             CMD, again if it failed during a stall
 #   stalled_ns FILE FROM TO        ns in [FROM, TO) (CLOCK_MONOTONIC ns)
 #                                  during which a CPU was stalled
 #   monotonic_ns                   CLOCK_MONOTONIC now, in ns
@@ -293,11 +294,35 @@ stalled_ns()
 	}' "$1"
 }
 
+# stall_retry CMD...: run CMD, and again (three times in all) if it failed
+# while stallwatch (stall_start) saw the emulator stall: a process of the
+# guest that missed a deadline because the VM did not run. A CMD that
+# fails while the VM ran fails at once.
+stall_retry()
+{
+	local i n
+
+	for i in 1 2 3; do
+		n=$(stalls "${STALL_FILE:-}")
+		"$@" && return 0
+		sleep 0.02	# a stall that just ended is recorded by now
+		[ "$(stalls "${STALL_FILE:-}")" -gt "$n" ] || return 1
+		ktap_print_msg "the emulator stalled during '$*' (attempt $i)" >&2
+	done
+	return 1
+}
+
 # stall_offset FILE: add it to a CLOCK_MONOTONIC time to get CLOCK_REALTIME
 stall_offset() { sed -n 's/^stallwatch: watching.* = \(-\{0,1\}[0-9]*\) ns$/\1/p' "$1"; }
 
-# stalls FILE: the number of stalls recorded
-stalls() { grep -c '^stall ' "$1"; }
+# stalls FILE: the number of stalls recorded (0 without FILE)
+stalls()
+{
+	local n
+
+	n=$(grep -c '^stall ' "${1:-/dev/null}" 2>/dev/null)
+	echo "${n:-0}"
+}
 
 # monotonic_ns: CLOCK_MONOTONIC in ns (the clock of the stall file)
 monotonic_ns()

@@ -52,14 +52,23 @@ stop_daemon()
 	fi
 }
 
-# master ARGS...: mbus-master on the peer; the timing lines are collected
+# master ARGS...: mbus-master on the peer; the timing lines are collected.
+# The card answers from smcardd, a process in the guest: a command that
+# failed while the emulator stalled is run again (stall_retry).
 master()
+{
+	stall_retry master_once "$@"
+	local ret=$?
+	cat "$TMP/m.out"
+	return $ret
+}
+
+master_once()
 {
 	mbus-master --device /dev/smcard-sim-mbus --baud "${BAUD:-2400}" "$@" \
 		> "$TMP/m.out" 2>"$TMP/m.err"
 	local ret=$?
 	grep '^timing' "$TMP/m.out" | sed "s/^/${BAUD:-2400} /" >> "$TMP/timing"
-	cat "$TMP/m.out"
 	return $ret
 }
 

@@ -12,6 +12,7 @@ TMP=$(mktemp -d)
 mu_cleanup()
 {
 	mu_emu_stop
+	mu_watch_stop
 	rm -rf "$TMP"
 }
 trap mu_cleanup EXIT
@@ -44,6 +45,60 @@ mu_emu_stop()
 		wait "$EMU_PID" 2>/dev/null
 		EMU_PID=
 	fi
+}
+
+# mu_watch_start: record the emulator's stalls (stallwatch) and every frame
+# on the bus (the kernel's monitor), to judge what a scan missed (mu_judge)
+mu_watch_start()
+{
+	stall_start "$TMP/stalls"
+	smcardctl mbus monitor --json > "$TMP/monitor" 2>/dev/null &
+	MON_PID=$!
+	until_ok 60 waiting "$MON_PID"
+}
+
+mu_watch_stop()
+{
+	if [ -n "${MON_PID:-}" ]; then
+		kill "$MON_PID" 2>/dev/null
+		wait "$MON_PID" 2>/dev/null
+		MON_PID=
+	fi
+	stall_stop
+}
+
+# mu_judge DESC WANT GOT WINDOW_MS ASK: one KTAP result for a scan. GOT
+# must hold the lines of WANT (meter first) and nothing else, except
+# meters that the scan missed only because the emulator stalled
+# (misses.awk, on the recording of mu_watch_start; WINDOW_MS is the reply
+# window the master allowed): each of those must answer when asked again
+# ('ASK METER' succeeds).
+mu_judge()
+{
+	local desc=$1 window=$4 ask=$5 meter verdict emu=0 bad=0
+
+	sort "$2" > "$TMP/judge.want"
+	sort "$3" > "$TMP/judge.got"
+	comm -23 "$TMP/judge.want" "$TMP/judge.got" | cut -d' ' -f1 > "$TMP/judge.missing"
+	comm -13 "$TMP/judge.want" "$TMP/judge.got" > "$TMP/judge.extra"
+	awk -f "$here/misses.awk" -v off="$(stall_offset "$TMP/stalls")" \
+		-v window=$((window * 1000000)) "$TMP/stalls" "$TMP/monitor" \
+		"$TMP/judge.missing" > "$TMP/judge.verdicts"
+	while read -r meter verdict; do
+		if [ "$verdict" = emulator ] && "$ask" "$meter" >/dev/null 2>&1; then
+			emu=$((emu + 1))
+		else
+			bad=$((bad + 1))
+			ktap_print_msg "$desc: $meter missed ($verdict)"
+		fi
+	done < "$TMP/judge.verdicts"
+	if [ -s "$TMP/judge.extra" ]; then
+		bad=$((bad + $(wc -l < "$TMP/judge.extra")))
+		ktap_print_msg "$desc: found but not there:"
+		head -10 "$TMP/judge.extra" | sed 's/^/# /'
+	fi
+	[ $emu = 0 ] || ktap_print_msg "$desc: $emu missed while the emulator stalled, each found when asked again"
+	ok "$desc (emulator stalls excepted)" [ $bad = 0 ]
 }
 
 # Bytes of a hex file or string, one per line, upper case.

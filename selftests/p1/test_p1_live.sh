@@ -31,7 +31,7 @@ else
 fi
 
 # Asserted by the reader: two telegrams with a good CRC.
-smcardctl p1 read --device "$TTY" --count 2 --timeout 20 --json > "$tmp/json" 2>"$tmp/err"
+smcardctl p1 read --device "$TTY" --count 2 --timeout 60 --json > "$tmp/json" 2>"$tmp/err"
 rc=$?
 n=$(grep -c '"crc_ok": *true' "$tmp/json")
 if [ $rc = 0 ] && [ "$n" -ge 2 ]; then
