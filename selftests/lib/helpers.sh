@@ -265,7 +265,8 @@ stall_stop()
 	kill -TERM "$STALL_PID" 2>/dev/null
 	wait "$STALL_PID" 2>/dev/null
 	STALL_PID=
-	ktap_print_msg "$(tail -1 "$STALL_FILE")"
+	# a diagnostic on stderr: callers may be reading our stdout
+	ktap_print_msg "$(tail -1 "$STALL_FILE")" >&2
 }
 
 # stalled_ns FILE FROM TO: the time in [FROM, TO) during which at least one
