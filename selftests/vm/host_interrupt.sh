@@ -8,30 +8,32 @@
 #
 # Only this test's own processes are looked at: each run carries a marker
 # in its environment, which every process it starts inherits. Other
-# developers' guests on the same machine are not touched.
+# developers' guests on the same machine are not touched. The three run at
+# the same time, so that the test costs the longest of them, not the sum.
 top=$(cd "$(dirname "$0")/../.." && pwd)
 . "$top/selftests/lib/helpers.sh"
 
 mark=interrupt-$$-$RANDOM
 tmp=$(mktemp -d)
 
-# marked: the processes that carry this test's marker
+# marked [NAME]: the processes that carry this test's marker (of run NAME)
 marked()
 {
 	local e
 
 	for e in /proc/[0-9]*/environ; do
-		grep -qsaF "SMCARD_INTERRUPT_MARK=$mark" "$e" && { e=${e#/proc/}; echo "${e%/environ}"; }
+		grep -qsaF "SMCARD_INTERRUPT_MARK=$mark-${1:-}" "$e" &&
+			{ e=${e#/proc/}; echo "${e%/environ}"; }
 	done
 	return 0
 }
 
-# marked_qemu: those of them that are QEMU
+# marked_qemu NAME: those of them that are QEMU
 marked_qemu()
 {
 	local p
 
-	for p in $(marked); do
+	for p in $(marked "$1"); do
 		case $(readlink "/proc/$p/exe" 2>/dev/null) in
 		*/qemu-system-*) echo "$p" ;;
 		esac
@@ -58,58 +60,71 @@ cleanup()
 }
 trap cleanup EXIT
 
-# interrupt NAME READY CMD...: start CMD in a process group of its own,
-# wait (at most 40 min: a first make check builds everything) until READY
-# succeeds, then send SIGINT to the group and give it 5 s.
+# start NAME CMD...: CMD in a process group of its own, marked NAME. With
+# job control the group is its own, and SIGINT is not ignored in it (as it
+# would be for a plain '&').
+declare -A pgid
+start()
+{
+	local name=$1
+
+	shift
+	set -m
+	env SMCARD_INTERRUPT_MARK="$mark-$name" "$@" > "$tmp/$name.log" 2>&1 < /dev/null &
+	pgid[$name]=$!
+	set +m
+}
+
+# interrupt NAME READY WHAT: wait (at most 40 min: a first make check
+# builds everything) until 'READY NAME' succeeds, then send SIGINT to the
+# group, as a terminal does, and give it 5 s.
 interrupt()
 {
-	local name=$1 ready=$2 pgid left
+	local name=$1 ready=$2 what=$3 left
 
-	shift 2
-	# with job control the command gets a process group of its own, and
-	# SIGINT is not ignored in it (as it would be for a plain '&')
-	set -m
-	env SMCARD_INTERRUPT_MARK="$mark" "$@" > "$tmp/$name.log" 2>&1 < /dev/null &
-	pgid=$!
-	set +m
-	if ! until_ok 2400 "$ready"; then
-		ktap_print_msg "$name: never got to the point of the interrupt; its output:"
+	until_ok 2400 eval '"$ready" "$name" || ! kill -0 "${pgid[$name]}" 2>/dev/null'
+	if ! "$ready" "$name"; then
+		ktap_print_msg "make $name: never got to the point of the interrupt; its output:"
 		tail -15 "$tmp/$name.log" | sed 's/^/# /'
-		ktap_test_fail "$name: Ctrl-C while $what leaves nothing running"
+		ktap_test_fail "make $name: Ctrl-C while $what leaves nothing running"
 		return
 	fi
-	kill -INT -- "-$pgid"
-	if until_ok 5 eval '[ -z "$(marked)" ]'; then
-		ktap_test_pass "$name: Ctrl-C while $what leaves nothing running"
+	kill -INT -- "-${pgid[$name]}"
+	if until_ok 5 eval '[ -z "$(marked "$name")" ]'; then
+		ktap_test_pass "make $name: Ctrl-C while $what leaves nothing running"
 	else
-		left=$(marked)
-		ktap_print_msg "$name: still running 5 s after Ctrl-C:"
+		left=$(marked "$name")
+		ktap_print_msg "make $name: still running 5 s after Ctrl-C:"
 		describe $left | sed 's/^/# /'
-		[ -n "$(marked_qemu)" ] && ktap_print_msg "$name: QEMU among them"
-		ktap_test_fail "$name: Ctrl-C while $what leaves nothing running"
+		[ -n "$(marked_qemu "$name")" ] && ktap_print_msg "make $name: QEMU among them"
+		ktap_test_fail "make $name: Ctrl-C while $what leaves nothing running"
 		kill -KILL $left 2>/dev/null
 	fi
-	wait "$pgid" 2>/dev/null
+	wait "${pgid[$name]}" 2>/dev/null
 	tail -3 "$tmp/$name.log" | sed 's/^/# /'
 }
 
-# guest_up: a QEMU of this test has run for 10 s (the guest boots)
+# guest_up NAME: a QEMU of the run has run for 10 s (the guest boots)
+declare -A qemu_seen qemu_since
 guest_up()
 {
 	local p
 
-	p=$(marked_qemu | head -1)
-	[ -n "$p" ] || { QEMU_SEEN=; return 1; }
-	[ "$QEMU_SEEN" = "$p" ] || { QEMU_SEEN=$p; QEMU_SINCE=$SECONDS; }
-	[ $((SECONDS - QEMU_SINCE)) -ge 10 ]
+	p=$(marked_qemu "$1" | head -1)
+	[ -n "$p" ] || return 1
+	if [ "${qemu_seen[$1]:-}" != "$p" ]; then
+		qemu_seen[$1]=$p
+		qemu_since[$1]=$SECONDS
+	fi
+	[ $((SECONDS - qemu_since[$1])) -ge 10 ]
 }
 
-# building: dpkg-buildpackage of this test runs
+# building NAME: dpkg-buildpackage of the run is under way
 building()
 {
 	local p
 
-	for p in $(marked); do
+	for p in $(marked "$1"); do
 		grep -qa dpkg-buildpackage "/proc/$p/cmdline" 2>/dev/null && return 0
 	done
 	return 1
@@ -120,10 +135,11 @@ ktap_set_plan 3
 
 # make check: its logs go to $tmp, not over those of the make check that
 # may be running this test; a short fuzz smoke gets it to its guest sooner
-what="a guest runs"
-interrupt "make check" guest_up env CHECK_LOGS="$tmp/check" FUZZ_RUNS=1000 make -C "$top" check
-interrupt "make demo" guest_up make -C "$top" demo
-what="the packages build"
-interrupt "make deb" building make -C "$top" B="$tmp/build" deb
+start check env CHECK_LOGS="$tmp/check" FUZZ_RUNS=1000 make -C "$top" check
+start demo make -C "$top" demo
+start deb make -C "$top" deb
+interrupt check guest_up "a guest runs"
+interrupt demo guest_up "a guest runs"
+interrupt deb building "the packages build"
 
 ktap_finished

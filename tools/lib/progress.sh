@@ -58,10 +58,10 @@ logged()
 	stage "$what (log: $log)"
 	heartbeat "$log" "$what" &
 	beat=$!
-	"$@" >>"$log" 2>&1
-	rc=$?
-	kill "$beat" 2>/dev/null
-	wait "$beat" 2>/dev/null
+	# written for callers with set -e too
+	"$@" >>"$log" 2>&1 && rc=0 || rc=$?
+	kill "$beat" 2>/dev/null || true
+	wait "$beat" 2>/dev/null || true
 	if [ $rc != 0 ]; then
 		tail -40 "$log" >&"${PROGRESS_FD:-2}"
 		stage "$what failed (status $rc; log: $log)"
