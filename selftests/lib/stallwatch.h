@@ -32,7 +32,7 @@
 
 #define STALLWATCH_PERIOD_NS	2000000LL	/* 2 ms */
 #define STALLWATCH_LATE_NS	1000000LL	/* late by more: a stall */
-#define STALLWATCH_MAX		4096		/* stalls kept per CPU */
+#define STALLWATCH_MAX		65536		/* stalls kept per CPU */
 
 struct stall {
 	int64_t from, to;	/* CLOCK_MONOTONIC ns */
@@ -45,7 +45,7 @@ struct stallwatch_cpu {
 	int started;
 	uint64_t wakeups;
 	int n;			/* stalls recorded */
-	struct stall stalls[STALLWATCH_MAX];
+	struct stall *stalls;	/* STALLWATCH_MAX of them */
 };
 
 struct stallwatch {
@@ -79,11 +79,13 @@ static void *stallwatch_run(void *arg)
 			;
 		now = stallwatch_now();
 		c->wakeups++;
-		if (now - next > STALLWATCH_LATE_NS && c->n < STALLWATCH_MAX) {
-			c->stalls[c->n].from = last;
-			c->stalls[c->n].to = now;
-			/* readers may look while the watchers run */
-			__atomic_store_n(&c->n, c->n + 1, __ATOMIC_RELEASE);
+		if (now - next > STALLWATCH_LATE_NS) {
+			if (c->n < STALLWATCH_MAX) {
+				c->stalls[c->n].from = last;
+				c->stalls[c->n].to = now;
+				/* readers may look while the watchers run */
+				__atomic_store_n(&c->n, c->n + 1, __ATOMIC_RELEASE);
+			}
 			if (c->sw->out) {
 				pthread_mutex_lock(&c->sw->lock);
 				fprintf(c->sw->out, "stall cpu %d from %lld to %lld ns: %.2f ms\n",
@@ -100,6 +102,9 @@ static void *stallwatch_run(void *arg)
 	}
 	return NULL;
 }
+
+static inline void stallwatch_stop(struct stallwatch *sw);
+static inline void stallwatch_free(struct stallwatch *sw);
 
 /* Start the watchers; 0 or a negative errno. Needs CAP_SYS_NICE. */
 static inline int stallwatch_start(struct stallwatch *sw, FILE *out)
@@ -123,6 +128,11 @@ static inline int stallwatch_start(struct stallwatch *sw, FILE *out)
 
 		c->sw = sw;
 		c->cpu = i;
+		c->stalls = calloc(STALLWATCH_MAX, sizeof(*c->stalls));
+		if (!c->stalls) {
+			ret = ENOMEM;
+			goto fail;
+		}
 		pthread_attr_init(&attr);
 		pthread_attr_setinheritsched(&attr, PTHREAD_EXPLICIT_SCHED);
 		pthread_attr_setschedpolicy(&attr, SCHED_FIFO);
@@ -132,17 +142,16 @@ static inline int stallwatch_start(struct stallwatch *sw, FILE *out)
 		pthread_attr_setaffinity_np(&attr, sizeof(set), &set);
 		ret = pthread_create(&c->thread, &attr, stallwatch_run, c);
 		pthread_attr_destroy(&attr);
-		if (ret) {
-			sw->stop = 1;
-			while (i--)
-				pthread_join(sw->cpus[i].thread, NULL);
-			free(sw->cpus);
-			sw->cpus = NULL;
-			return -ret;
-		}
+		if (ret)
+			goto fail;
 		c->started = 1;
 	}
 	return 0;
+
+fail:
+	stallwatch_stop(sw);
+	stallwatch_free(sw);
+	return -ret;
 }
 
 static inline void stallwatch_stop(struct stallwatch *sw)
@@ -238,6 +247,10 @@ static inline int stallwatch_count(const struct stallwatch *sw)
 
 static inline void stallwatch_free(struct stallwatch *sw)
 {
+	int i;
+
+	for (i = 0; i < sw->ncpu && sw->cpus; i++)
+		free(sw->cpus[i].stalls);
 	free(sw->cpus);
 	sw->cpus = NULL;
 }
