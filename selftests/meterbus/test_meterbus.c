@@ -484,9 +484,10 @@ static void check_timeout(struct __test_metadata *_metadata,
 	k = 1e9;
 	for (i = 0; i < 5; i++) {
 		t0 = now();
-		due = stallwatch_now() + (int64_t)((tx + window) * 1e9);
 		r = req(&self->nl, METERBUS_CMD_XFER, 0, XFER_STRICT(snd_nke7));
 		done = stallwatch_now();
+		/* the timer was due one window after the request's end */
+		due = done - (int64_t)r.elapsed * 1000 + (int64_t)(window * 1e9);
 		t = now() - t0 - tx;
 		ASSERT_EQ(0, r.err);
 		EXPECT_EQ(METERBUS_RESULT_TIMEOUT, r.result);

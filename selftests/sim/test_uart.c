@@ -212,7 +212,7 @@ static int stream(const struct link *l, const struct mode *m, int to_tty,
 	total = (t.last - t.start) / (m->len * ch) - 1;
 	/* first to last arrival: n - 1 characters, plus what stalls took */
 	span = (t.last - t.first) / ((m->len - 1) * ch) - 1;
-	stalled = stallwatch_stalled(&watch, t.start, t.last) /
+	stalled = stallwatch_stalled(&watch, t.first, t.last) /
 		  ((m->len - 1) * ch);
 	ksft_print_msg("%s %s %s: %zu bytes in %.1f ms, wire time %.1f ms (%+.2f %%; from the first write %+.2f %%); the emulator stalled %.1f ms (%.2f %%)\n",
 		       l->name, m->name, dir, m->len, (t.last - t.first) / 1e6,
