@@ -12,6 +12,8 @@
 #   make check       all tests: host unit tests, then the VM tests
 #   make demo        the main job: VM with the simulated card, meters, daemon
 #   make bench       benchmarks
+#   make stress      long runs (stress scripts, 10^7 inputs per fuzz target)
+#                    with a table of figures; under 2 hours
 #   make man         man pages (build/man)
 #   make deb         Debian packages (build/deb): smcard-dkms, smcard, smcard-overlay
 
@@ -69,6 +71,9 @@ demo: deps
 bench: deps
 	tools/bench
 
+stress: deps
+	tools/stress
+
 man: deps
 	$(MAKE) -C man O=$(B)/man
 
@@ -82,4 +87,4 @@ clean:
 	rm -f Module.symvers modules.order
 
 .PHONY: all deps kernel ktools modules userspace dtbs guest-selftests vm check demo \
-	bench man deb clean
+	bench stress man deb clean

@@ -1,16 +1,9 @@
 # SPDX-License-Identifier: GPL-2.0
 # Helpers for the card driver selftests (sourced, not run).
 
-card_here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-for d in "$card_here/../include" /usr/lib/smcard; do
-	if [ -f "$d/ktap_helpers.sh" ]; then
-		. "$d/ktap_helpers.sh"
-		break
-	fi
-done
+. "$(dirname "${BASH_SOURCE[0]}")/../lib/helpers.sh"
 
-SIM=/sys/kernel/debug/smcard-sim
-[ -d "$SIM" ] || mount -t debugfs none /sys/kernel/debug
+sim_debugfs
 
 # The IO controller's I2C device and the card's MFD children.
 card_ioc() { ls -d /sys/bus/i2c/drivers/smcard-core/*-0028 2>/dev/null | head -1; }
@@ -23,40 +16,6 @@ sim_reg()
 
 	awk -v row="$(printf '%08x:' $((reg & ~15)))" -v col=$(((reg & 15) + 2)) \
 		'$1 == row { print $col }' "$SIM/regs"
-}
-
-# check DESCRIPTION EXPECTED ACTUAL
-check()
-{
-	if [ "$2" = "$3" ]; then
-		ktap_test_pass "$1"
-	else
-		ktap_print_msg "$1: expected '$2', got '$3'"
-		ktap_test_fail "$1"
-	fi
-}
-
-# ok DESCRIPTION COMMAND...: passes when COMMAND succeeds
-ok()
-{
-	local desc=$1
-
-	shift
-	if "$@"; then
-		ktap_test_pass "$desc"
-	else
-		ktap_test_fail "$desc"
-	fi
-}
-
-# Wait up to 5 s for a condition given as a command.
-wait_for()
-{
-	for _ in $(seq 50); do
-		"$@" && return 0
-		sleep 0.1
-	done
-	return 1
 }
 
 # The core has restored the controller after a reset (STATUS.RESET clear).

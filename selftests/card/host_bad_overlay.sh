@@ -18,7 +18,7 @@ ktap_set_plan $((2 * ${#cases[@]}))
 for c in "${cases[@]}"; do
 	overlay=${c%%|*}
 	msg=${c#*|}
-	out=$("$top/tools/vm/run" --no-build --timeout 300 \
+	out=$("$top/tools/vm/run" --no-build --timeout 900 \
 		--overlay "$top/dts/tests/$overlay" \
 		'dmesg | grep smcard-core
 		 echo bound=$(ls /sys/bus/i2c/drivers/smcard-core | grep -c 0028)' 2>&1)

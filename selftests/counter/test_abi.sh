@@ -19,7 +19,8 @@ watch_overflow()
 		-w "comp_count,scope_count,evt_ovf,chan=$CHAN,parent=$CHAN" \
 		> "$OUT" &
 	watcher=$!
-	sleep 0.5
+	# ready once it waits in read() for events
+	until_ok 60 waiting $watcher
 }
 
 # watch_result: wait up to 10 s for the watcher; set $events to

@@ -4,9 +4,9 @@
 # on the simulator's peers, smcardd with a generated configuration, and
 # helpers to wait for MQTT messages. Every wait is bounded.
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-. /usr/lib/smcard/ktap_helpers.sh
+. "$(dirname "${BASH_SOURCE[0]}")/../lib/helpers.sh"
 S=/sys/kernel/debug/smcard-sim
-mount -t debugfs none /sys/kernel/debug 2>/dev/null
+sim_debugfs
 W=$(mktemp -d /tmp/e2e.XXXXXX)
 E2E_PIDS=()
 DAEMON=
@@ -36,13 +36,14 @@ broker_start()
 		"$W" > "$W/mosquitto.conf"
 	mosquitto -c "$W/mosquitto.conf" >> "$W/mosquitto.log" 2>&1 &
 	BROKER=$!
-	for _ in $(seq 50); do
-		# and it is this broker that answers (no other one left running)
-		mosquitto_sub -h localhost -t '$SYS/broker/version' -C 1 -W 1 >/dev/null 2>&1 &&
-			kill -0 "$BROKER" 2>/dev/null && return 0
-		sleep 0.2
-	done
-	return 1
+	until_ok 60 broker_answers
+}
+
+# the broker answers, and it is this one (no other one left running)
+broker_answers()
+{
+	mosquitto_sub -h localhost -t '$SYS/broker/version' -C 1 -W 1 >/dev/null 2>&1 &&
+		kill -0 "$BROKER" 2>/dev/null
 }
 
 broker_stop()
@@ -117,20 +118,9 @@ daemon_stop()
 	DAEMON=
 }
 
-# wait_for REGEX [SECONDS]: a line of the MQTT log matches
+# wait_for REGEX [SECONDS]: a line of the MQTT log matches. In this area
+# wait_for waits for MQTT messages, not for a command (until_ok does that).
 wait_for() { until_ok "${2:-30}" grep -qsE "$1" "$W/mqtt.log"; }
-
-# until_ok SECONDS CMD...: poll CMD every 0.5 s until it succeeds
-until_ok()
-{
-	local i
-
-	for i in $(seq $(($1 * 2))); do
-		"${@:2}" && return 0
-		sleep 0.5
-	done
-	return 1
-}
 
 # last TOPIC: the payload of the last message on TOPIC
 last()
@@ -142,12 +132,6 @@ last()
 num()
 {
 	echo "$1" | grep -oE "\"$2\":-?[0-9.eE+-]+" | head -1 | cut -d: -f2
-}
-
-# near A B TOLERANCE
-near()
-{
-	awk -v a="$1" -v b="$2" -v t="$3" 'BEGIN { d = a - b; if (d < 0) d = -d; exit !(a != "" && d <= t) }'
 }
 
 export -f near num
@@ -162,19 +146,6 @@ jsonl_keys()
 mqtt_keys()
 {
 	sed -n 's/^\(smcard\/[^ ]*\) {"time":"\([^"]*\)".*/\1 \2/p' "$@"
-}
-
-# ok NAME CMD...: one KTAP result
-ok()
-{
-	local name=$1
-
-	shift
-	if "$@"; then
-		ktap_test_pass "$name"
-	else
-		ktap_test_fail "$name"
-	fi
 }
 
 e2e_dump()

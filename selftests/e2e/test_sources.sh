@@ -110,10 +110,10 @@ ok "counter: 25 pulses -> $(num "$c" value) kWh (100.025 expected)" near "$(num 
 # Digital output over MQTT reaches the simulator (open drain: 0 = sinking)
 wait_for "^$T/output/valve " 30
 mosquitto_pub -h localhost -t $T/output/valve/set -m ON
-for _ in $(seq 20); do [ "$(cat $S/io5/output)" = 1 ] && break; sleep 0.5; done
+until_ok 30 eval '[ "$(cat $S/io5/output)" = 1 ]'
 on=$(cat $S/io5/output)
 mosquitto_pub -h localhost -t $T/output/valve/set -m OFF
-for _ in $(seq 20); do [ "$(cat $S/io5/output)" = 0 ] && break; sleep 0.5; done
+until_ok 30 eval '[ "$(cat $S/io5/output)" = 0 ]'
 ok "output: ON -> io5 $on, OFF -> io5 $(cat $S/io5/output)" bash -c "[ '$on' = 1 ] && [ \"\$(cat $S/io5/output)\" = 0 ]"
 
 # Status: power source and M-Bus state

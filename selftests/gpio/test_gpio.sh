@@ -61,15 +61,19 @@ ok "IO4 (input) refuses to be an output" \
 ok "IO5 (output) refuses to be an input" \
 	eval '! gpioget -c "$chip" IO5 >/dev/null 2>&1'
 
-# Edges: gpiomon exits after 6 events; 100 ms between level changes.
+# Edges: gpiomon exits after 6 events. Each level change waits for the
+# event of the one before: the controller latches one edge per pin, like
+# real hardware, and a guest the host stalls may not have read it yet.
 gpiomon -c "$chip" -e both -n 6 -F '%S %E' IO4 > "$tmp/edges" &
 mon=$!
-sleep 1
+until_ok 60 waiting $mon
+n=0
 for level in 1 0 1 0 1 0; do
 	echo "$level" > "$SIM/io4/level"
-	sleep 0.1
+	n=$((n + 1))
+	until_ok 30 eval '[ "$(wc -l < "$tmp/edges")" -ge $n ] || ! kill -0 $mon 2>/dev/null'
 done
-wait_for eval '! kill -0 $mon 2>/dev/null'
+wait_for 30 eval '! kill -0 $mon 2>/dev/null'
 kill "$mon" 2>/dev/null
 wait "$mon" 2>/dev/null
 check "gpiomon sees 6 alternating edges" \
@@ -82,7 +86,7 @@ ok "edge timestamps increase" \
 # Debounce: 20 ms filter in the controller, glitches of 2 ms, then a pulse.
 gpiomon -c "$chip" -e rising -n 1 -p 20ms -F '%E' IO4 > "$tmp/debounce" &
 mon=$!
-sleep 1
+until_ok 60 waiting $mon
 check "a 20 ms debounce period is programmed into the controller (200 x 100 us)" \
 	"c8 00" "$(sim_reg 0x3a) $(sim_reg 0x3b)"
 echo "5 50 2000" > "$SIM/io4/pulses"
@@ -91,7 +95,7 @@ sleep 0.3
 ok "glitches of 2 ms produce no edge" kill -0 "$mon"
 echo "1 2 100000" > "$SIM/io4/pulses"
 cat "$SIM/io4/pulses_wait" >/dev/null
-wait_for eval '! kill -0 $mon 2>/dev/null'
+wait_for 30 eval '! kill -0 $mon 2>/dev/null'
 kill "$mon" 2>/dev/null
 wait "$mon" 2>/dev/null
 check "a 100 ms pulse passes the filter" rising "$(cat "$tmp/debounce")"

@@ -2,14 +2,8 @@
 # Helpers for the smcard-adc selftests (sourced, not run).
 
 here=$(cd "$(dirname "$0")" && pwd)
-for d in "$here/../include" /usr/lib/smcard; do
-	if [ -f "$d/ktap_helpers.sh" ]; then
-		. "$d/ktap_helpers.sh"
-		break
-	fi
-done
+. "$(dirname "${BASH_SOURCE[0]}")/../lib/helpers.sh"
 
-SIM=/sys/kernel/debug/smcard-sim
 CFG=/sys/kernel/config
 # Reference overlay: IO2 is 4-20 mA "pressure", IO3 is 0-10 V "level".
 CUR=2
@@ -18,7 +12,7 @@ VOLT=3
 FS_UV=12500000
 FS_UA=25000
 
-[ -d "$SIM" ] || mount -t debugfs none /sys/kernel/debug 2>/dev/null
+sim_debugfs
 [ -d "$CFG/iio" ] || mount -t configfs none "$CFG" 2>/dev/null
 
 # sysfs directory of the smcard-adc IIO device
@@ -76,43 +70,82 @@ code()
 	}'
 }
 
+# adc_seen PIN: wait until a polling driver has seen the pin's present
+# input: two more reads of its ADC result (the first may have begun before
+# the input changed; the second began after the first one's poll ended)
+adc_seen()
+{
+	local n
+
+	n=$(cat "$SIM/io$1/adc_reads")
+	until_ok 30 at_least "$SIM/io$1/adc_reads" $((n + 2))
+}
+
 set_uv() { echo "$1" > "$SIM/io$VOLT/voltage_uv"; }
 set_ua() { echo "$1" > "$SIM/io$CUR/current_ua"; }
 
-# check DESCRIPTION EXPECTED ACTUAL
-check()
+# adc_capture N FILE: N scans of current, voltage and timestamp from
+# iio_generic_buffer on the trigger adc-test at $RATE into FILE, as
+# "mA mV ns" lines.
+adc_capture()
 {
-	if [ "$2" = "$3" ]; then
-		ktap_test_pass "$1"
-	else
-		ktap_print_msg "$1: expected '$2', got '$3'"
-		ktap_test_fail "$1"
-	fi
+	adc_idle
+	timeout $((10 * $1 / RATE + 120)) iio_generic_buffer -n smcard-adc \
+		-t adc-test -a -c "$1" -l 256 > "$2.out" 2>&1
+	grep -E '^[0-9.]+ [0-9.]+ [0-9]+ *$' "$2.out" | head -n "$1" > "$2"
 }
 
-# check_true DESCRIPTION COMMAND...: pass if the command succeeds
-check_true()
+# adc_missed STALLS SCANS: the hrtimer fires on a fixed grid (it skips the
+# periods it was too late for); each scan carries the time its trigger
+# fired. A period without a scan is a missed trigger. It is the
+# emulator's when a CPU of the VM stalled during that period or the one
+# before (the timer could not fire, or the scan before could not finish);
+# otherwise the driver's. Prints "bad missed emulator driver max_gap_ns".
+adc_missed()
 {
-	local what=$1
-
-	shift
-	if "$@"; then
-		ktap_test_pass "$what"
-	else
-		ktap_test_fail "$what"
-	fi
+	awk -v p=$((1000000000 / RATE)) '
+	FNR == NR { if ($1 == "stall") { ns++; sa[ns] = $5; sb[ns] = $7 }; next }
+	{ n++; ts[n] = $3 }
+	END {
+		# the grid: from the first scan, shifted by the lateness of the
+		# earliest tenth of the scans (a histogram of 10 us steps) less a
+		# tenth of a period, so that on-time scans fall at its start
+		for (i = 1; i <= n; i++) {
+			l = (ts[i] - ts[1]) % p
+			if (l > p / 2) l -= p
+			h[int((l + p / 2) / 10000)]++
+		}
+		for (k = 0; c < n / 10; k++) c += h[k]
+		base = ts[1] + (k - 1) * 10000 - p / 2 - p / 10
+		# periods k whose window [k - 1, k + 1) meets a stall
+		for (i = 1; i <= ns; i++)
+			for (k = int((sa[i] - base) / p); k <= int((sb[i] - base) / p) + 1; k++)
+				st[k] = 1
+		for (i = 2; i <= n; i++) {
+			d = ts[i] - ts[i - 1]
+			if (d <= 0) bad++
+			if (d > max) max = d
+			a = int((ts[i - 1] - base) / p); b = int((ts[i] - base) / p)
+			for (k = a + 1; k < b; k++)
+				if (k in st) emu++
+				else drv++
+		}
+		printf "%d %d %d %d %.0f\n", bad, emu + drv, emu, drv, max
+	}' "$1" "$2"
 }
 
-# wait_for SECONDS COMMAND...: poll COMMAND every 0.1 s until it succeeds
-wait_for()
+# adc_timed_capture N SCANS STALLS: adc_capture with the control: the
+# stalls of the VM's CPUs recorded meanwhile in STALLS, on the clock of the
+# scans' time stamps; prints what adc_missed does
+adc_timed_capture()
 {
-	local n=$(($1 * 10))
+	local d
 
-	shift
-	while [ $n -gt 0 ]; do
-		"$@" && return 0
-		sleep 0.1
-		n=$((n - 1))
-	done
-	return 1
+	d=$(adc_dev) || return 1
+	echo monotonic > "$d/current_timestamp_clock"
+	stall_start "$3"
+	adc_capture "$1" "$2"
+	stall_stop
+	echo realtime > "$d/current_timestamp_clock"
+	adc_missed "$3" "$2"
 }

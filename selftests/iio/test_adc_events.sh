@@ -6,8 +6,8 @@
 # over-range event on the 0-10 V input.
 . "$(dirname "$0")/iio_lib.sh"
 
-# Time for the driver's polling work to see an input (many poll periods)
-SETTLE=1
+# With the events off nothing polls: time in which a wrong event would come
+QUIET=1
 
 ktap_print_header
 ktap_set_plan 11
@@ -32,8 +32,9 @@ LOG=/tmp/adc-events
 "$here/ptyrun" iio_event_monitor smcard-adc > $LOG &
 MON=$!
 trap 'kill $MON 2>/dev/null' EXIT
-wait_for 30 grep -q "Found IIO device" $LOG || ktap_exit_fail_msg "iio_event_monitor did not start"
-sleep 1
+# ready once it waits in read() on the event file
+until_ok 60 eval 'waiting "$(children $MON)"' ||
+	ktap_exit_fail_msg "iio_event_monitor did not start"
 echo 1 > "$E/${C}_falling_en"
 echo 1 > "$E/${C}_rising_en"
 
@@ -44,35 +45,35 @@ events()
 }
 
 set_ua 2000
-wait_for 10 eval '[ "$(events current $CUR falling)" -ge 1 ]'
-sleep $SETTLE
+wait_for 30 eval '[ "$(events current $CUR falling)" -ge 1 ]'
+adc_seen $CUR
 check "wire break at 2 mA: one falling event" 1 "$(events current $CUR falling)"
 
 set_ua 3700
-sleep $SETTLE
+adc_seen $CUR
 set_ua 2000
-sleep $SETTLE
+adc_seen $CUR
 check "3.7 mA is within the hysteresis: no new event" 1 "$(events current $CUR falling)"
 
 set_ua 4000
-sleep $SETTLE
+adc_seen $CUR
 set_ua 2000
-wait_for 10 eval '[ "$(events current $CUR falling)" -ge 2 ]'
+wait_for 30 eval '[ "$(events current $CUR falling)" -ge 2 ]'
 check "4 mA re-arms: the next break fires again" 2 "$(events current $CUR falling)"
 
 set_ua 22000
-wait_for 10 eval '[ "$(events current $CUR rising)" -ge 1 ]'
+wait_for 30 eval '[ "$(events current $CUR rising)" -ge 1 ]'
 check "short at 22 mA: one rising event" 1 "$(events current $CUR rising)"
 
 echo 0 > "$E/${C}_rising_en"
 set_ua 12000
-sleep $SETTLE
+adc_seen $CUR
 echo "$(code 10000 $FS_UA)" > "$E/${C}_falling_value"
 echo 0 > "$E/${C}_falling_hysteresis"
 check "falling value and hysteresis are configurable" "$(code 10000 $FS_UA) 0" \
 	"$(cat "$E/${C}_falling_value" "$E/${C}_falling_hysteresis" | xargs)"
 set_ua 9000
-wait_for 10 eval '[ "$(events current $CUR falling)" -ge 3 ]'
+wait_for 30 eval '[ "$(events current $CUR falling)" -ge 3 ]'
 check "a 10 mA threshold fires at 9 mA" 3 "$(events current $CUR falling)"
 if echo 65536 > "$E/${C}_falling_value" 2>/dev/null; then
 	ktap_test_fail "a threshold beyond the code range is refused"
@@ -82,14 +83,14 @@ fi
 
 echo 1 > "$E/${V}_rising_en"
 set_uv 11000000
-wait_for 10 eval '[ "$(events voltage $VOLT rising)" -ge 1 ]'
+wait_for 30 eval '[ "$(events voltage $VOLT rising)" -ge 1 ]'
 check "0-10 V input: over-range event at 11 V" 1 "$(events voltage $VOLT rising)"
 
 echo 0 > "$E/${C}_falling_en"
 echo 0 > "$E/${V}_rising_en"
 set_ua 1000
 set_uv 12000000
-sleep $SETTLE
+sleep $QUIET
 check "disabled events stay quiet" 5 "$(grep -c '^Event:' $LOG)"
 kill $MON
 wait $MON 2>/dev/null

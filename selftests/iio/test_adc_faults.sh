@@ -44,8 +44,8 @@ inject()
 	before=$(scans)
 	scans_after "$before"
 }
-check_true "capture goes on after 5 NACKs" inject "5 nack"
-check_true "capture goes on after 3 timeouts" inject "3 timeout"
+ok "capture goes on after 5 NACKs" inject "5 nack"
+ok "capture goes on after 3 timeouts" inject "3 timeout"
 echo 0 > "$SIM/i2c_fail"
 kill -INT $CAP
 wait $CAP
@@ -53,9 +53,9 @@ ktap_print_msg "$(scans) scans captured"
 log=$(dmesg)
 grep -q "scan failed" <<< "$log" ||
 	grep -i smcard <<< "$log" | tail -5 | sed 's/^/# /'
-check_true "NACKs are reported as failed scans (-ENXIO)" \
+ok "NACKs are reported as failed scans (-ENXIO)" \
 	grep -q "smcard-adc.*scan failed: -6" <<< "$log"
-check_true "timeouts are reported as failed scans (-ETIMEDOUT)" \
+ok "timeouts are reported as failed scans (-ETIMEDOUT)" \
 	grep -q "smcard-adc.*scan failed: -110" <<< "$log"
 check "no failed scan is pushed as data" 0 \
 	"$(grep -E '^[0-9.]+ [0-9.]+ [0-9]+ *$' /tmp/adc-faults | awk '$1 < 11.9 || $2 < 4999 { n++ } END { print n + 0 }')"
@@ -71,7 +71,7 @@ CAP=$!
 wait_for 30 grep -q '^[0-9.]* [0-9.]* [0-9]* *$' /tmp/adc-unbind
 echo "$pdev" > $DRV/unbind
 wait_for 20 [ ! -d /proc/$CAP ]
-check_true "unbind during capture ends the client" [ ! -d /proc/$CAP ]
+ok "unbind during capture ends the client" [ ! -d /proc/$CAP ]
 kill $CAP 2>/dev/null
 wait $CAP 2>/dev/null
 echo "$pdev" > $DRV/bind
@@ -81,9 +81,9 @@ check "rebound device reads" "$(code 12000 $FS_UA)" "$(cat "$D/in_current${CUR}_
 # Unbind with the threshold polling running, then unload and reload.
 echo 1 > "$D/events/in_current${CUR}_thresh_falling_en"
 set_ua 2000
-sleep 0.5
+adc_seen $CUR
 echo "$pdev" > $DRV/unbind
-check_true "unbind with events enabled" [ ! -e "$DRV/$pdev" ]
+ok "unbind with events enabled" [ ! -e "$DRV/$pdev" ]
 echo "$pdev" > $DRV/bind
 rmmod smcard-adc && modprobe smcard-adc
 wait_for 10 adc_dev > /dev/null

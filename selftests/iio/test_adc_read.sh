@@ -52,11 +52,11 @@ within_lsb()
 
 for uv in $VOLTS_UV; do
 	set_uv "$uv"
-	check_true "voltage3 at $uv uV within 1 LSB" within_lsb voltage$VOLT "$uv" $FS_UV
+	ok "voltage3 at $uv uV within 1 LSB" within_lsb voltage$VOLT "$uv" $FS_UV
 done
 for ua in $AMPS_UA; do
 	set_ua "$ua"
-	check_true "current2 at $ua uA within 1 LSB" within_lsb current$CUR "$ua" $FS_UA
+	ok "current2 at $ua uA within 1 LSB" within_lsb current$CUR "$ua" $FS_UA
 done
 for p in $OOR_UV; do
 	set_uv "${p%%:*}"

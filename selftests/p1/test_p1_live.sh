@@ -7,9 +7,8 @@
 # XS211 single phase, XS211 three phase) comes through with good CRCs,
 # the right variant and every object named; an Irish meter's clock reads
 # right in Europe/Dublin and an hour off in the default zone.
-. /usr/lib/smcard/ktap_helpers.sh
+. "$(dirname "$0")/../lib/helpers.sh"
 
-SIM=/sys/kernel/debug/smcard-sim
 TTY=/dev/ttySIM2
 tmp=$(mktemp -d)
 EMU=

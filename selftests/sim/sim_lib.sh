@@ -2,22 +2,10 @@
 # Helpers for the smcard-sim selftests (sourced, not run).
 
 here=$(cd "$(dirname "$0")" && pwd)
-for d in "$here/../include" /usr/lib/smcard; do
-	if [ -f "$d/ktap_helpers.sh" ]; then
-		. "$d/ktap_helpers.sh"
-		break
-	fi
-done
+. "$(dirname "${BASH_SOURCE[0]}")/../lib/helpers.sh"
 
-SIM=/sys/kernel/debug/smcard-sim
 IOC=0x28
 SIM_DEV=/sys/bus/platform/devices/smcard-sim
-
-# Number of the simulator's I2C bus, from "i2cdetect -l".
-sim_bus()
-{
-	i2cdetect -l | awk '$3 == "smcard-sim" { sub("i2c-", "", $1); print $1; exit }'
-}
 
 # Make sure the module is loaded and the simulator bound.
 sim_load()
@@ -54,17 +42,6 @@ sim_release_ioc()
 # Register access through i2c-tools; -f because a driver may own the address.
 rd() { i2cget -y -f "$BUS" "$IOC" "$1" "${2:-b}"; }
 wr() { i2cset -y -f "$BUS" "$IOC" "$@"; }
-
-# check DESCRIPTION EXPECTED ACTUAL
-check()
-{
-	if [ "$2" = "$3" ]; then
-		ktap_test_pass "$1"
-	else
-		ktap_print_msg "$1: expected '$2', got '$3'"
-		ktap_test_fail "$1"
-	fi
-}
 
 # Put the controller into its reset state and clear the reset flags.
 sim_fresh()

@@ -24,14 +24,22 @@ exec 3<> "$TTY"
 stty -F "$TTY" 2400 cs8 parenb -parodd -cstopb raw -echo -crtscts clocal
 cat "$PEER" >> "$out" &
 reader=$!
-sleep 0.2
+until_ok 30 waiting $reader
 
-# send TEXT: the host transmits TEXT; prints what reached the peer.
+# dropped: the bytes the dead wire has swallowed so far
+dropped() { awk '$1 == "wire_dropped" { print $2 }' "$SIM/mbus/stats"; }
+
+# send TEXT: the host transmits TEXT; prints what reached the peer once
+# every byte has reached it or been dropped by the wire (no fixed wait:
+# the wire time at 2400 Bd is paced by the guest's timers)
 send()
 {
+	local before n=${#1}
+
 	: > "$out"
+	before=$(dropped)
 	printf '%s' "$1" >&3
-	sleep 0.3
+	until_ok 30 eval '[ $(($(dropped) - before + $(wc -c < "$out"))) -ge $n ]'
 	cat "$out"
 }
 

@@ -365,6 +365,18 @@ static int pin_count_set(void *data, u64 val)
 DEFINE_DEBUGFS_ATTRIBUTE(pin_count_fops, pin_count_get, pin_count_set,
 			 "%llu\n");
 
+static int pin_adc_reads_get(void *data, u64 *val)
+{
+	struct smcard_sim_pin *pin = data;
+	unsigned long flags;
+
+	spin_lock_irqsave(&pin->sim->lock, flags);
+	*val = pin->adc_reads;
+	spin_unlock_irqrestore(&pin->sim->lock, flags);
+	return 0;
+}
+DEFINE_DEBUGFS_ATTRIBUTE(pin_adc_reads_fops, pin_adc_reads_get, NULL, "%llu\n");
+
 static int pin_output_show(struct seq_file *s, void *unused)
 {
 	struct smcard_sim_pin *pin = s->private;
@@ -450,6 +462,8 @@ static void sim_debugfs_pin(struct smcard_sim_pin *pin, struct dentry *root)
 	debugfs_create_file_unsafe("voltage_uv", 0600, dir, pin, &pin_uv_fops);
 	debugfs_create_file_unsafe("current_ua", 0600, dir, pin, &pin_ua_fops);
 	debugfs_create_file_unsafe("count", 0600, dir, pin, &pin_count_fops);
+	debugfs_create_file_unsafe("adc_reads", 0400, dir, pin,
+				   &pin_adc_reads_fops);
 	debugfs_create_file("pulses", 0600, dir, pin, &pin_pulses_fops);
 	debugfs_create_file("pulses_wait", 0400, dir, pin,
 			    &pin_pulses_wait_fops);

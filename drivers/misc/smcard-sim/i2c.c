@@ -7,6 +7,7 @@
  * wire and can be told to fail the next transfers.
  */
 
+#include <linux/bitops.h>
 #include <linux/delay.h>
 #include <linux/device.h>
 #include <linux/math64.h>
@@ -49,9 +50,21 @@ static int sim_ioc_xfer(struct smcard_sim *sim, struct i2c_msg *msg)
 
 	spin_lock_irqsave(&sim->lock, flags);
 	if (msg->flags & I2C_M_RD) {
+		unsigned long adc = 0;
+		unsigned int pin;
+
 		smcard_sim_ioc_snapshot(sim, img);
-		for (i = 0; i < msg->len; i++)
-			msg->buf[i] = img[sim->ioc_pointer++];
+		for (i = 0; i < msg->len; i++) {
+			u8 reg = sim->ioc_pointer++;
+
+			msg->buf[i] = img[reg];
+			if (reg >= SMCARD_REG_ADC(0) &&
+			    reg < SMCARD_REG_ADC(SMCARD_NUM_PINS))
+				__set_bit((reg - SMCARD_REG_ADC(0)) / 2, &adc);
+		}
+		/* Tests wait on these to know that the host has seen a value. */
+		for_each_set_bit(pin, &adc, SMCARD_NUM_PINS)
+			sim->pins[pin].adc_reads++;
 	} else if (msg->len) {
 		sim->ioc_pointer = msg->buf[0];
 		for (i = 1; i < msg->len; i++)

@@ -53,6 +53,9 @@ struct smcard_sim_pin {
 	s32 uv;			/* terminal voltage, microvolts */
 	s32 ua;			/* loop current, microamps */
 
+	/* Reads of the pin's ADC result by the host (protected by sim->lock) */
+	u32 adc_reads;
+
 	struct hrtimer filter_timer;
 	struct hrtimer train_timer;
 	struct smcard_sim_train train;
