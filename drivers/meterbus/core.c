@@ -44,7 +44,7 @@ static void meterbus_bus_release(struct device *dev)
  * Return: the bus, or an ERR_PTR(). Release it with meterbus_bus_put().
  */
 struct meterbus_bus *meterbus_bus_alloc(struct device *parent,
-				const struct meterbus_bus_ops *ops, void *priv)
+					const struct meterbus_bus_ops *ops, void *priv)
 {
 	struct meterbus_bus *bus;
 	int id;
@@ -295,7 +295,7 @@ EXPORT_SYMBOL_NS_GPL(meterbus_bus_fault, METERBUS);
 
 /* Apply the settings that are given, role first, then baud, then power. */
 int meterbus_bus_set(struct meterbus_bus *bus, const u32 *baud, const bool *power,
-		 const enum meterbus_role *role, struct netlink_ext_ack *extack)
+		     const enum meterbus_role *role, struct netlink_ext_ack *extack)
 {
 	int ret;
 

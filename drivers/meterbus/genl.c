@@ -60,7 +60,7 @@ static const struct nla_policy meterbus_slave_reply_nl_policy[METERBUS_A_SLAVE_F
 };
 
 static void meterbus_nl_frame_error(struct netlink_ext_ack *extack,
-				const struct nlattr *nla, int res)
+				    const struct nlattr *nla, int res)
 {
 	switch (res) {
 	case METERBUS_RESULT_COLLISION:
@@ -86,7 +86,7 @@ static void meterbus_nl_frame_error(struct netlink_ext_ack *extack,
 
 /* Validate a frame attribute: one complete frame, E5h only if @ack. */
 static int meterbus_nl_check_frame(struct genl_info *info, unsigned int attr,
-			       bool ack)
+				   bool ack)
 {
 	struct nlattr *nla = info->attrs[attr];
 	int res = meterbus_frame_check(nla_data(nla), nla_len(nla));
@@ -101,7 +101,7 @@ static int meterbus_nl_check_frame(struct genl_info *info, unsigned int attr,
 
 /* The bus named by the id (or name) attribute, with a reference. */
 static struct meterbus_bus *meterbus_nl_bus(struct genl_info *info,
-				    unsigned int id_attr, unsigned int name_attr)
+					    unsigned int id_attr, unsigned int name_attr)
 {
 	struct nlattr *id = info->attrs[id_attr];
 	struct nlattr *name = name_attr ? info->attrs[name_attr] : NULL;
@@ -113,7 +113,7 @@ static struct meterbus_bus *meterbus_nl_bus(struct genl_info *info,
 		return ERR_PTR(-EINVAL);
 	}
 	bus = meterbus_bus_find(id ? nla_get_u32(id) : 0,
-			    id ? NULL : nla_data(name));
+				id ? NULL : nla_data(name));
 	if (!bus) {
 		NL_SET_ERR_MSG_ATTR(info->extack, id ?: name, "no such bus");
 		return ERR_PTR(-ENODEV);
@@ -143,7 +143,7 @@ static int meterbus_nl_put_stats(struct sk_buff *skb, const struct meterbus_stat
 
 /* Attributes common to bus-get replies and bus-ntf. */
 static int meterbus_nl_put_state(struct sk_buff *skb, struct meterbus_bus *bus,
-			     struct meterbus_stats *stats)
+				 struct meterbus_stats *stats)
 {
 	int ret;
 
@@ -161,7 +161,7 @@ static int meterbus_nl_put_state(struct sk_buff *skb, struct meterbus_bus *bus,
 }
 
 static int meterbus_nl_fill_bus(struct sk_buff *skb, struct meterbus_bus *bus,
-			    u32 portid, u32 seq, int flags)
+				u32 portid, u32 seq, int flags)
 {
 	struct meterbus_stats stats;
 	bool battery = false;
@@ -227,7 +227,7 @@ out:
 }
 
 static int meterbus_nl_bus_get_dumpit(struct sk_buff *skb,
-				  struct netlink_callback *cb)
+				      struct netlink_callback *cb)
 {
 	unsigned long *index = (unsigned long *)cb->ctx;
 	struct meterbus_bus *bus;
@@ -235,7 +235,7 @@ static int meterbus_nl_bus_get_dumpit(struct sk_buff *skb,
 
 	while ((bus = meterbus_bus_next(index))) {
 		ret = meterbus_nl_fill_bus(skb, bus, NETLINK_CB(cb->skb).portid,
-				       cb->nlh->nlmsg_seq, NLM_F_MULTI);
+					   cb->nlh->nlmsg_seq, NLM_F_MULTI);
 		meterbus_bus_put(bus);
 		if (ret)
 			break;
@@ -274,14 +274,14 @@ static int meterbus_nl_bus_set_doit(struct sk_buff *skb, struct genl_info *info)
 	if (IS_ERR(bus))
 		return PTR_ERR(bus);
 	ret = meterbus_bus_set(bus, a[METERBUS_A_BUS_BAUD] ? &baud : NULL,
-			   a[METERBUS_A_BUS_POWER] ? &power : NULL,
+			       a[METERBUS_A_BUS_POWER] ? &power : NULL,
 			   a[METERBUS_A_BUS_ROLE] ? &role : NULL, info->extack);
 	meterbus_bus_put(bus);
 	return ret;
 }
 
 static int meterbus_nl_xfer_reply(struct genl_info *info, struct meterbus_bus *bus,
-			      const struct meterbus_xfer *x)
+				  const struct meterbus_xfer *x)
 {
 	struct sk_buff *msg;
 	void *hdr;
@@ -358,7 +358,7 @@ out:
 }
 
 static int meterbus_nl_slave_listen_doit(struct sk_buff *skb,
-				     struct genl_info *info)
+					 struct genl_info *info)
 {
 	struct meterbus_bus *bus;
 	int ret;
@@ -372,7 +372,7 @@ static int meterbus_nl_slave_listen_doit(struct sk_buff *skb,
 }
 
 static int meterbus_nl_slave_reply_doit(struct sk_buff *skb,
-				    struct genl_info *info)
+					struct genl_info *info)
 {
 	struct nlattr *frame = info->attrs[METERBUS_A_SLAVE_FRAME];
 	struct meterbus_bus *bus;
@@ -390,7 +390,7 @@ static int meterbus_nl_slave_reply_doit(struct sk_buff *skb,
 	if (IS_ERR(bus))
 		return PTR_ERR(bus);
 	ret = meterbus_bus_slave_reply(bus,
-				   nla_get_u32(info->attrs[METERBUS_A_SLAVE_SEQ]),
+				       nla_get_u32(info->attrs[METERBUS_A_SLAVE_SEQ]),
 				   frame ? nla_data(frame) : NULL,
 				   frame ? nla_len(frame) : 0, info->extack);
 	meterbus_bus_put(bus);
@@ -532,7 +532,7 @@ int meterbus_nl_slave_frame(struct meterbus_bus *bus, const u8 *frame, size_t le
 
 /* A closed socket stops listening as a slave. */
 static int meterbus_nl_urelease(struct notifier_block *nb, unsigned long event,
-			    void *ptr)
+				void *ptr)
 {
 	struct netlink_notify *n = ptr;
 

@@ -42,7 +42,7 @@ int meterbus_bus_slave_listen(struct meterbus_bus *bus, u32 portid,
 }
 
 int meterbus_bus_slave_reply(struct meterbus_bus *bus, u32 seq, const u8 *frame,
-			 size_t len, struct netlink_ext_ack *extack)
+			     size_t len, struct netlink_ext_ack *extack)
 {
 	ktime_t end, now;
 	u64 earliest;
@@ -90,7 +90,7 @@ int meterbus_bus_slave_reply(struct meterbus_bus *bus, u32 seq, const u8 *frame,
 		mutex_lock(&bus->state_lock);
 		bus->stats.frames_tx++;
 		meterbus_nl_monitor(bus, METERBUS_DIRECTION_TX, frame, len,
-				METERBUS_RESULT_OK);
+				    METERBUS_RESULT_OK);
 		mutex_unlock(&bus->state_lock);
 	}
 	goto out;

@@ -174,7 +174,7 @@ int meterbus_bus_transfer(struct meterbus_bus *bus, struct meterbus_xfer *x)
 	if (!ret) {
 		bus->stats.frames_tx++;
 		meterbus_nl_monitor(bus, METERBUS_DIRECTION_TX, x->frame, x->len,
-				METERBUS_RESULT_OK);
+				    METERBUS_RESULT_OK);
 	}
 	mutex_unlock(&bus->state_lock);
 

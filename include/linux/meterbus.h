@@ -44,7 +44,7 @@ struct meterbus_parser {
 
 void meterbus_parser_reset(struct meterbus_parser *p);
 size_t meterbus_parser_feed(struct meterbus_parser *p, const u8 *data, size_t len,
-			int *res);
+			    int *res);
 int meterbus_parser_flush(struct meterbus_parser *p);
 int meterbus_frame_check(const u8 *frame, size_t len);
 
@@ -72,7 +72,7 @@ struct meterbus_bus_ops {
 };
 
 struct meterbus_bus *meterbus_bus_alloc(struct device *parent,
-				const struct meterbus_bus_ops *ops, void *priv);
+					const struct meterbus_bus_ops *ops, void *priv);
 int meterbus_bus_register(struct meterbus_bus *bus, u32 baud, bool power);
 void meterbus_bus_unregister(struct meterbus_bus *bus);
 void meterbus_bus_put(struct meterbus_bus *bus);
