@@ -269,15 +269,18 @@ EXPORT_SYMBOL_NS_GPL(meterbus_bus_receive, METERBUS);
  *
  * Fails the transaction in flight with the matching result and sends the
  * event. May be called from a regulator notifier.
+ *
+ * Return: false if the bus is being unregistered: the line driver then
+ * starts no follow-up work for it.
  */
-void meterbus_bus_fault(struct meterbus_bus *bus, enum meterbus_event event)
+bool meterbus_bus_fault(struct meterbus_bus *bus, enum meterbus_event event)
 {
 	bool oc = event == METERBUS_EVENT_OVER_CURRENT;
 
 	mutex_lock(&bus->state_lock);
 	if (bus->dead) {
 		mutex_unlock(&bus->state_lock);
-		return;
+		return false;
 	}
 	bus->power = false;
 	if (oc)
@@ -290,6 +293,7 @@ void meterbus_bus_fault(struct meterbus_bus *bus, enum meterbus_event event)
 	wake_up(&bus->wq);
 
 	meterbus_nl_bus_event(bus, event);
+	return true;
 }
 EXPORT_SYMBOL_NS_GPL(meterbus_bus_fault, METERBUS);
 

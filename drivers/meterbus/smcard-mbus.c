@@ -7,6 +7,7 @@
  */
 
 #include <linux/device.h>
+#include <linux/devm-helpers.h>
 #include <linux/i2c.h>
 #include <linux/jiffies.h>
 #include <linux/mfd/smcard.h>
@@ -176,14 +177,18 @@ static int smcard_mbus_vbus_event(struct notifier_block *nb,
 				  unsigned long event, void *data)
 {
 	struct smcard_mbus *sm = container_of(nb, struct smcard_mbus, vbus_nb);
+	enum meterbus_event ev;
 
 	if (event & REGULATOR_EVENT_OVER_CURRENT)
-		meterbus_bus_fault(sm->bus, METERBUS_EVENT_OVER_CURRENT);
+		ev = METERBUS_EVENT_OVER_CURRENT;
 	else if ((event & REGULATOR_EVENT_DISABLE) && READ_ONCE(sm->supply_on))
-		meterbus_bus_fault(sm->bus, METERBUS_EVENT_POWER_FAULT);
+		ev = METERBUS_EVENT_POWER_FAULT;
 	else
 		return NOTIFY_DONE;
 
+	/* An unregistered bus gives the supply back itself. */
+	if (!meterbus_bus_fault(sm->bus, ev))
+		return NOTIFY_DONE;
 	schedule_work(&sm->fault_work);
 	return NOTIFY_OK;
 }
@@ -203,7 +208,6 @@ static void smcard_mbus_unregister(void *data)
 	struct smcard_mbus *sm = data;
 
 	meterbus_bus_unregister(sm->bus);
-	cancel_work_sync(&sm->fault_work);
 	mutex_lock(&sm->supply_lock);
 	if (sm->supply_on) {
 		sm->supply_on = false;
@@ -254,7 +258,6 @@ static int smcard_mbus_probe(struct serdev_device *serdev)
 	sm->serdev = serdev;
 	sm->baud = SMCARD_MBUS_BAUD;
 	mutex_init(&sm->supply_lock);
-	INIT_WORK(&sm->fault_work, smcard_mbus_fault_work);
 
 	ret = smcard_mbus_get_ioc(sm, dev);
 	if (ret)
@@ -263,6 +266,14 @@ static int smcard_mbus_probe(struct serdev_device *serdev)
 	sm->vbus = devm_regulator_get(dev, "vbus");
 	if (IS_ERR(sm->vbus))
 		return dev_err_probe(dev, PTR_ERR(sm->vbus), "no vbus supply\n");
+
+	/*
+	 * Cancelled on unbind after the supply notifier, which queues it, is
+	 * gone, and before the supply it uses is put.
+	 */
+	ret = devm_work_autocancel(dev, &sm->fault_work, smcard_mbus_fault_work);
+	if (ret)
+		return ret;
 
 	/* Start as master with the supply off, as after a controller reset. */
 	ret = regmap_update_bits(sm->ioc->regmap, SMCARD_REG_MBUS_CTRL,

@@ -79,6 +79,6 @@ void meterbus_bus_put(struct meterbus_bus *bus);
 void *meterbus_bus_priv(struct meterbus_bus *bus);
 
 void meterbus_bus_receive(struct meterbus_bus *bus, const u8 *data, size_t len);
-void meterbus_bus_fault(struct meterbus_bus *bus, enum meterbus_event event);
+bool meterbus_bus_fault(struct meterbus_bus *bus, enum meterbus_event event);
 
 #endif /* __LINUX_METERBUS_H */
