@@ -28,6 +28,7 @@ static void meterbus_bus_release(struct device *dev)
 {
 	struct meterbus_bus *bus = container_of(dev, struct meterbus_bus, dev);
 
+	put_device(bus->dev.parent);
 	ida_free(&meterbus_ida, bus->id);
 	kfree(bus);
 }
@@ -39,7 +40,9 @@ static void meterbus_bus_release(struct device *dev)
  * @priv: its data, see meterbus_bus_priv()
  *
  * The bus starts in master role at 2400 Bd; meterbus_bus_register() sets the
- * line's actual state.
+ * line's actual state. The bus holds a reference to @parent until it is
+ * released: device_del() drops the one that device_add() took, and
+ * userspace may still hold the bus then.
  *
  * Return: the bus, or an ERR_PTR(). Release it with meterbus_bus_put().
  */
@@ -71,7 +74,7 @@ struct meterbus_bus *meterbus_bus_alloc(struct device *parent,
 
 	device_initialize(&bus->dev);
 	bus->dev.class = &meterbus_class;
-	bus->dev.parent = parent;
+	bus->dev.parent = get_device(parent);
 	bus->dev.release = meterbus_bus_release;
 	dev_set_name(&bus->dev, "mbus%d", id);
 
