@@ -8,11 +8,13 @@
 #include <linux/device.h>
 #include <linux/err.h>
 #include <linux/idr.h>
+#include <linux/lockdep.h>
 #include <linux/module.h>
 #include <linux/netlink.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <linux/xarray.h>
+#include <net/net_namespace.h>
 
 #include "internal.h"
 
@@ -180,23 +182,27 @@ struct meterbus_bus *meterbus_bus_next(unsigned long *index)
 	return bus;
 }
 
-void meterbus_release_port(u32 portid)
+void meterbus_release_port(struct net *net, u32 portid)
 {
 	struct meterbus_bus *bus;
 	unsigned long index;
 
+	/* The family lives in init_net: another namespace's port is not ours. */
+	if (!net_eq(net, &init_net))
+		return;
 	xa_lock(&meterbus_buses);
 	xa_for_each(&meterbus_buses, index, bus)
 		cmpxchg(&bus->listener, portid, 0);
 	xa_unlock(&meterbus_buses);
 }
 
-/* A frame or a bad run of bytes ended; called with state_lock held. */
+/* A frame or a bad run of bytes ended. */
 void meterbus_rx_event(struct meterbus_bus *bus, int res, ktime_t now)
 {
 	struct meterbus_parser *p = &bus->parser;
 	struct meterbus_xfer *x = bus->xfer;
 
+	lockdep_assert_held(&bus->state_lock);
 	meterbus_nl_monitor(bus, METERBUS_DIRECTION_RX, p->buf, p->len, res);
 	if (res == METERBUS_RESULT_OK)
 		bus->stats.frames_rx++;

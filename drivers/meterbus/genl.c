@@ -6,6 +6,7 @@
  * cannot express them.
  */
 
+#include <linux/lockdep.h>
 #include <linux/netlink.h>
 #include <linux/notifier.h>
 #include <linux/slab.h>
@@ -477,13 +478,13 @@ void meterbus_nl_bus_event(struct meterbus_bus *bus, enum meterbus_event event)
 			  GFP_KERNEL);
 }
 
-/* Called with state_lock held. */
 void meterbus_nl_monitor(struct meterbus_bus *bus, enum meterbus_direction dir,
-		     const u8 *data, size_t len, int result)
+			 const u8 *data, size_t len, int result)
 {
 	struct sk_buff *msg;
 	void *hdr;
 
+	lockdep_assert_held(&bus->state_lock);
 	if (!genl_has_listeners(&meterbus_nl_family, &init_net, METERBUS_NLGRP_MONITOR))
 		return;
 	msg = genlmsg_new(nla_total_size(len) + 128, GFP_KERNEL);
@@ -505,13 +506,14 @@ void meterbus_nl_monitor(struct meterbus_bus *bus, enum meterbus_direction dir,
 			  GFP_KERNEL);
 }
 
-/* Called with state_lock held. */
-int meterbus_nl_slave_frame(struct meterbus_bus *bus, const u8 *frame, size_t len,
-			u32 window_us)
+/* Unicast a request of the external master to the listener at @portid. */
+int meterbus_nl_slave_frame(struct meterbus_bus *bus, u32 portid, const u8 *frame,
+			    size_t len, u32 window_us)
 {
 	struct sk_buff *msg;
 	void *hdr;
 
+	lockdep_assert_held(&bus->state_lock);
 	msg = genlmsg_new(nla_total_size(len) + 128, GFP_KERNEL);
 	if (!msg)
 		return -ENOMEM;
@@ -527,7 +529,7 @@ int meterbus_nl_slave_frame(struct meterbus_bus *bus, const u8 *frame, size_t le
 		return -EMSGSIZE;
 	}
 	genlmsg_end(msg, hdr);
-	return genlmsg_unicast(&init_net, msg, READ_ONCE(bus->listener));
+	return genlmsg_unicast(&init_net, msg, portid);
 }
 
 /* A closed socket stops listening as a slave. */
@@ -538,7 +540,7 @@ static int meterbus_nl_urelease(struct notifier_block *nb, unsigned long event,
 
 	if (event == NETLINK_URELEASE && n->protocol == NETLINK_GENERIC &&
 	    n->portid)
-		meterbus_release_port(n->portid);
+		meterbus_release_port(n->net, n->portid);
 	return NOTIFY_DONE;
 }
 

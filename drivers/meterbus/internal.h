@@ -10,6 +10,8 @@
 #include <linux/rwsem.h>
 #include <linux/wait.h>
 
+struct net;
+
 struct meterbus_stats {
 	u64 frames_tx;
 	u64 frames_rx;
@@ -128,13 +130,13 @@ struct meterbus_bus *meterbus_bus_find(u32 id, const char *name);
 struct meterbus_bus *meterbus_bus_next(unsigned long *index);
 int meterbus_bus_transfer(struct meterbus_bus *bus, struct meterbus_xfer *x);
 int meterbus_bus_set(struct meterbus_bus *bus, const u32 *baud, const bool *power,
-		 const enum meterbus_role *role, struct netlink_ext_ack *extack);
+		     const enum meterbus_role *role, struct netlink_ext_ack *extack);
 int meterbus_bus_slave_listen(struct meterbus_bus *bus, u32 portid,
-			  struct netlink_ext_ack *extack);
+			      struct netlink_ext_ack *extack);
 int meterbus_bus_slave_reply(struct meterbus_bus *bus, u32 seq, const u8 *frame,
-			 size_t len, struct netlink_ext_ack *extack);
+			     size_t len, struct netlink_ext_ack *extack);
 void meterbus_slave_request(struct meterbus_bus *bus, ktime_t end);
-void meterbus_release_port(u32 portid);
+void meterbus_release_port(struct net *net, u32 portid);
 void meterbus_rx_event(struct meterbus_bus *bus, int res, ktime_t now);
 
 /* genl.c */
@@ -142,8 +144,8 @@ int meterbus_nl_init(void);
 void meterbus_nl_exit(void);
 void meterbus_nl_bus_event(struct meterbus_bus *bus, enum meterbus_event event);
 void meterbus_nl_monitor(struct meterbus_bus *bus, enum meterbus_direction dir,
-		     const u8 *data, size_t len, int result);
-int meterbus_nl_slave_frame(struct meterbus_bus *bus, const u8 *frame, size_t len,
-			u32 window_us);
+			 const u8 *data, size_t len, int result);
+int meterbus_nl_slave_frame(struct meterbus_bus *bus, u32 portid, const u8 *frame,
+			    size_t len, u32 window_us);
 
 #endif /* __METERBUS_INTERNAL_H */

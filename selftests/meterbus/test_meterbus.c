@@ -183,11 +183,21 @@ struct attr {
 	const void *data;
 };
 
+/*
+ * Messages that are not the answer to the request in flight: a listener's
+ * slave-frame (sequence 0) may arrive before the ACK of its slave-listen.
+ */
+static int only_answers(struct nl_msg *msg, void *arg)
+{
+	return nlmsg_hdr(msg)->nlmsg_seq == *(__u32 *)arg ? NL_OK : NL_SKIP;
+}
+
 /* Send a request with attributes, collect the reply or error. */
 static struct reply req(struct nl *nl, int cmd, int flags,
 			const struct attr *a)
 {
 	struct reply r = { };
+	__u32 seq;
 	struct nl_msg *msg = nlmsg_alloc();
 	struct nl_cb *cb = nl_cb_alloc(NL_CB_CUSTOM);
 
@@ -207,11 +217,19 @@ static struct reply req(struct nl *nl, int cmd, int flags,
 	nl_cb_set(cb, NL_CB_ACK, NL_CB_CUSTOM, on_end, &r);
 	nl_cb_set(cb, NL_CB_FINISH, NL_CB_CUSTOM, on_end, &r);
 	nl_cb_err(cb, NL_CB_CUSTOM, on_error, &r);
+	nl_cb_set(cb, NL_CB_SEQ_CHECK, NL_CB_CUSTOM, only_answers, &seq);
 	if (nl_send_auto(nl->sk, msg) < 0)
 		r.err = -EIO;
-	while (!r.end && !r.err)
-		if (nl_recvmsgs(nl->sk, cb) < 0 && !r.end)
+	seq = nlmsg_hdr(msg)->nlmsg_seq;
+	while (!r.end && !r.err) {
+		int ret = nl_recvmsgs(nl->sk, cb);
+
+		if (ret < 0 && !r.end) {
 			r.err = -EIO;
+			snprintf(r.ext, sizeof(r.ext), "libnl: %s",
+				 nl_geterror(ret));
+		}
+	}
 	nlmsg_free(msg);
 	nl_cb_put(cb);
 	return r;
@@ -734,6 +752,60 @@ MBUS_TEST(slave_role)
 	EXPECT_EQ(0, strncmp(out, "ready\ne5\n", 9)) TH_LOG("peer: %s", out);
 	nl_done(&sl);
 	EXPECT_EQ(0, bus_set(&self->nl, self->id, 0, 1, METERBUS_ROLE_MASTER).err);
+}
+
+/*
+ * Listener sockets close while the master's requests keep arriving: the
+ * close must not race the delivery (a request for a listener that has
+ * just gone must not be sent elsewhere), and the next listener gets them.
+ */
+MBUS_TEST(slave_listener_closes)
+{
+	const char *args[] = { "flood", "107b0b8616", NULL };
+	int i, cycles = 0, frames = 0;
+	struct reply r;
+	double end;
+	struct nl sl;
+
+	ASSERT_EQ(0, bus_set(&self->nl, self->id, 38400, -1,
+			     METERBUS_ROLE_SLAVE).err);
+	self->peer = peer_start(args);
+	ASSERT_LT(0, self->peer);
+
+	/* new sockets in a fast loop: the family is already resolved */
+	sl.family = self->nl.family;
+	end = now() + 3;
+	for (i = 0; now() < end; i++) {
+		sl.sk = nl_socket_alloc();
+		ASSERT_NE(NULL, sl.sk);
+		ASSERT_EQ(0, genl_connect(sl.sk));
+		r = req(&sl, METERBUS_CMD_SLAVE_LISTEN, 0, (struct attr []){
+			U32(METERBUS_A_SLAVE_ID, self->id), END });
+		ASSERT_EQ(0, r.err) TH_LOG("listen %d: %s", i, r.ext);
+		/* every 16th socket reads a request, the others close at once */
+		if (!(i & 15)) {
+			nl_socket_disable_seq_check(sl.sk);
+			frames += wait_ntf(&sl, METERBUS_CMD_SLAVE_FRAME, 20).done;
+		}
+		nl_done(&sl);
+		cycles++;
+	}
+	TH_LOG("%d listeners opened and closed, %d requests read", cycles,
+	       frames);
+
+	ASSERT_EQ(0, nl_open(&sl));
+	nl_socket_disable_seq_check(sl.sk);
+	r = req(&sl, METERBUS_CMD_SLAVE_LISTEN, 0, (struct attr []){
+		U32(METERBUS_A_SLAVE_ID, self->id), END });
+	ASSERT_EQ(0, r.err);
+	r = wait_ntf(&sl, METERBUS_CMD_SLAVE_FRAME, 2000);
+	EXPECT_EQ(1, r.done);
+	EXPECT_EQ(5, r.frame_len);
+	nl_done(&sl);
+	peer_stop(self->peer);
+	self->peer = -1;
+	EXPECT_EQ(0, bus_set(&self->nl, self->id, 2400, 1,
+			     METERBUS_ROLE_MASTER).err);
 }
 
 MBUS_TEST(unbind_during_transfer)
