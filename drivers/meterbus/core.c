@@ -98,6 +98,9 @@ int meterbus_bus_register(struct meterbus_bus *bus, u32 baud, bool power)
 
 	bus->baud = baud;
 	bus->power = power;
+	down_read(&bus->ops_rwsem);
+	meterbus_bus_remeasure(bus);
+	up_read(&bus->ops_rwsem);
 	ret = device_add(&bus->dev);
 	if (ret)
 		return ret;
@@ -148,6 +151,40 @@ void *meterbus_bus_priv(struct meterbus_bus *bus)
 	return bus->priv;
 }
 EXPORT_SYMBOL_NS_GPL(meterbus_bus_priv, METERBUS);
+
+/*
+ * Refresh the cached supply state from the line driver. The caller holds
+ * ops_rwsem for reading and has seen the bus alive.
+ */
+void meterbus_bus_remeasure(struct meterbus_bus *bus)
+{
+	struct meterbus_supply s = { };
+
+	lockdep_assert_held_read(&bus->ops_rwsem);
+	if (!bus->ops->measure || bus->ops->measure(bus, &s))
+		return;
+	mutex_lock(&bus->state_lock);
+	bus->supply = s;
+	bus->measured = true;
+	bus->measured_at = jiffies;
+	mutex_unlock(&bus->state_lock);
+}
+
+/**
+ * meterbus_bus_measure() - the supply changed: read it again
+ * @bus: the bus
+ *
+ * For line drivers, e.g. after a supply event. Sleeps; does nothing once
+ * the bus is being unregistered.
+ */
+void meterbus_bus_measure(struct meterbus_bus *bus)
+{
+	down_read(&bus->ops_rwsem);
+	if (!READ_ONCE(bus->dead))
+		meterbus_bus_remeasure(bus);
+	up_read(&bus->ops_rwsem);
+}
+EXPORT_SYMBOL_NS_GPL(meterbus_bus_measure, METERBUS);
 
 /* Find a registered bus by id, or by name if @name is set; takes a ref. */
 struct meterbus_bus *meterbus_bus_find(u32 id, const char *name)
@@ -359,6 +396,8 @@ int meterbus_bus_set(struct meterbus_bus *bus, const u32 *baud, const bool *powe
 	}
 	ret = 0;
 out:
+	if (!bus->dead)
+		meterbus_bus_remeasure(bus);
 	up_read(&bus->ops_rwsem);
 	mutex_unlock(&bus->lock);
 	return ret;

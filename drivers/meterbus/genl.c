@@ -161,38 +161,33 @@ static int meterbus_nl_put_state(struct sk_buff *skb, struct meterbus_bus *bus,
 	return ret ? -EMSGSIZE : 0;
 }
 
+/* Cached state only: unprivileged readers never reach the hardware. */
 static int meterbus_nl_fill_bus(struct sk_buff *skb, struct meterbus_bus *bus,
 				u32 portid, u32 seq, int flags)
 {
+	struct meterbus_supply supply;
 	struct meterbus_stats stats;
-	bool battery = false;
-	bool dead;
+	bool measured;
 	void *hdr;
-	u32 mv;
-	int ret = 0;
 
 	hdr = genlmsg_put(skb, portid, seq, &meterbus_nl_family, flags,
 			  METERBUS_CMD_BUS_GET);
 	if (!hdr)
 		return -EMSGSIZE;
 
-	if (meterbus_nl_put_state(skb, bus, &stats) ||
-	    meterbus_nl_put_stats(skb, &stats) ||
-	    (bus->dev.parent &&
-	     nla_put_string(skb, METERBUS_A_BUS_PARENT, dev_name(bus->dev.parent))))
+	if (meterbus_nl_put_state(skb, bus, &stats))
 		goto cancel;
+	mutex_lock(&bus->state_lock);
+	supply = bus->supply;
+	measured = bus->measured;
+	mutex_unlock(&bus->state_lock);
 
-	/* The line driver may sleep (I2C); it must still be there. */
-	down_read(&bus->ops_rwsem);
-	dead = bus->dead;
-	if (!dead && bus->ops->on_battery)
-		battery = bus->ops->on_battery(bus);
-	if (!dead && bus->ops->get_voltage)
-		ret = bus->ops->get_voltage(bus, &mv);
-	up_read(&bus->ops_rwsem);
-	if (nla_put_u8(skb, METERBUS_A_BUS_BATTERY, battery) ||
-	    (!dead && bus->ops->get_voltage && !ret &&
-	     nla_put_u32(skb, METERBUS_A_BUS_VOLTAGE, mv)))
+	if (meterbus_nl_put_stats(skb, &stats) ||
+	    (bus->dev.parent &&
+	     nla_put_string(skb, METERBUS_A_BUS_PARENT, dev_name(bus->dev.parent))) ||
+	    nla_put_u8(skb, METERBUS_A_BUS_BATTERY, supply.battery) ||
+	    (measured &&
+	     nla_put_u32(skb, METERBUS_A_BUS_VOLTAGE, supply.bus_mv)))
 		goto cancel;
 
 	genlmsg_end(skb, hdr);
@@ -442,8 +437,12 @@ static const struct genl_split_ops meterbus_nl_ops[] = {
 };
 
 static const struct genl_multicast_group meterbus_nl_mcgrps[] = {
-	[METERBUS_NLGRP_EVENTS] = { METERBUS_MCGRP_EVENTS, },
-	[METERBUS_NLGRP_MONITOR] = { METERBUS_MCGRP_MONITOR, },
+	[METERBUS_NLGRP_EVENTS] = { .name = METERBUS_MCGRP_EVENTS, },
+	/* every frame on the wire: meter readings are personal data */
+	[METERBUS_NLGRP_MONITOR] = {
+		.name = METERBUS_MCGRP_MONITOR,
+		.flags = GENL_MCAST_CAP_NET_ADMIN,
+	},
 };
 
 static struct genl_family meterbus_nl_family __ro_after_init = {

@@ -80,6 +80,9 @@ struct meterbus_xfer {
  * @power: master supply on
  * @over_current: tripped since the supply was last switched on
  * @stats: counters
+ * @supply: the bus supply at the last measurement
+ * @measured: the line driver has measured the supply
+ * @measured_at: jiffies of the last measurement
  * @parser: assembler of the received byte stream
  * @xfer: the transaction in flight, or NULL
  * @rx_events: bumped on every received chunk or fault, wakes @wq
@@ -104,6 +107,9 @@ struct meterbus_bus {
 	bool power;
 	bool over_current;
 	struct meterbus_stats stats;
+	struct meterbus_supply supply;
+	bool measured;
+	unsigned long measured_at;
 	struct meterbus_parser parser;
 	struct meterbus_xfer *xfer;
 	u64 rx_events;
@@ -126,6 +132,7 @@ static inline u64 meterbus_window_ns(const struct meterbus_bus *bus)
 }
 
 /* core.c */
+void meterbus_bus_remeasure(struct meterbus_bus *bus);
 struct meterbus_bus *meterbus_bus_find(u32 id, const char *name);
 struct meterbus_bus *meterbus_bus_next(unsigned long *index);
 int meterbus_bus_transfer(struct meterbus_bus *bus, struct meterbus_xfer *x);

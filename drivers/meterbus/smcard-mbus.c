@@ -123,17 +123,24 @@ static int smcard_mbus_set_role(struct meterbus_bus *bus, enum meterbus_role rol
 	return ret;
 }
 
-static int smcard_mbus_get_voltage(struct meterbus_bus *bus, u32 *mv)
+static int smcard_mbus_measure(struct meterbus_bus *bus,
+			       struct meterbus_supply *s)
 {
 	struct smcard_mbus *sm = meterbus_bus_priv(bus);
+	unsigned int status;
 	u8 buf[2];
 	int ret;
 
+	ret = regmap_read(sm->ioc->regmap, SMCARD_REG_STATUS, &status);
+	if (ret)
+		return ret;
 	ret = regmap_bulk_read(sm->ioc->regmap, SMCARD_REG_MBUS_VOLTAGE, buf,
 			       sizeof(buf));
-	if (!ret)
-		*mv = get_unaligned_le16(buf);
-	return ret;
+	if (ret)
+		return ret;
+	s->battery = status & SMCARD_STATUS_BATTERY;
+	s->bus_mv = get_unaligned_le16(buf);
+	return 0;
 }
 
 static const struct meterbus_bus_ops smcard_mbus_ops = {
@@ -141,8 +148,7 @@ static const struct meterbus_bus_ops smcard_mbus_ops = {
 	.set_baud = smcard_mbus_set_baud,
 	.set_power = smcard_mbus_set_power,
 	.set_role = smcard_mbus_set_role,
-	.get_voltage = smcard_mbus_get_voltage,
-	.on_battery = smcard_mbus_on_battery,
+	.measure = smcard_mbus_measure,
 };
 
 static size_t smcard_mbus_receive_buf(struct serdev_device *serdev,
@@ -171,6 +177,7 @@ static void smcard_mbus_fault_work(struct work_struct *work)
 		regulator_disable(sm->vbus);
 	}
 	mutex_unlock(&sm->supply_lock);
+	meterbus_bus_measure(sm->bus);
 }
 
 static int smcard_mbus_vbus_event(struct notifier_block *nb,
@@ -267,14 +274,6 @@ static int smcard_mbus_probe(struct serdev_device *serdev)
 	if (IS_ERR(sm->vbus))
 		return dev_err_probe(dev, PTR_ERR(sm->vbus), "no vbus supply\n");
 
-	/*
-	 * Cancelled on unbind after the supply notifier, which queues it, is
-	 * gone, and before the supply it uses is put.
-	 */
-	ret = devm_work_autocancel(dev, &sm->fault_work, smcard_mbus_fault_work);
-	if (ret)
-		return ret;
-
 	/* Start as master with the supply off, as after a controller reset. */
 	ret = regmap_update_bits(sm->ioc->regmap, SMCARD_REG_MBUS_CTRL,
 				 SMCARD_MBUS_CTRL_SLAVE | SMCARD_MBUS_CTRL_POWER, 0);
@@ -285,6 +284,14 @@ static int smcard_mbus_probe(struct serdev_device *serdev)
 	if (IS_ERR(sm->bus))
 		return PTR_ERR(sm->bus);
 	ret = devm_add_action_or_reset(dev, smcard_mbus_put_bus, sm->bus);
+	if (ret)
+		return ret;
+
+	/*
+	 * Cancelled on unbind after the supply notifier, which queues it, is
+	 * gone, and before the bus and the supply it uses are put.
+	 */
+	ret = devm_work_autocancel(dev, &sm->fault_work, smcard_mbus_fault_work);
 	if (ret)
 		return ret;
 

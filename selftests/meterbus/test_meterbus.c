@@ -39,7 +39,7 @@ struct reply {
 	char ext[256];		/* extack message */
 	int cmd;
 	__u32 id, result, latency, elapsed, baud, role, event, direction, seq;
-	__u8 power, over_current;
+	__u8 power, over_current, battery;
 	__u64 bad_frames, frames_rx, collisions, timeouts;
 	unsigned char frame[METERBUS_FRAME_MAX];
 	int frame_len;
@@ -113,6 +113,8 @@ static int on_valid(struct nl_msg *msg, void *arg)
 		r->role = nla_get_u32(tb[METERBUS_A_BUS_ROLE]);
 		r->power = nla_get_u8(tb[METERBUS_A_BUS_POWER]);
 		r->over_current = nla_get_u8(tb[METERBUS_A_BUS_OVER_CURRENT]);
+		if (tb[METERBUS_A_BUS_BATTERY])
+			r->battery = nla_get_u8(tb[METERBUS_A_BUS_BATTERY]);
 		if (tb[METERBUS_A_BUS_EVENT])
 			r->event = nla_get_u32(tb[METERBUS_A_BUS_EVENT]);
 		if (tb[METERBUS_A_BUS_STATS]) {
@@ -555,19 +557,33 @@ MBUS_TEST(battery_refuses_master_supply)
 	EXPECT_EQ(-EBUSY, r.err);
 	EXPECT_NE(0, r.ext[0]);
 	TH_LOG("extack: %s", r.ext);
+	/* the refused bus-set measured the supply: bus-get shows the battery */
+	EXPECT_EQ(1, bus_get(&self->nl, self->id).battery);
 	write_file(SIM "/battery", "0");
 }
 
+/*
+ * Private by default: nobody may read the bus state (bus-get, events) but
+ * not transmit, configure or join the monitor group, and sees no frames.
+ */
 MBUS_TEST(not_admin)
 {
-	pid_t pid = fork();
-	int status;
+	const char *args[] = { "meter", "5", NULL };
+	int status, ready[2], go[2];
+	struct reply r;
+	char c = 0;
+	pid_t pid;
 
+	self->peer = peer_start(args);
+	ASSERT_LT(0, self->peer);
+	ASSERT_EQ(0, pipe(ready));
+	ASSERT_EQ(0, pipe(go));
+	pid = fork();
 	if (!pid) {
-		struct nl nl;
-		struct reply r;
+		struct nl nl, ev;
 
-		if (setgid(65534) || setuid(65534) || nl_open(&nl))
+		if (setgid(65534) || setuid(65534) || nl_open(&nl) ||
+		    nl_open(&ev))
 			_exit(10);
 		r = bus_get(&nl, self->id);
 		if (r.err || !r.done)
@@ -578,11 +594,51 @@ MBUS_TEST(not_admin)
 		r = bus_set(&nl, self->id, 9600, -1, -1);
 		if (r.err != -EPERM)
 			_exit(13);
-		/* listening to the monitor is allowed */
-		_exit(nl_join(&nl, METERBUS_MCGRP_MONITOR) ? 14 : 0);
+		if (nl_join(&ev, METERBUS_MCGRP_MONITOR) != -NLE_PERM)
+			_exit(14);
+		if (nl_join(&ev, METERBUS_MCGRP_EVENTS))
+			_exit(15);
+		/* a transfer by root: this socket sees none of its frames */
+		if (write(ready[1], &c, 1) != 1 || read(go[0], &c, 1) != 1)
+			_exit(16);
+		_exit(wait_ntf(&ev, METERBUS_CMD_MONITOR_NTF, 1000).done ? 17 : 0);
 	}
+	close(ready[1]);
+	close(go[0]);
+	ASSERT_EQ(1, read(ready[0], &c, 1));
+	r = req(&self->nl, METERBUS_CMD_XFER, 0, XFER(snd_nke5));
+	EXPECT_EQ(0, r.err);
+	EXPECT_EQ(METERBUS_RESULT_OK, r.result);
+	EXPECT_EQ(1, write(go[1], &c, 1));
 	ASSERT_EQ(pid, waitpid(pid, &status, 0));
 	EXPECT_EQ(0, WEXITSTATUS(status));
+	close(ready[0]);
+	close(go[1]);
+}
+
+/*
+ * bus-get is served from what the kernel keeps: with every I2C transfer
+ * failing, it still answers, and no injected fault is used up.
+ */
+MBUS_TEST(bus_get_cached)
+{
+	char buf[32] = "";
+	struct reply r;
+	int fd, i;
+
+	ASSERT_EQ(0, write_file(SIM "/i2c_fail", "1000 nack"));
+	for (i = 0; i < 10; i++) {
+		r = bus_get(&self->nl, self->id);
+		EXPECT_EQ(0, r.err);
+		r = req(&self->nl, METERBUS_CMD_BUS_GET, NLM_F_DUMP, NULL);
+		EXPECT_EQ(1, r.done);
+	}
+	fd = open(SIM "/i2c_fail", O_RDONLY);
+	ASSERT_LE(0, fd);
+	EXPECT_LT(0, read(fd, buf, sizeof(buf) - 1));
+	close(fd);
+	write_file(SIM "/i2c_fail", "0");
+	EXPECT_EQ(0, strncmp(buf, "1000 ", 5)) TH_LOG("i2c_fail: %s", buf);
 }
 
 MBUS_TEST(malformed)

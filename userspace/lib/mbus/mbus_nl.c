@@ -542,10 +542,11 @@ int mbus_nl_subscribe(struct mbus_nl *nl, unsigned int groups)
 				    "subscribe: group '%s': %s", names[i],
 				    nl_geterror(grp));
 		ret = nl_socket_add_membership(nl->ntf, grp);
-		if (ret < 0)
-			return fail(nl, nlerr_to_errno(ret),
-				    "subscribe: group '%s': %s", names[i],
-				    nl_geterror(ret));
+		if (ret < 0) {
+			ret = nlerr_to_errno(ret);
+			return fail(nl, ret, "subscribe: group '%s': %s", names[i],
+				    hint(ret) ? hint(ret) : strerror(-ret));
+		}
 	}
 	return 0;
 }

@@ -130,7 +130,10 @@ int mbus_nl_bus_set(struct mbus_nl *nl, uint32_t id,
  */
 int mbus_nl_xfer(struct mbus_nl *nl, uint32_t id, struct mbus_nl_xfer *x);
 
-/* Join multicast groups (MBUS_NL_GRP_*); needs no privilege. */
+/*
+ * Join multicast groups (MBUS_NL_GRP_*). The events group needs no
+ * privilege, the monitor group CAP_NET_ADMIN (-EPERM otherwise).
+ */
 int mbus_nl_subscribe(struct mbus_nl *nl, unsigned int groups);
 
 /* File descriptor to poll() for notifications, after mbus_nl_subscribe(). */
