@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Generic netlink family "meterbus", as specified in
- * Documentation/netlink/specs/meterbus.yaml. The policies follow the spec;
- * the binary length limits are written out because ynl-gen of this kernel
- * cannot express them.
+ * Documentation/netlink/specs/meterbus.yaml. The policies are written by
+ * hand because the 6.12 ynl-gen cannot generate a binary attribute with
+ * both a minimum and a maximum length; every limit in them is a constant
+ * of the uapi header that ynl-gen makes of the spec, and the selftests
+ * compare the kernel's policy dump with those constants.
  */
 
 #include <linux/lockdep.h>
@@ -30,15 +32,17 @@ static const struct netlink_range_validation meterbus_baud_range = {
 
 static const struct nla_policy meterbus_bus_get_nl_policy[METERBUS_A_BUS_NAME + 1] = {
 	[METERBUS_A_BUS_ID] = { .type = NLA_U32, },
-	[METERBUS_A_BUS_NAME] = { .type = NLA_NUL_STRING, .len = 15, },
+	[METERBUS_A_BUS_NAME] = { .type = NLA_NUL_STRING,
+				  .len = METERBUS_NAME_MAX_LEN, },
 };
 
 static const struct nla_policy meterbus_bus_set_nl_policy[METERBUS_A_BUS_POWER + 1] = {
 	[METERBUS_A_BUS_ID] = { .type = NLA_U32, },
-	[METERBUS_A_BUS_NAME] = { .type = NLA_NUL_STRING, .len = 15, },
+	[METERBUS_A_BUS_NAME] = { .type = NLA_NUL_STRING,
+				  .len = METERBUS_NAME_MAX_LEN, },
 	[METERBUS_A_BUS_ROLE] = NLA_POLICY_MAX(NLA_U32, METERBUS_ROLE_SLAVE),
 	[METERBUS_A_BUS_BAUD] = NLA_POLICY_FULL_RANGE(NLA_U32, &meterbus_baud_range),
-	[METERBUS_A_BUS_POWER] = NLA_POLICY_MAX(NLA_U8, 1),
+	[METERBUS_A_BUS_POWER] = NLA_POLICY_MAX(NLA_U32, 1),
 };
 
 static const struct nla_policy meterbus_xfer_nl_policy[METERBUS_A_XFER_NO_REPLY + 1] = {
@@ -127,16 +131,11 @@ static int meterbus_nl_put_stats(struct sk_buff *skb, const struct meterbus_stat
 	struct nlattr *nest = nla_nest_start(skb, METERBUS_A_BUS_STATS);
 
 	if (!nest ||
-	    nla_put_u64_64bit(skb, METERBUS_A_STATS_FRAMES_TX, s->frames_tx,
-			      METERBUS_A_STATS_PAD) ||
-	    nla_put_u64_64bit(skb, METERBUS_A_STATS_FRAMES_RX, s->frames_rx,
-			      METERBUS_A_STATS_PAD) ||
-	    nla_put_u64_64bit(skb, METERBUS_A_STATS_TIMEOUTS, s->timeouts,
-			      METERBUS_A_STATS_PAD) ||
-	    nla_put_u64_64bit(skb, METERBUS_A_STATS_COLLISIONS, s->collisions,
-			      METERBUS_A_STATS_PAD) ||
-	    nla_put_u64_64bit(skb, METERBUS_A_STATS_BAD_FRAMES, s->bad_frames,
-			      METERBUS_A_STATS_PAD))
+	    nla_put_uint(skb, METERBUS_A_STATS_FRAMES_TX, s->frames_tx) ||
+	    nla_put_uint(skb, METERBUS_A_STATS_FRAMES_RX, s->frames_rx) ||
+	    nla_put_uint(skb, METERBUS_A_STATS_TIMEOUTS, s->timeouts) ||
+	    nla_put_uint(skb, METERBUS_A_STATS_COLLISIONS, s->collisions) ||
+	    nla_put_uint(skb, METERBUS_A_STATS_BAD_FRAMES, s->bad_frames))
 		return -EMSGSIZE;
 	nla_nest_end(skb, nest);
 	return 0;
@@ -155,8 +154,8 @@ static int meterbus_nl_put_state(struct sk_buff *skb, struct meterbus_bus *bus,
 	      nla_put_string(skb, METERBUS_A_BUS_NAME, dev_name(&bus->dev)) ||
 	      nla_put_u32(skb, METERBUS_A_BUS_ROLE, bus->role) ||
 	      nla_put_u32(skb, METERBUS_A_BUS_BAUD, bus->baud) ||
-	      nla_put_u8(skb, METERBUS_A_BUS_POWER, bus->power) ||
-	      nla_put_u8(skb, METERBUS_A_BUS_OVER_CURRENT, bus->over_current);
+	      nla_put_u32(skb, METERBUS_A_BUS_POWER, bus->power) ||
+	      nla_put_u32(skb, METERBUS_A_BUS_OVER_CURRENT, bus->over_current);
 	mutex_unlock(&bus->state_lock);
 	return ret ? -EMSGSIZE : 0;
 }
@@ -185,7 +184,7 @@ static int meterbus_nl_fill_bus(struct sk_buff *skb, struct meterbus_bus *bus,
 	if (meterbus_nl_put_stats(skb, &stats) ||
 	    (bus->dev.parent &&
 	     nla_put_string(skb, METERBUS_A_BUS_PARENT, dev_name(bus->dev.parent))) ||
-	    nla_put_u8(skb, METERBUS_A_BUS_BATTERY, supply.battery) ||
+	    nla_put_u32(skb, METERBUS_A_BUS_BATTERY, supply.battery) ||
 	    (measured &&
 	     nla_put_u32(skb, METERBUS_A_BUS_VOLTAGE, supply.bus_mv)))
 		goto cancel;
@@ -262,7 +261,7 @@ static int meterbus_nl_bus_set_doit(struct sk_buff *skb, struct genl_info *info)
 		}
 	}
 	if (a[METERBUS_A_BUS_POWER])
-		power = nla_get_u8(a[METERBUS_A_BUS_POWER]);
+		power = nla_get_u32(a[METERBUS_A_BUS_POWER]);
 	if (a[METERBUS_A_BUS_ROLE])
 		role = nla_get_u32(a[METERBUS_A_BUS_ROLE]);
 
@@ -493,8 +492,7 @@ void meterbus_nl_monitor(struct meterbus_bus *bus, enum meterbus_direction dir,
 	if (!hdr ||
 	    nla_put_u32(msg, METERBUS_A_MONITOR_ID, bus->id) ||
 	    nla_put_u32(msg, METERBUS_A_MONITOR_DIRECTION, dir) ||
-	    nla_put_u64_64bit(msg, METERBUS_A_MONITOR_TIMESTAMP, ktime_get_real_ns(),
-			      METERBUS_A_MONITOR_PAD) ||
+	    nla_put_uint(msg, METERBUS_A_MONITOR_TIMESTAMP, ktime_get_real_ns()) ||
 	    nla_put(msg, METERBUS_A_MONITOR_FRAME, len, data) ||
 	    nla_put_u32(msg, METERBUS_A_MONITOR_RESULT, result)) {
 		nlmsg_free(msg);
@@ -521,8 +519,7 @@ int meterbus_nl_slave_frame(struct meterbus_bus *bus, u32 portid, const u8 *fram
 	    nla_put_u32(msg, METERBUS_A_SLAVE_ID, bus->id) ||
 	    nla_put_u32(msg, METERBUS_A_SLAVE_SEQ, bus->slave_seq) ||
 	    nla_put(msg, METERBUS_A_SLAVE_FRAME, len, frame) ||
-	    nla_put_u64_64bit(msg, METERBUS_A_SLAVE_TIMESTAMP, ktime_get_real_ns(),
-			      METERBUS_A_SLAVE_PAD) ||
+	    nla_put_uint(msg, METERBUS_A_SLAVE_TIMESTAMP, ktime_get_real_ns()) ||
 	    nla_put_u32(msg, METERBUS_A_SLAVE_WINDOW, window_us)) {
 		nlmsg_free(msg);
 		return -EMSGSIZE;

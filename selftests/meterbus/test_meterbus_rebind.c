@@ -109,7 +109,7 @@ static int request(struct nl_sock *sk, int family, int cmd, int flags,
 	if (id)
 		nla_put_u32(msg, METERBUS_A_BUS_ID, *id);
 	if (power_on)
-		nla_put_u8(msg, METERBUS_A_BUS_POWER, 1);
+		nla_put_u32(msg, METERBUS_A_BUS_POWER, 1);
 	nl_socket_modify_cb(sk, NL_CB_VALID, NL_CB_CUSTOM, on_bus, d);
 	ret = nl_send_auto(sk, msg);
 	nlmsg_free(msg);
