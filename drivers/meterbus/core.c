@@ -8,11 +8,13 @@
 #include <linux/device.h>
 #include <linux/err.h>
 #include <linux/idr.h>
+#include <linux/lockdep.h>
 #include <linux/module.h>
 #include <linux/netlink.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <linux/xarray.h>
+#include <net/net_namespace.h>
 
 #include "internal.h"
 
@@ -28,6 +30,7 @@ static void meterbus_bus_release(struct device *dev)
 {
 	struct meterbus_bus *bus = container_of(dev, struct meterbus_bus, dev);
 
+	put_device(bus->dev.parent);
 	ida_free(&meterbus_ida, bus->id);
 	kfree(bus);
 }
@@ -39,12 +42,14 @@ static void meterbus_bus_release(struct device *dev)
  * @priv: its data, see meterbus_bus_priv()
  *
  * The bus starts in master role at 2400 Bd; meterbus_bus_register() sets the
- * line's actual state.
+ * line's actual state. The bus holds a reference to @parent until it is
+ * released: device_del() drops the one that device_add() took, and
+ * userspace may still hold the bus then.
  *
  * Return: the bus, or an ERR_PTR(). Release it with meterbus_bus_put().
  */
 struct meterbus_bus *meterbus_bus_alloc(struct device *parent,
-				const struct meterbus_bus_ops *ops, void *priv)
+					const struct meterbus_bus_ops *ops, void *priv)
 {
 	struct meterbus_bus *bus;
 	int id;
@@ -71,7 +76,7 @@ struct meterbus_bus *meterbus_bus_alloc(struct device *parent,
 
 	device_initialize(&bus->dev);
 	bus->dev.class = &meterbus_class;
-	bus->dev.parent = parent;
+	bus->dev.parent = get_device(parent);
 	bus->dev.release = meterbus_bus_release;
 	dev_set_name(&bus->dev, "mbus%d", id);
 
@@ -93,6 +98,9 @@ int meterbus_bus_register(struct meterbus_bus *bus, u32 baud, bool power)
 
 	bus->baud = baud;
 	bus->power = power;
+	down_read(&bus->ops_rwsem);
+	meterbus_bus_remeasure(bus);
+	up_read(&bus->ops_rwsem);
 	ret = device_add(&bus->dev);
 	if (ret)
 		return ret;
@@ -144,6 +152,40 @@ void *meterbus_bus_priv(struct meterbus_bus *bus)
 }
 EXPORT_SYMBOL_NS_GPL(meterbus_bus_priv, METERBUS);
 
+/*
+ * Refresh the cached supply state from the line driver. The caller holds
+ * ops_rwsem for reading and has seen the bus alive.
+ */
+void meterbus_bus_remeasure(struct meterbus_bus *bus)
+{
+	struct meterbus_supply s = { };
+
+	lockdep_assert_held_read(&bus->ops_rwsem);
+	if (!bus->ops->measure || bus->ops->measure(bus, &s))
+		return;
+	mutex_lock(&bus->state_lock);
+	bus->supply = s;
+	bus->measured = true;
+	bus->measured_at = jiffies;
+	mutex_unlock(&bus->state_lock);
+}
+
+/**
+ * meterbus_bus_measure() - the supply changed: read it again
+ * @bus: the bus
+ *
+ * For line drivers, e.g. after a supply event. Sleeps; does nothing once
+ * the bus is being unregistered.
+ */
+void meterbus_bus_measure(struct meterbus_bus *bus)
+{
+	down_read(&bus->ops_rwsem);
+	if (!READ_ONCE(bus->dead))
+		meterbus_bus_remeasure(bus);
+	up_read(&bus->ops_rwsem);
+}
+EXPORT_SYMBOL_NS_GPL(meterbus_bus_measure, METERBUS);
+
 /* Find a registered bus by id, or by name if @name is set; takes a ref. */
 struct meterbus_bus *meterbus_bus_find(u32 id, const char *name)
 {
@@ -177,23 +219,27 @@ struct meterbus_bus *meterbus_bus_next(unsigned long *index)
 	return bus;
 }
 
-void meterbus_release_port(u32 portid)
+void meterbus_release_port(struct net *net, u32 portid)
 {
 	struct meterbus_bus *bus;
 	unsigned long index;
 
+	/* The family lives in init_net: another namespace's port is not ours. */
+	if (!net_eq(net, &init_net))
+		return;
 	xa_lock(&meterbus_buses);
 	xa_for_each(&meterbus_buses, index, bus)
 		cmpxchg(&bus->listener, portid, 0);
 	xa_unlock(&meterbus_buses);
 }
 
-/* A frame or a bad run of bytes ended; called with state_lock held. */
+/* A frame or a bad run of bytes ended. */
 void meterbus_rx_event(struct meterbus_bus *bus, int res, ktime_t now)
 {
 	struct meterbus_parser *p = &bus->parser;
 	struct meterbus_xfer *x = bus->xfer;
 
+	lockdep_assert_held(&bus->state_lock);
 	meterbus_nl_monitor(bus, METERBUS_DIRECTION_RX, p->buf, p->len, res);
 	if (res == METERBUS_RESULT_OK)
 		bus->stats.frames_rx++;
@@ -269,15 +315,18 @@ EXPORT_SYMBOL_NS_GPL(meterbus_bus_receive, METERBUS);
  *
  * Fails the transaction in flight with the matching result and sends the
  * event. May be called from a regulator notifier.
+ *
+ * Return: false if the bus is being unregistered: the line driver then
+ * starts no follow-up work for it.
  */
-void meterbus_bus_fault(struct meterbus_bus *bus, enum meterbus_event event)
+bool meterbus_bus_fault(struct meterbus_bus *bus, enum meterbus_event event)
 {
 	bool oc = event == METERBUS_EVENT_OVER_CURRENT;
 
 	mutex_lock(&bus->state_lock);
 	if (bus->dead) {
 		mutex_unlock(&bus->state_lock);
-		return;
+		return false;
 	}
 	bus->power = false;
 	if (oc)
@@ -290,12 +339,13 @@ void meterbus_bus_fault(struct meterbus_bus *bus, enum meterbus_event event)
 	wake_up(&bus->wq);
 
 	meterbus_nl_bus_event(bus, event);
+	return true;
 }
 EXPORT_SYMBOL_NS_GPL(meterbus_bus_fault, METERBUS);
 
 /* Apply the settings that are given, role first, then baud, then power. */
 int meterbus_bus_set(struct meterbus_bus *bus, const u32 *baud, const bool *power,
-		 const enum meterbus_role *role, struct netlink_ext_ack *extack)
+		     const enum meterbus_role *role, struct netlink_ext_ack *extack)
 {
 	int ret;
 
@@ -346,6 +396,8 @@ int meterbus_bus_set(struct meterbus_bus *bus, const u32 *baud, const bool *powe
 	}
 	ret = 0;
 out:
+	if (!bus->dead)
+		meterbus_bus_remeasure(bus);
 	up_read(&bus->ops_rwsem);
 	mutex_unlock(&bus->lock);
 	return ret;

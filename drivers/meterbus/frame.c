@@ -82,7 +82,7 @@ static int meterbus_parser_header(struct meterbus_parser *p)
  * Return: number of bytes consumed.
  */
 size_t meterbus_parser_feed(struct meterbus_parser *p, const u8 *data, size_t len,
-			int *res)
+			    int *res)
 {
 	size_t i;
 

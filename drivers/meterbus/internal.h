@@ -10,6 +10,8 @@
 #include <linux/rwsem.h>
 #include <linux/wait.h>
 
+struct net;
+
 struct meterbus_stats {
 	u64 frames_tx;
 	u64 frames_rx;
@@ -78,6 +80,9 @@ struct meterbus_xfer {
  * @power: master supply on
  * @over_current: tripped since the supply was last switched on
  * @stats: counters
+ * @supply: the bus supply at the last measurement
+ * @measured: the line driver has measured the supply
+ * @measured_at: jiffies of the last measurement
  * @parser: assembler of the received byte stream
  * @xfer: the transaction in flight, or NULL
  * @rx_events: bumped on every received chunk or fault, wakes @wq
@@ -102,6 +107,9 @@ struct meterbus_bus {
 	bool power;
 	bool over_current;
 	struct meterbus_stats stats;
+	struct meterbus_supply supply;
+	bool measured;
+	unsigned long measured_at;
 	struct meterbus_parser parser;
 	struct meterbus_xfer *xfer;
 	u64 rx_events;
@@ -124,17 +132,18 @@ static inline u64 meterbus_window_ns(const struct meterbus_bus *bus)
 }
 
 /* core.c */
+void meterbus_bus_remeasure(struct meterbus_bus *bus);
 struct meterbus_bus *meterbus_bus_find(u32 id, const char *name);
 struct meterbus_bus *meterbus_bus_next(unsigned long *index);
 int meterbus_bus_transfer(struct meterbus_bus *bus, struct meterbus_xfer *x);
 int meterbus_bus_set(struct meterbus_bus *bus, const u32 *baud, const bool *power,
-		 const enum meterbus_role *role, struct netlink_ext_ack *extack);
+		     const enum meterbus_role *role, struct netlink_ext_ack *extack);
 int meterbus_bus_slave_listen(struct meterbus_bus *bus, u32 portid,
-			  struct netlink_ext_ack *extack);
+			      struct netlink_ext_ack *extack);
 int meterbus_bus_slave_reply(struct meterbus_bus *bus, u32 seq, const u8 *frame,
-			 size_t len, struct netlink_ext_ack *extack);
+			     size_t len, struct netlink_ext_ack *extack);
 void meterbus_slave_request(struct meterbus_bus *bus, ktime_t end);
-void meterbus_release_port(u32 portid);
+void meterbus_release_port(struct net *net, u32 portid);
 void meterbus_rx_event(struct meterbus_bus *bus, int res, ktime_t now);
 
 /* genl.c */
@@ -142,8 +151,8 @@ int meterbus_nl_init(void);
 void meterbus_nl_exit(void);
 void meterbus_nl_bus_event(struct meterbus_bus *bus, enum meterbus_event event);
 void meterbus_nl_monitor(struct meterbus_bus *bus, enum meterbus_direction dir,
-		     const u8 *data, size_t len, int result);
-int meterbus_nl_slave_frame(struct meterbus_bus *bus, const u8 *frame, size_t len,
-			u32 window_us);
+			 const u8 *data, size_t len, int result);
+int meterbus_nl_slave_frame(struct meterbus_bus *bus, u32 portid, const u8 *frame,
+			    size_t len, u32 window_us);
 
 #endif /* __METERBUS_INTERNAL_H */

@@ -7,17 +7,24 @@
  */
 
 #include <linux/delay.h>
+#include <linux/lockdep.h>
 #include <linux/math64.h>
 #include <linux/netlink.h>
 
 #include "internal.h"
 
-/* A valid request arrived; called with state_lock held. */
+/*
+ * A valid request arrived. The listener is read once: a socket that closes
+ * meanwhile clears it, and a second read would unicast to port 0, the
+ * kernel's own socket.
+ */
 void meterbus_slave_request(struct meterbus_bus *bus, ktime_t end)
 {
+	u32 portid = READ_ONCE(bus->listener);
 	s64 left;
 
-	if (!READ_ONCE(bus->listener))
+	lockdep_assert_held(&bus->state_lock);
+	if (!portid)
 		return;
 
 	bus->slave_seq++;
@@ -25,16 +32,17 @@ void meterbus_slave_request(struct meterbus_bus *bus, ktime_t end)
 	bus->slave_end = end;
 	left = (s64)meterbus_window_ns(bus) - ktime_to_ns(ktime_sub(ktime_get(), end));
 	left = max_t(s64, left, 0);
-	if (meterbus_nl_slave_frame(bus, bus->parser.buf, bus->parser.len,
-				div_s64(left, NSEC_PER_USEC)) == -ECONNREFUSED)
-		WRITE_ONCE(bus->listener, 0);
+	if (meterbus_nl_slave_frame(bus, portid, bus->parser.buf, bus->parser.len,
+				    div_s64(left, NSEC_PER_USEC)) == -ECONNREFUSED)
+		cmpxchg(&bus->listener, portid, 0);
 }
 
 int meterbus_bus_slave_listen(struct meterbus_bus *bus, u32 portid,
-			  struct netlink_ext_ack *extack)
+			      struct netlink_ext_ack *extack)
 {
-	if (cmpxchg(&bus->listener, 0, portid) &&
-	    READ_ONCE(bus->listener) != portid) {
+	u32 old = cmpxchg(&bus->listener, 0, portid);
+
+	if (old && old != portid) {
 		NL_SET_ERR_MSG(extack, "another socket listens on this bus");
 		return -EBUSY;
 	}
@@ -42,7 +50,7 @@ int meterbus_bus_slave_listen(struct meterbus_bus *bus, u32 portid,
 }
 
 int meterbus_bus_slave_reply(struct meterbus_bus *bus, u32 seq, const u8 *frame,
-			 size_t len, struct netlink_ext_ack *extack)
+			     size_t len, struct netlink_ext_ack *extack)
 {
 	ktime_t end, now;
 	u64 earliest;
@@ -90,7 +98,7 @@ int meterbus_bus_slave_reply(struct meterbus_bus *bus, u32 seq, const u8 *frame,
 		mutex_lock(&bus->state_lock);
 		bus->stats.frames_tx++;
 		meterbus_nl_monitor(bus, METERBUS_DIRECTION_TX, frame, len,
-				METERBUS_RESULT_OK);
+				    METERBUS_RESULT_OK);
 		mutex_unlock(&bus->state_lock);
 	}
 	goto out;

@@ -7,6 +7,7 @@
  */
 
 #include <linux/device.h>
+#include <linux/devm-helpers.h>
 #include <linux/i2c.h>
 #include <linux/jiffies.h>
 #include <linux/mfd/smcard.h>
@@ -122,17 +123,24 @@ static int smcard_mbus_set_role(struct meterbus_bus *bus, enum meterbus_role rol
 	return ret;
 }
 
-static int smcard_mbus_get_voltage(struct meterbus_bus *bus, u32 *mv)
+static int smcard_mbus_measure(struct meterbus_bus *bus,
+			       struct meterbus_supply *s)
 {
 	struct smcard_mbus *sm = meterbus_bus_priv(bus);
+	unsigned int status;
 	u8 buf[2];
 	int ret;
 
+	ret = regmap_read(sm->ioc->regmap, SMCARD_REG_STATUS, &status);
+	if (ret)
+		return ret;
 	ret = regmap_bulk_read(sm->ioc->regmap, SMCARD_REG_MBUS_VOLTAGE, buf,
 			       sizeof(buf));
-	if (!ret)
-		*mv = get_unaligned_le16(buf);
-	return ret;
+	if (ret)
+		return ret;
+	s->battery = status & SMCARD_STATUS_BATTERY;
+	s->bus_mv = get_unaligned_le16(buf);
+	return 0;
 }
 
 static const struct meterbus_bus_ops smcard_mbus_ops = {
@@ -140,8 +148,7 @@ static const struct meterbus_bus_ops smcard_mbus_ops = {
 	.set_baud = smcard_mbus_set_baud,
 	.set_power = smcard_mbus_set_power,
 	.set_role = smcard_mbus_set_role,
-	.get_voltage = smcard_mbus_get_voltage,
-	.on_battery = smcard_mbus_on_battery,
+	.measure = smcard_mbus_measure,
 };
 
 static size_t smcard_mbus_receive_buf(struct serdev_device *serdev,
@@ -170,20 +177,25 @@ static void smcard_mbus_fault_work(struct work_struct *work)
 		regulator_disable(sm->vbus);
 	}
 	mutex_unlock(&sm->supply_lock);
+	meterbus_bus_measure(sm->bus);
 }
 
 static int smcard_mbus_vbus_event(struct notifier_block *nb,
 				  unsigned long event, void *data)
 {
 	struct smcard_mbus *sm = container_of(nb, struct smcard_mbus, vbus_nb);
+	enum meterbus_event ev;
 
 	if (event & REGULATOR_EVENT_OVER_CURRENT)
-		meterbus_bus_fault(sm->bus, METERBUS_EVENT_OVER_CURRENT);
+		ev = METERBUS_EVENT_OVER_CURRENT;
 	else if ((event & REGULATOR_EVENT_DISABLE) && READ_ONCE(sm->supply_on))
-		meterbus_bus_fault(sm->bus, METERBUS_EVENT_POWER_FAULT);
+		ev = METERBUS_EVENT_POWER_FAULT;
 	else
 		return NOTIFY_DONE;
 
+	/* An unregistered bus gives the supply back itself. */
+	if (!meterbus_bus_fault(sm->bus, ev))
+		return NOTIFY_DONE;
 	schedule_work(&sm->fault_work);
 	return NOTIFY_OK;
 }
@@ -203,7 +215,6 @@ static void smcard_mbus_unregister(void *data)
 	struct smcard_mbus *sm = data;
 
 	meterbus_bus_unregister(sm->bus);
-	cancel_work_sync(&sm->fault_work);
 	mutex_lock(&sm->supply_lock);
 	if (sm->supply_on) {
 		sm->supply_on = false;
@@ -254,7 +265,6 @@ static int smcard_mbus_probe(struct serdev_device *serdev)
 	sm->serdev = serdev;
 	sm->baud = SMCARD_MBUS_BAUD;
 	mutex_init(&sm->supply_lock);
-	INIT_WORK(&sm->fault_work, smcard_mbus_fault_work);
 
 	ret = smcard_mbus_get_ioc(sm, dev);
 	if (ret)
@@ -274,6 +284,14 @@ static int smcard_mbus_probe(struct serdev_device *serdev)
 	if (IS_ERR(sm->bus))
 		return PTR_ERR(sm->bus);
 	ret = devm_add_action_or_reset(dev, smcard_mbus_put_bus, sm->bus);
+	if (ret)
+		return ret;
+
+	/*
+	 * Cancelled on unbind after the supply notifier, which queues it, is
+	 * gone, and before the bus and the supply it uses are put.
+	 */
+	ret = devm_work_autocancel(dev, &sm->fault_work, smcard_mbus_fault_work);
 	if (ret)
 		return ret;
 

@@ -7,6 +7,7 @@
  * than one meter answered.
  */
 
+#include <linux/jiffies.h>
 #include <linux/wait.h>
 
 #include "internal.h"
@@ -174,13 +175,17 @@ int meterbus_bus_transfer(struct meterbus_bus *bus, struct meterbus_xfer *x)
 	if (!ret) {
 		bus->stats.frames_tx++;
 		meterbus_nl_monitor(bus, METERBUS_DIRECTION_TX, x->frame, x->len,
-				METERBUS_RESULT_OK);
+				    METERBUS_RESULT_OK);
 	}
 	mutex_unlock(&bus->state_lock);
 
 	if (!ret && !x->no_reply)
 		ret = meterbus_xfer_wait(bus, x);
 	meterbus_xfer_finish(bus, x);
+	/* a transfer draws current: keep the cached supply state fresh */
+	if (!READ_ONCE(bus->dead) &&
+	    time_after(jiffies, READ_ONCE(bus->measured_at) + HZ))
+		meterbus_bus_remeasure(bus);
 out:
 	up_read(&bus->ops_rwsem);
 	mutex_unlock(&bus->lock);

@@ -44,9 +44,19 @@ struct meterbus_parser {
 
 void meterbus_parser_reset(struct meterbus_parser *p);
 size_t meterbus_parser_feed(struct meterbus_parser *p, const u8 *data, size_t len,
-			int *res);
+			    int *res);
 int meterbus_parser_flush(struct meterbus_parser *p);
 int meterbus_frame_check(const u8 *frame, size_t len);
+
+/**
+ * struct meterbus_supply - the bus supply, as the line driver measured it
+ * @battery: the card runs on battery: no master supply is possible
+ * @bus_mv: bus voltage in mV
+ */
+struct meterbus_supply {
+	bool battery;
+	u32 bus_mv;
+};
 
 /**
  * struct meterbus_bus_ops - what a line driver does for the core
@@ -54,11 +64,13 @@ int meterbus_frame_check(const u8 *frame, size_t len);
  * @set_baud: switch the line to @baud (8E1)
  * @set_power: switch the master bus supply
  * @set_role: switch the transceiver between master and slave
- * @get_voltage: optional, bus voltage in mV
- * @on_battery: optional, true while no master supply is possible
+ * @measure: optional, read the bus supply's state from the hardware
  *
  * The core serializes all calls of one bus. Errors of @set_power and
- * @set_role may carry an extack message.
+ * @set_role may carry an extack message. The core calls @measure when the
+ * bus registers, after a bus-set, after transfers (at most once a second)
+ * and when the line driver asks (meterbus_bus_measure()); bus-get reports
+ * the last result, so unprivileged readers never reach the hardware.
  */
 struct meterbus_bus_ops {
 	int (*write)(struct meterbus_bus *bus, const u8 *buf, size_t len);
@@ -67,18 +79,18 @@ struct meterbus_bus_ops {
 			 struct netlink_ext_ack *extack);
 	int (*set_role)(struct meterbus_bus *bus, enum meterbus_role role,
 			struct netlink_ext_ack *extack);
-	int (*get_voltage)(struct meterbus_bus *bus, u32 *mv);
-	bool (*on_battery)(struct meterbus_bus *bus);
+	int (*measure)(struct meterbus_bus *bus, struct meterbus_supply *s);
 };
 
 struct meterbus_bus *meterbus_bus_alloc(struct device *parent,
-				const struct meterbus_bus_ops *ops, void *priv);
+					const struct meterbus_bus_ops *ops, void *priv);
 int meterbus_bus_register(struct meterbus_bus *bus, u32 baud, bool power);
 void meterbus_bus_unregister(struct meterbus_bus *bus);
 void meterbus_bus_put(struct meterbus_bus *bus);
 void *meterbus_bus_priv(struct meterbus_bus *bus);
 
 void meterbus_bus_receive(struct meterbus_bus *bus, const u8 *data, size_t len);
-void meterbus_bus_fault(struct meterbus_bus *bus, enum meterbus_event event);
+bool meterbus_bus_fault(struct meterbus_bus *bus, enum meterbus_event event);
+void meterbus_bus_measure(struct meterbus_bus *bus);
 
 #endif /* __LINUX_METERBUS_H */

@@ -6,8 +6,8 @@
 # 7.5 V, the door input); SND_NKE, secondary selection with wildcards,
 # FCB repeat, set primary address (kept over a restart), baud change; every
 # answer's gap inside the EN 13757-2 window, measured by the master and
-# from the monitor's time stamps; 'smcardctl mbus monitor' run as nobody
-# shows every frame of a primary scan in order.
+# from the monitor's time stamps; 'smcardctl mbus monitor' (root) shows
+# every frame of a primary scan in order, and is refused to nobody.
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/../lib/helpers.sh"
 
@@ -79,7 +79,7 @@ value()
 }
 
 ktap_print_header
-ktap_set_plan 15
+ktap_set_plan 16
 
 if ! smcardctl mbus list 2>/dev/null | grep -q '^mbus'; then
 	ktap_skip_all "no M-Bus interface"
@@ -179,8 +179,14 @@ a=$(raw fcb1); b=$(raw fcb1); c=$(raw fcb0)
 check "FCB not toggled: the same telegram again; toggled: a new one" "same new" \
 	"$([ "$a" = "$b" ] && echo same) $([ -n "$c" ] && [ "$a" != "$c" ] && echo new)"
 
-# --- monitor (as nobody) shows every frame of a primary scan in order ---
-"$AS_NOBODY" smcardctl mbus monitor --json > "$TMP/mon" 2>"$TMP/mon.err" &
+# --- the monitor is private: refused to nobody, with the reason ---
+out=$(timeout 5 "$AS_NOBODY" smcardctl mbus monitor --count 1 2>&1)
+rc=$?
+check "monitor as nobody: refused (status 1, needs CAP_NET_ADMIN)" "1 yes" \
+	"$rc $(echo "$out" | grep -q 'needs CAP_NET_ADMIN' && echo yes)"
+
+# --- monitor (root) shows every frame of a primary scan in order ---
+smcardctl mbus monitor --json > "$TMP/mon" 2>"$TMP/mon.err" &
 MPID=$!
 # ready once it waits on its netlink socket
 until_ok 60 waiting "$MPID"
@@ -195,10 +201,10 @@ grep -o '"direction":"[rt]x"[^}]*"frame":"[^"]*"' "$TMP/mon" |
 	sed 's/"direction":"\(..\)".*"frame":"\([^"]*\)"/\1 \2/' > "$TMP/got"
 ktap_print_msg "scan: $(wc -l < "$TMP/expect") frames expected, $(wc -l < "$TMP/got") seen; found $(grep -o '"found":\[[^]]*\]' "$TMP/scan.json")"
 if [ -s "$TMP/expect" ] && cmp -s "$TMP/expect" "$TMP/got"; then
-	ktap_test_pass "monitor (non-root) shows every frame of the scan in order"
+	ktap_test_pass "monitor shows every frame of the scan in order"
 else
 	diff "$TMP/expect" "$TMP/got" | head -10 | sed 's/^/# /'
-	ktap_test_fail "monitor (non-root) shows every frame of the scan in order"
+	ktap_test_fail "monitor shows every frame of the scan in order"
 fi
 
 # reply gaps from the kernel's time stamps: request end (rx) to answer end

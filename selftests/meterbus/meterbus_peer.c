@@ -11,15 +11,19 @@
  *   mbus_peer random N SEED   send N random bytes, wait until sent, exit
  *   mbus_peer master HEX      send one frame as a master, print the reply
  *                             (hex) or nothing within 2 s
+ *   mbus_peer flood HEX       send the frame as a master over and over,
+ *                             reading and dropping whatever comes back
  *
  * Prints "ready" on stdout once the peer is open. -d DEV selects the port.
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <unistd.h>
 
 #define FRAME_MAX 261
@@ -167,10 +171,9 @@ static void random_bytes(long count, unsigned int seed)
 	fsync(dev);
 }
 
-static void master(const char *hex)
+/* Parse a hex string into @f; returns the number of bytes. */
+static size_t from_hex(const char *hex, unsigned char *f)
 {
-	unsigned char f[FRAME_MAX];
-	struct pollfd p = { .fd = dev, .events = POLLIN };
 	size_t n = 0;
 	unsigned int v;
 
@@ -178,6 +181,15 @@ static void master(const char *hex)
 		f[n++] = v;
 		hex += 2;
 	}
+	return n;
+}
+
+static void master(const char *hex)
+{
+	unsigned char f[FRAME_MAX];
+	struct pollfd p = { .fd = dev, .events = POLLIN };
+	size_t n = from_hex(hex, f);
+
 	put(f, n);
 	fsync(dev);
 	/* the reply: everything until the line is quiet for 200 ms */
@@ -192,6 +204,22 @@ static void master(const char *hex)
 	printf("\n");
 }
 
+static void flood(const char *hex)
+{
+	unsigned char f[FRAME_MAX], drop[64];
+	size_t n = from_hex(hex, f);
+
+	/* a child drops what comes back, so the port never fills */
+	if (!fork()) {
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		while (read(dev, drop, sizeof(drop)) >= 0 || errno == EINTR)
+			;
+		exit(0);
+	}
+	for (;;)
+		put(f, n);
+}
+
 int main(int argc, char **argv)
 {
 	const char *path = "/dev/smcard-sim-mbus";
@@ -202,7 +230,7 @@ int main(int argc, char **argv)
 		argv += 2;
 	}
 	if (argc < 2) {
-		fprintf(stderr, "usage: mbus_peer [-d DEV] meter ADDR...|collide|silent|random N SEED|master HEX\n");
+		fprintf(stderr, "usage: mbus_peer [-d DEV] meter ADDR...|collide|silent|random N SEED|master HEX|flood HEX\n");
 		return 2;
 	}
 	dev = open(path, O_RDWR | O_NOCTTY);
@@ -224,6 +252,8 @@ int main(int argc, char **argv)
 		random_bytes(atol(argv[2]), atoi(argv[3]));
 	else if (!strcmp(argv[1], "master") && argc == 3)
 		master(argv[2]);
+	else if (!strcmp(argv[1], "flood") && argc == 3)
+		flood(argv[2]);
 	else
 		return 2;
 	return 0;

@@ -4,7 +4,8 @@
  * Every frame the kernel sees on the bus (monitor group) and the bus
  * events, as they happen: time stamp, direction, the time since the
  * previous frame, a summary (C field, address, CI, and the records of a
- * decodable telegram) and the bytes. Needs no privilege. On exit (signal
+ * decodable telegram) and the bytes. Needs CAP_NET_ADMIN (meter readings
+ * are personal data). On exit (signal
  * or --count), the totals: frames, collisions and bad frames seen, and
  * the timeouts the kernel counted meanwhile (a timeout has no frame).
  */

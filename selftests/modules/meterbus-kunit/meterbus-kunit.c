@@ -1,11 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * KUnit suite of the M-Bus frame assembler and validator (drivers/meterbus/
- * frame.c): every frame kind, byte-by-byte and split delivery, garbage
- * before and after, wrong checksum, length and stop byte, maximum length.
+ * KUnit suites of the M-Bus core:
+ * - meterbus-frame: the frame assembler and validator (drivers/meterbus/
+ *   frame.c): every frame kind, byte-by-byte and split delivery, garbage
+ *   before and after, wrong checksum, length and stop byte, maximum length;
+ * - meterbus-bus: lifetime rules of a registered bus (drivers/meterbus/
+ *   core.c).
  */
 
 #include <kunit/test.h>
+#include <linux/device.h>
 #include <linux/meterbus.h>
 #include <linux/module.h>
 #include <linux/slab.h>
@@ -221,8 +225,103 @@ static struct kunit_suite meterbus_frame_suite = {
 	.test_cases = meterbus_frame_cases,
 };
 
-kunit_test_suite(meterbus_frame_suite);
+/* A line driver that is never called: the bus is only registered. */
+static int meterbus_test_write(struct meterbus_bus *bus, const u8 *buf,
+			       size_t len)
+{
+	return -EOPNOTSUPP;
+}
 
-MODULE_DESCRIPTION("KUnit tests of the M-Bus frame assembler");
+static int meterbus_test_set_baud(struct meterbus_bus *bus, u32 baud)
+{
+	return -EOPNOTSUPP;
+}
+
+static int meterbus_test_set_power(struct meterbus_bus *bus, bool on,
+				   struct netlink_ext_ack *extack)
+{
+	return -EOPNOTSUPP;
+}
+
+static int meterbus_test_set_role(struct meterbus_bus *bus,
+				  enum meterbus_role role,
+				  struct netlink_ext_ack *extack)
+{
+	return -EOPNOTSUPP;
+}
+
+static const struct meterbus_bus_ops meterbus_test_ops = {
+	.write = meterbus_test_write,
+	.set_baud = meterbus_test_set_baud,
+	.set_power = meterbus_test_set_power,
+	.set_role = meterbus_test_set_role,
+};
+
+struct meterbus_test_parent {
+	struct device dev;
+	bool released;
+};
+
+static void meterbus_test_parent_release(struct device *dev)
+{
+	struct meterbus_test_parent *p =
+		container_of(dev, struct meterbus_test_parent, dev);
+
+	p->released = true;
+}
+
+/*
+ * A bus that userspace still holds after its line driver went away keeps
+ * its parent device, whose name bus-get reports: removing the parent
+ * (e.g. the UART) must not free it under the bus.
+ */
+static void meterbus_bus_keeps_parent(struct kunit *test)
+{
+	struct meterbus_test_parent *p;
+	struct meterbus_bus *bus;
+
+	p = kunit_kzalloc(test, sizeof(*p), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	device_initialize(&p->dev);
+	p->dev.release = meterbus_test_parent_release;
+	KUNIT_ASSERT_EQ(test, dev_set_name(&p->dev, "meterbus-kunit-parent"), 0);
+	if (device_add(&p->dev)) {
+		put_device(&p->dev);
+		KUNIT_FAIL(test, "cannot add the parent device");
+		return;
+	}
+
+	bus = meterbus_bus_alloc(&p->dev, &meterbus_test_ops, NULL);
+	if (IS_ERR(bus)) {
+		device_unregister(&p->dev);
+		KUNIT_FAIL(test, "meterbus_bus_alloc: %pe", bus);
+		return;
+	}
+	KUNIT_EXPECT_EQ(test, meterbus_bus_register(bus, 2400, false), 0);
+
+	/* the line driver unbinds, then its device goes away */
+	meterbus_bus_unregister(bus);
+	device_unregister(&p->dev);
+	KUNIT_EXPECT_FALSE_MSG(test, p->released,
+			       "the parent was freed while the bus is held");
+
+	/* the last holder lets go */
+	meterbus_bus_put(bus);
+	KUNIT_EXPECT_TRUE(test, p->released);
+}
+
+static struct kunit_case meterbus_bus_cases[] = {
+	KUNIT_CASE(meterbus_bus_keeps_parent),
+	{ }
+};
+
+static struct kunit_suite meterbus_bus_suite = {
+	.name = "meterbus-bus",
+	.test_cases = meterbus_bus_cases,
+};
+
+kunit_test_suites(&meterbus_frame_suite, &meterbus_bus_suite);
+
+MODULE_DESCRIPTION("KUnit tests of the M-Bus core");
 MODULE_LICENSE("GPL");
 MODULE_IMPORT_NS(METERBUS);

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-/* Client of the "mbus" generic netlink family, on libnl-genl-3. */
+/* Client of the "meterbus" generic netlink family, on libnl-genl-3. */
 #include <errno.h>
 #include <poll.h>
 #include <stdarg.h>
@@ -281,14 +281,21 @@ static uint32_t get_u32(struct nlattr *a)
 	return a && nla_len(a) >= 4 ? nla_get_u32(a) : 0;
 }
 
-static uint8_t get_u8(struct nlattr *a)
+/* A "uint" attribute: 4 bytes if the value fits, else 8 (maybe unaligned). */
+static uint64_t get_uint(struct nlattr *a)
 {
-	return a && nla_len(a) >= 1 ? nla_get_u8(a) : 0;
-}
+	uint64_t v64;
+	uint32_t v32;
 
-static uint64_t get_u64(struct nlattr *a)
-{
-	return a && nla_len(a) >= 8 ? nla_get_u64(a) : 0;
+	if (a && nla_len(a) == sizeof(v32)) {
+		memcpy(&v32, nla_data(a), sizeof(v32));
+		return v32;
+	}
+	if (a && nla_len(a) == sizeof(v64)) {
+		memcpy(&v64, nla_data(a), sizeof(v64));
+		return v64;
+	}
+	return 0;
 }
 
 static void get_str(struct nlattr *a, char *out, size_t size)
@@ -321,9 +328,9 @@ static void parse_bus(struct nlattr **tb, struct mbus_nl_bus *b)
 	get_str(tb[METERBUS_A_BUS_PARENT], b->parent, sizeof(b->parent));
 	b->role = get_u32(tb[METERBUS_A_BUS_ROLE]);
 	b->baud = get_u32(tb[METERBUS_A_BUS_BAUD]);
-	b->power = get_u8(tb[METERBUS_A_BUS_POWER]);
-	b->over_current = get_u8(tb[METERBUS_A_BUS_OVER_CURRENT]);
-	b->battery = get_u8(tb[METERBUS_A_BUS_BATTERY]);
+	b->power = get_u32(tb[METERBUS_A_BUS_POWER]);
+	b->over_current = get_u32(tb[METERBUS_A_BUS_OVER_CURRENT]);
+	b->battery = get_u32(tb[METERBUS_A_BUS_BATTERY]);
 	b->has_voltage = tb[METERBUS_A_BUS_VOLTAGE] != NULL;
 	b->voltage_mv = get_u32(tb[METERBUS_A_BUS_VOLTAGE]);
 	if (tb[METERBUS_A_BUS_STATS]) {
@@ -331,13 +338,13 @@ static void parse_bus(struct nlattr **tb, struct mbus_nl_bus *b)
 
 		if (nla_parse_nested(st, METERBUS_A_STATS_MAX,
 				     tb[METERBUS_A_BUS_STATS], NULL) == 0) {
-			b->stats.frames_tx = get_u64(st[METERBUS_A_STATS_FRAMES_TX]);
-			b->stats.frames_rx = get_u64(st[METERBUS_A_STATS_FRAMES_RX]);
-			b->stats.timeouts = get_u64(st[METERBUS_A_STATS_TIMEOUTS]);
+			b->stats.frames_tx = get_uint(st[METERBUS_A_STATS_FRAMES_TX]);
+			b->stats.frames_rx = get_uint(st[METERBUS_A_STATS_FRAMES_RX]);
+			b->stats.timeouts = get_uint(st[METERBUS_A_STATS_TIMEOUTS]);
 			b->stats.collisions =
-				get_u64(st[METERBUS_A_STATS_COLLISIONS]);
+				get_uint(st[METERBUS_A_STATS_COLLISIONS]);
 			b->stats.bad_frames =
-				get_u64(st[METERBUS_A_STATS_BAD_FRAMES]);
+				get_uint(st[METERBUS_A_STATS_BAD_FRAMES]);
 		}
 	}
 }
@@ -452,7 +459,7 @@ int mbus_nl_bus_set(struct mbus_nl *nl, uint32_t id,
 	if (cfg->baud)
 		ret |= nla_put_u32(msg, METERBUS_A_BUS_BAUD, cfg->baud);
 	if (cfg->power >= 0)
-		ret |= nla_put_u8(msg, METERBUS_A_BUS_POWER, cfg->power ? 1 : 0);
+		ret |= nla_put_u32(msg, METERBUS_A_BUS_POWER, cfg->power ? 1 : 0);
 	if (cfg->role >= 0)
 		ret |= nla_put_u32(msg, METERBUS_A_BUS_ROLE, (uint32_t)cfg->role);
 	if (ret) {
@@ -542,10 +549,11 @@ int mbus_nl_subscribe(struct mbus_nl *nl, unsigned int groups)
 				    "subscribe: group '%s': %s", names[i],
 				    nl_geterror(grp));
 		ret = nl_socket_add_membership(nl->ntf, grp);
-		if (ret < 0)
-			return fail(nl, nlerr_to_errno(ret),
-				    "subscribe: group '%s': %s", names[i],
-				    nl_geterror(ret));
+		if (ret < 0) {
+			ret = nlerr_to_errno(ret);
+			return fail(nl, ret, "subscribe: group '%s': %s", names[i],
+				    hint(ret) ? hint(ret) : strerror(-ret));
+		}
 	}
 	return 0;
 }
@@ -589,7 +597,7 @@ static int on_ntf(struct nl_msg *msg, void *arg)
 		n->kind = MBUS_NL_NTF_MONITOR;
 		n->id = get_u32(tb[METERBUS_A_MONITOR_ID]);
 		n->direction = get_u32(tb[METERBUS_A_MONITOR_DIRECTION]);
-		n->timestamp_ns = get_u64(tb[METERBUS_A_MONITOR_TIMESTAMP]);
+		n->timestamp_ns = get_uint(tb[METERBUS_A_MONITOR_TIMESTAMP]);
 		n->result = get_u32(tb[METERBUS_A_MONITOR_RESULT]);
 		n->frame_len = get_bin(tb[METERBUS_A_MONITOR_FRAME], n->frame,
 				       sizeof(n->frame));
@@ -703,7 +711,7 @@ static int on_slave_frame(struct nl_msg *msg, void *arg)
 	memset(q, 0, sizeof(*q));
 	q->id = get_u32(tb[METERBUS_A_SLAVE_ID]);
 	q->seq = get_u32(tb[METERBUS_A_SLAVE_SEQ]);
-	q->timestamp_ns = get_u64(tb[METERBUS_A_SLAVE_TIMESTAMP]);
+	q->timestamp_ns = get_uint(tb[METERBUS_A_SLAVE_TIMESTAMP]);
 	q->window_us = get_u32(tb[METERBUS_A_SLAVE_WINDOW]);
 	q->frame_len = get_bin(tb[METERBUS_A_SLAVE_FRAME], q->frame,
 			       sizeof(q->frame));

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Client of the kernel's "mbus" generic netlink family
- * (Documentation/netlink/specs/mbus.yaml), built on libnl-genl-3.
+ * Client of the kernel's "meterbus" generic netlink family
+ * (Documentation/netlink/specs/meterbus.yaml), built on libnl-genl-3.
  *
  * One struct mbus_nl per user; it holds two sockets (requests, and
  * multicast notifications once subscribed) and the message of the last
@@ -130,7 +130,10 @@ int mbus_nl_bus_set(struct mbus_nl *nl, uint32_t id,
  */
 int mbus_nl_xfer(struct mbus_nl *nl, uint32_t id, struct mbus_nl_xfer *x);
 
-/* Join multicast groups (MBUS_NL_GRP_*); needs no privilege. */
+/*
+ * Join multicast groups (MBUS_NL_GRP_*). The events group needs no
+ * privilege, the monitor group CAP_NET_ADMIN (-EPERM otherwise).
+ */
 int mbus_nl_subscribe(struct mbus_nl *nl, unsigned int groups);
 
 /* File descriptor to poll() for notifications, after mbus_nl_subscribe(). */
