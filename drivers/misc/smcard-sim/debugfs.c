@@ -37,6 +37,7 @@ static const char * const func_names[] = {
 static const char * const fault_names[] = {
 	[SMCARD_SIM_FAULT_NACK] = "nack",
 	[SMCARD_SIM_FAULT_TIMEOUT] = "timeout",
+	[SMCARD_SIM_FAULT_LATE] = "late",
 };
 
 /* Top level: power, M-Bus, card lines, faults, reset */
@@ -186,7 +187,7 @@ static int i2c_fail_show(struct seq_file *s, void *unused)
 	return 0;
 }
 
-/* "N" or "N nack" or "N timeout": fail the next N transfers. */
+/* "N [nack|timeout|late]": fail the next N transfers. */
 static ssize_t i2c_fail_write(struct file *file, const char __user *ubuf,
 			      size_t len, loff_t *ppos)
 {

@@ -60,8 +60,9 @@ struct smcard_sim_pin {
 };
 
 enum smcard_sim_fault {
-	SMCARD_SIM_FAULT_NACK,
-	SMCARD_SIM_FAULT_TIMEOUT,
+	SMCARD_SIM_FAULT_NACK,		/* address not acknowledged */
+	SMCARD_SIM_FAULT_TIMEOUT,	/* SCL held before the transfer */
+	SMCARD_SIM_FAULT_LATE,		/* SCL held after it took effect */
 };
 
 struct smcard_sim_hdc1080 {
