@@ -61,26 +61,11 @@ struct smcard_counter {
 	struct counter_count counts[SMCARD_NUM_PINS];
 };
 
-/*
- * regmap updates its cache before the bus write: after a failed write,
- * drop the cached bytes so the next access reads the hardware again.
- */
-static int smcard_cnt_write_result(struct smcard_counter *priv,
-				   unsigned int reg, size_t len, int ret)
-{
-	if (ret)
-		regcache_drop_region(priv->regmap, reg, reg + len - 1);
-
-	return ret;
-}
-
 static int smcard_cnt_update_bits(struct smcard_counter *priv,
 				  unsigned int reg, unsigned int mask,
 				  unsigned int val)
 {
-	return smcard_cnt_write_result(priv, reg, 1,
-				       regmap_update_bits(priv->regmap, reg,
-							  mask, val));
+	return smcard_reg_update(priv->regmap, reg, mask, val);
 }
 
 static int smcard_cnt_write_le16(struct smcard_counter *priv,
@@ -90,9 +75,7 @@ static int smcard_cnt_write_le16(struct smcard_counter *priv,
 
 	put_unaligned_le16(val, buf);
 
-	return smcard_cnt_write_result(priv, reg, sizeof(buf),
-				       regmap_bulk_write(priv->regmap, reg, buf,
-							 sizeof(buf)));
+	return smcard_reg_write(priv->regmap, reg, buf, sizeof(buf));
 }
 
 static void smcard_cnt_set_value(struct smcard_counter *priv,

@@ -63,9 +63,9 @@ static ssize_t serial_mode_store(struct device *dev,
 	if (mode < 0)
 		return mode;
 
-	ret = regmap_update_bits(smcard_serial_regmap(dev),
-				 SMCARD_REG_SERIAL_CTRL, SMCARD_SERIAL_CTRL_MODE,
-				 FIELD_PREP(SMCARD_SERIAL_CTRL_MODE, mode));
+	ret = smcard_reg_update(smcard_serial_regmap(dev),
+				SMCARD_REG_SERIAL_CTRL, SMCARD_SERIAL_CTRL_MODE,
+				FIELD_PREP(SMCARD_SERIAL_CTRL_MODE, mode));
 
 	return ret ?: count;
 }
@@ -98,9 +98,9 @@ static ssize_t rs485_termination_store(struct device *dev,
 	if (on > 1)
 		return -EINVAL;
 
-	ret = regmap_update_bits(smcard_serial_regmap(dev),
-				 SMCARD_REG_SERIAL_CTRL, SMCARD_SERIAL_CTRL_TERM,
-				 on ? SMCARD_SERIAL_CTRL_TERM : 0);
+	ret = smcard_reg_update(smcard_serial_regmap(dev),
+				SMCARD_REG_SERIAL_CTRL, SMCARD_SERIAL_CTRL_TERM,
+				on ? SMCARD_SERIAL_CTRL_TERM : 0);
 
 	return ret ?: count;
 }

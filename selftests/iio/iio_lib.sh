@@ -76,6 +76,15 @@ code()
 	}'
 }
 
+# Register REG of the IO controller as the controller has it, in decimal
+hw_reg()
+{
+	local reg=$(($1))
+
+	printf '%d\n' "0x$(awk -v row="$(printf '%08x:' $((reg & ~15)))" \
+		-v col=$(((reg & 15) + 2)) '$1 == row { print $col }' "$SIM/regs")"
+}
+
 set_uv() { echo "$1" > "$SIM/io$VOLT/voltage_uv"; }
 set_ua() { echo "$1" > "$SIM/io$CUR/current_ua"; }
 
@@ -89,6 +98,26 @@ check()
 		ktap_test_fail "$1"
 	fi
 }
+
+# fails DESCRIPTION ERRNO_TEXT CMD...: CMD must fail with that error text
+fails()
+{
+	local desc=$1 want=$2 err
+
+	shift 2
+	if err=$("$@" 2>&1); then
+		ktap_print_msg "$desc: succeeded"
+		ktap_test_fail "$desc"
+	elif [ "${err#*"$want"}" != "$err" ]; then
+		ktap_test_pass "$desc"
+	else
+		ktap_print_msg "$desc: $err"
+		ktap_test_fail "$desc"
+	fi
+}
+
+# put VALUE FILE: a sysfs write as a command (for fails)
+put() { echo "$1" > "$2"; }
 
 # check_true DESCRIPTION COMMAND...: pass if the command succeeds
 check_true()
