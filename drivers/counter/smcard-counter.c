@@ -498,16 +498,20 @@ static int smcard_cnt_spike_filter_read(struct counter_device *counter,
 	return 0;
 }
 
-/* The filter has 100 us steps: round up so no shorter spike passes */
+/*
+ * The filter has 100 us steps: round up so no shorter spike passes. The
+ * range is checked first: rounding a length near U64_MAX up wraps to 0.
+ */
 static int smcard_cnt_spike_filter_write(struct counter_device *counter,
 					 struct counter_count *count,
 					 u64 length)
 {
 	struct smcard_counter *priv = counter_priv(counter);
-	u64 units = DIV_ROUND_UP_ULL(length, SMCARD_CNT_DEBOUNCE_UNIT_NS);
+	u64 units;
 
-	if (units > U16_MAX)
+	if (length > (u64)U16_MAX * SMCARD_CNT_DEBOUNCE_UNIT_NS)
 		return -ERANGE;
+	units = DIV_ROUND_UP_ULL(length, SMCARD_CNT_DEBOUNCE_UNIT_NS);
 
 	return smcard_cnt_write_le16(priv,
 				     SMCARD_REG_PIN(priv->ch[count->id].pin,

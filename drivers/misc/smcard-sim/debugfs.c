@@ -400,18 +400,29 @@ static ssize_t pin_pulses_write(struct file *file, const char __user *ubuf,
 				size_t len, loff_t *ppos)
 {
 	struct smcard_sim_pin *pin = file_inode(file)->i_private;
-	u32 count, rate, width;
-	char buf[64];
-	int ret;
+	char buf[64], *p = buf, *arg;
+	u32 v[3];
+	int i, ret;
 
 	if (len >= sizeof(buf))
 		return -EINVAL;
 	if (copy_from_user(buf, ubuf, len))
 		return -EFAULT;
 	buf[len] = '\0';
-	if (sscanf(buf, "%u %u %u", &count, &rate, &width) != 3)
+	/* kstrtou32 refuses what does not fit; sscanf would wrap it */
+	for (i = 0; i < ARRAY_SIZE(v); i++) {
+		do
+			arg = strsep(&p, " \t\n");
+		while (arg && !*arg);
+		if (!arg)
+			return -EINVAL;
+		ret = kstrtou32(arg, 10, &v[i]);
+		if (ret)
+			return ret;
+	}
+	if (p && *skip_spaces(p))
 		return -EINVAL;
-	ret = smcard_sim_pin_start_train(pin, count, rate, width);
+	ret = smcard_sim_pin_start_train(pin, v[0], v[1], v[2]);
 	return ret ?: len;
 }
 
