@@ -114,7 +114,7 @@ static bool smcard_cnt_advance(struct smcard_counter *priv,
 	return true;
 }
 
-/* Fold the hardware counters into the cached counts; lock held */
+/* Fold the hardware counters into the cached counts */
 static int smcard_cnt_refresh(struct smcard_counter *priv)
 {
 	u8 buf[4 * SMCARD_NUM_PINS];

@@ -109,7 +109,7 @@ struct smcard_sim {
 	struct dentry *debugfs;
 };
 
-/* ioc.c: the IO controller register file (callers hold sim->lock) */
+/* ioc.c: the IO controller register file, under sim->lock */
 void smcard_sim_ioc_init(struct smcard_sim *sim);
 bool smcard_sim_ioc_reset(struct smcard_sim *sim);
 void smcard_sim_ioc_snapshot(struct smcard_sim *sim, u8 *img);

@@ -65,12 +65,13 @@ static ktime_t sim_uart_next_tick(ktime_t end, ktime_t now)
 	return max(end, ktime_add_ns(now, SIM_UART_TICK_NS));
 }
 
-/* Start shifting out the next character at @start (port lock held). */
+/* Start shifting out the next character at @start. */
 static bool sim_uart_tx_next(struct smcard_sim_uart *u, ktime_t start)
 {
 	struct uart_port *port = &u->port;
 	u8 ch;
 
+	lockdep_assert_held(&port->lock);
 	if (port->x_char) {
 		ch = port->x_char;
 		port->x_char = 0;
@@ -125,9 +126,10 @@ static enum hrtimer_restart sim_uart_tx_tick(struct hrtimer *timer)
 	return ret;
 }
 
-/* Take the next character the peer wrote onto the wire (port lock held). */
+/* Take the next character the peer wrote onto the wire. */
 static bool sim_uart_rx_next(struct smcard_sim_uart *u, ktime_t start)
 {
+	lockdep_assert_held(&u->port.lock);
 	if (u->rx.busy || !kfifo_get(&u->rx_fifo, &u->rx.ch))
 		return false;
 	u->rx.busy = true;
