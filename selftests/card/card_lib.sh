@@ -49,10 +49,11 @@ ok()
 	fi
 }
 
-# Wait up to 5 s for a condition given as a command.
+# Wait for a condition given as a command; give up after 30 s (a loaded
+# host is slow, not hung).
 wait_for()
 {
-	for _ in $(seq 50); do
+	for _ in $(seq 300); do
 		"$@" && return 0
 		sleep 0.1
 	done
