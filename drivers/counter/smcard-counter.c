@@ -61,26 +61,11 @@ struct smcard_counter {
 	struct counter_count counts[SMCARD_NUM_PINS];
 };
 
-/*
- * regmap updates its cache before the bus write: after a failed write,
- * drop the cached bytes so the next access reads the hardware again.
- */
-static int smcard_cnt_write_result(struct smcard_counter *priv,
-				   unsigned int reg, size_t len, int ret)
-{
-	if (ret)
-		regcache_drop_region(priv->regmap, reg, reg + len - 1);
-
-	return ret;
-}
-
 static int smcard_cnt_update_bits(struct smcard_counter *priv,
 				  unsigned int reg, unsigned int mask,
 				  unsigned int val)
 {
-	return smcard_cnt_write_result(priv, reg, 1,
-				       regmap_update_bits(priv->regmap, reg,
-							  mask, val));
+	return smcard_reg_update(priv->regmap, reg, mask, val);
 }
 
 static int smcard_cnt_write_le16(struct smcard_counter *priv,
@@ -90,9 +75,7 @@ static int smcard_cnt_write_le16(struct smcard_counter *priv,
 
 	put_unaligned_le16(val, buf);
 
-	return smcard_cnt_write_result(priv, reg, sizeof(buf),
-				       regmap_bulk_write(priv->regmap, reg, buf,
-							 sizeof(buf)));
+	return smcard_reg_write(priv->regmap, reg, buf, sizeof(buf));
 }
 
 static void smcard_cnt_set_value(struct smcard_counter *priv,
@@ -131,7 +114,7 @@ static bool smcard_cnt_advance(struct smcard_counter *priv,
 	return true;
 }
 
-/* Fold the hardware counters into the cached counts; lock held */
+/* Fold the hardware counters into the cached counts */
 static int smcard_cnt_refresh(struct smcard_counter *priv)
 {
 	u8 buf[4 * SMCARD_NUM_PINS];
@@ -515,16 +498,20 @@ static int smcard_cnt_spike_filter_read(struct counter_device *counter,
 	return 0;
 }
 
-/* The filter has 100 us steps: round up so no shorter spike passes */
+/*
+ * The filter has 100 us steps: round up so no shorter spike passes. The
+ * range is checked first: rounding a length near U64_MAX up wraps to 0.
+ */
 static int smcard_cnt_spike_filter_write(struct counter_device *counter,
 					 struct counter_count *count,
 					 u64 length)
 {
 	struct smcard_counter *priv = counter_priv(counter);
-	u64 units = DIV_ROUND_UP_ULL(length, SMCARD_CNT_DEBOUNCE_UNIT_NS);
+	u64 units;
 
-	if (units > U16_MAX)
+	if (length > (u64)U16_MAX * SMCARD_CNT_DEBOUNCE_UNIT_NS)
 		return -ERANGE;
+	units = DIV_ROUND_UP_ULL(length, SMCARD_CNT_DEBOUNCE_UNIT_NS);
 
 	return smcard_cnt_write_le16(priv,
 				     SMCARD_REG_PIN(priv->ch[count->id].pin,

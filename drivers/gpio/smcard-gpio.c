@@ -83,8 +83,6 @@ static int smcard_gpio_get_direction(struct gpio_chip *gc, unsigned int offset)
 static int smcard_gpio_write(struct smcard_gpio *sg, unsigned int offset,
 			     int value)
 {
-	struct regmap *regmap = sg->smcard->regmap;
-
 	unsigned int reg = SMCARD_REG_OUT_LEVEL, mask = BIT(offset - 1);
 
 	if (offset == SMCARD_GPIO_P1_REQ) {
@@ -92,7 +90,8 @@ static int smcard_gpio_write(struct smcard_gpio *sg, unsigned int offset,
 		mask = SMCARD_P1_CTRL_REQ;
 	}
 
-	return regmap_update_bits(regmap, reg, mask, value ? mask : 0);
+	return smcard_reg_update(sg->smcard->regmap, reg, mask,
+				 value ? mask : 0);
 }
 
 /*
@@ -163,9 +162,9 @@ static int smcard_gpio_set_debounce(struct smcard_gpio *sg,
 		return -EINVAL;
 
 	val = cpu_to_le16(DIV_ROUND_UP(us, SMCARD_DEBOUNCE_UNIT_US));
-	ret = regmap_bulk_write(sg->smcard->regmap,
-				SMCARD_REG_PIN(offset - 1, SMCARD_PIN_DEBOUNCE),
-				&val, sizeof(val));
+	ret = smcard_reg_write(sg->smcard->regmap,
+			       SMCARD_REG_PIN(offset - 1, SMCARD_PIN_DEBOUNCE),
+			       &val, sizeof(val));
 	if (!ret)
 		assign_bit(offset, &sg->debounced, us);
 

@@ -54,7 +54,7 @@ for drv in "${drivers[@]}"; do
 		done
 	done
 	# a core rebind recreates the children with new names: wait for them
-	wait_for eval '[ -n "$(card_cell smcard-gpio)" ] && [ -e "$(card_cell smcard-gpio)/driver" ]'
+	wait_for 30 eval '[ -n "$(card_cell smcard-gpio)" ] && [ -e "$(card_cell smcard-gpio)/driver" ]'
 	if [ $fail = 0 ] && [ -e "$drv/${devs[0]}" ]; then
 		ktap_test_pass "$name: $CYCLES unbind/bind cycles"
 	else

@@ -5,7 +5,7 @@
 . "$(dirname "$0")/counter_lib.sh"
 
 ktap_print_header
-ktap_set_plan 8
+ktap_set_plan 10
 cnt_setup 1
 
 # A fresh probe applies the 30 ms default of EN 62053-31 pulses
@@ -42,6 +42,10 @@ check "the filter is rounded up to 100 us steps" 200000 \
 	"$(cat "$C/spike_filter_ns")"
 fails "a filter above 6.5535 s is refused" "Numerical result out of range" \
 	put 6553600000 "$C/spike_filter_ns"
+# Rounding up to 100 us steps must not wrap a length near U64_MAX to 0
+fails "a filter of U64_MAX ns is refused" "Numerical result out of range" \
+	put 18446744073709551615 "$C/spike_filter_ns"
+check "after it the filter is unchanged" 200000 "$(cat "$C/spike_filter_ns")"
 check "the controller holds the filter in 100 us units" 2 \
 	"$(hwreg 0x22 w)"
 echo 30000000 > "$C/spike_filter_ns"

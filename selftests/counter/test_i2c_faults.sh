@@ -6,7 +6,7 @@
 . "$(dirname "$0")/counter_lib.sh"
 
 ktap_print_header
-ktap_set_plan 14
+ktap_set_plan 18
 cnt_setup 1
 
 echo 1 > "$C/enable"
@@ -27,6 +27,21 @@ fails "filter write during a timeout fails with ETIMEDOUT" "timed out" \
 	put 2000000 "$C/spike_filter_ns"
 check "the filter stays as it was, in the driver and the controller" \
 	"1000000 10" "$(cat "$C/spike_filter_ns") $(hwreg 0x22 w)"
+
+# A late timeout: the controller took the write, the host saw it fail.
+# sysfs must show the controller's filter; with two faults the read-back
+# after the write fails too, and the next read goes to the controller.
+echo "1 late" > "$SIM/i2c_fail"
+fails "filter write with a late timeout fails with ETIMEDOUT" "timed out" \
+	put 3000000 "$C/spike_filter_ns"
+check "sysfs shows the filter the controller took" "3000000 30" \
+	"$(cat "$C/spike_filter_ns") $(hwreg 0x22 w)"
+echo "2 late" > "$SIM/i2c_fail"
+fails "filter write and its read-back both time out" "timed out" \
+	put 4000000 "$C/spike_filter_ns"
+check "then sysfs reads the controller's filter" "4000000 40" \
+	"$(cat "$C/spike_filter_ns") $(hwreg 0x22 w)"
+echo 0 > "$SIM/i2c_fail"
 
 # IN_LEVEL is volatile: every signal read is an I2C transfer
 sig=$CNT/$(basename "$(ls "$C"/signal*_action)" _action)

@@ -81,6 +81,15 @@ adc_seen()
 	until_ok 30 at_least "$SIM/io$1/adc_reads" $((n + 2))
 }
 
+# Register REG of the IO controller as the controller has it, in decimal
+hw_reg()
+{
+	local reg=$(($1))
+
+	printf '%d\n' "0x$(awk -v row="$(printf '%08x:' $((reg & ~15)))" \
+		-v col=$(((reg & 15) + 2)) '$1 == row { print $col }' "$SIM/regs")"
+}
+
 set_uv() { echo "$1" > "$SIM/io$VOLT/voltage_uv"; }
 set_ua() { echo "$1" > "$SIM/io$CUR/current_ua"; }
 

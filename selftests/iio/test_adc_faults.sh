@@ -1,19 +1,42 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# smcard-adc under failure: I2C faults during buffered capture are dropped
-# scans with an error in the log, not a hang; unbinding the driver during
-# capture and with events enabled ends the clients cleanly.
+# smcard-adc under failure: a failed or half-failed rate write leaves
+# sampling_frequency showing what the controller has; I2C faults during
+# buffered capture are dropped scans with an error in the log, not a hang;
+# unbinding the driver during capture and with events enabled ends the
+# clients cleanly.
 . "$(dirname "$0")/iio_lib.sh"
 
 RATE=100
 DRV=/sys/bus/platform/drivers/smcard-adc
 
 ktap_print_header
-ktap_set_plan 10
+ktap_set_plan 16
 
 D=$(adc_dev) || ktap_exit_fail_msg "no smcard-adc IIO device"
 adc_idle
 hrtimer_trigger adc-test $RATE || ktap_exit_fail_msg "no hrtimer trigger"
+
+# Rate writes under faults. ADC_RATE codes: 100 Hz = 2, 250 Hz = 3, 500 Hz = 4.
+# A NACK changes nothing; a late timeout (the controller took the write,
+# the host saw it fail) changes the controller; with two, the read-back
+# fails as well. sysfs must show the controller's rate in every case.
+rate_now() { echo "$(cat "$D/sampling_frequency") $(hw_reg 0x17)"; }
+echo 100 > "$D/sampling_frequency"
+echo "1 nack" > "$SIM/i2c_fail"
+fails "rate write during a NACK fails with ENXIO" "No such device or address" \
+	put 250 "$D/sampling_frequency"
+check "after the NACK sysfs and the controller still have 100 Hz" "100 2" "$(rate_now)"
+echo "1 late" > "$SIM/i2c_fail"
+fails "rate write with a late timeout fails with ETIMEDOUT" "timed out" \
+	put 250 "$D/sampling_frequency"
+check "after the late timeout sysfs shows the controller's 250 Hz" "250 3" "$(rate_now)"
+echo "2 late" > "$SIM/i2c_fail"
+fails "rate write and its read-back both time out" "timed out" \
+	put 500 "$D/sampling_frequency"
+check "then sysfs reads the controller's 500 Hz" "500 4" "$(rate_now)"
+echo 0 > "$SIM/i2c_fail"
+
 echo $RATE > "$D/sampling_frequency"
 set_ua 12000
 set_uv 5000000

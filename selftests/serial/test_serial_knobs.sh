@@ -1,13 +1,14 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # smcard-serial: serial_mode and rs485_termination reach the IO controller,
-# refuse bad values and non-root writers, and keep their state across
-# rebinding and a controller reset.
+# refuse bad values and non-root writers, take the UART along when the
+# driver is rebound, and keep their state across a controller reset.
+# TIOCSRS485 against the knobs: test_rs485.
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/../card/card_lib.sh"
 
 ktap_print_header
-ktap_set_plan 14
+ktap_set_plan 15
 
 dev=$(card_cell smcard-serial)
 [ -n "$dev" ] && [ -e "$dev/driver" ] || ktap_exit_fail_msg "smcard-serial not bound"
@@ -57,14 +58,25 @@ err=$("$here/as_nobody" sh -c "echo 1 > $dev/rs485_termination" 2>&1)
 check "nobody cannot write rs485_termination" "1 0" \
 	"$([ $? != 0 ] && echo 1) $(cat "$SIM/rs485_termination")"
 
+# The UART uses the transceiver's lines: unbinding the transceiver unbinds
+# it, binding probes it again, and it starts from its device-tree RS485
+# settings (RS232, no termination) as at boot, in both views.
+uart=$(readlink -f "$dev/uart")
 echo rs485-full > "$dev/serial_mode"
 echo 1 > "$dev/rs485_termination"
 echo "$name" > "$drv/unbind"
+check "unbinding the transceiver unbinds its UART" no \
+	"$([ -e "$uart/driver" ] && echo yes || echo no)"
 echo "$name" > "$drv/bind"
-check "state survives unbind/bind" "rs485-full 1 rs485-full 1" \
-	"$(cat "$dev/serial_mode" "$dev/rs485_termination" "$SIM/serial_mode" \
+wait_for [ -e "$uart/driver" ]
+check "after binding again the UART is back, both views at its defaults" \
+	"rs232 0 rs232 0" \
+	"$(wait_for eval '[ "$(cat "$SIM/serial_mode")" = rs232 ]'
+	   cat "$dev/serial_mode" "$dev/rs485_termination" "$SIM/serial_mode" \
 		"$SIM/rs485_termination" | tr '\n' ' ' | sed 's/ $//')"
 
+echo rs485-full > "$dev/serial_mode"
+echo 1 > "$dev/rs485_termination"
 echo 1 > "$SIM/reset"
 wait_for card_reset_done
 check "state is restored after a controller reset" "rs485-full 1" \

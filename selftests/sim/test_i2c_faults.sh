@@ -1,11 +1,12 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# Injected I2C faults: the next N transfers fail with a NACK (-ENXIO) or a
-# timeout (-ETIMEDOUT), and transfers work again afterwards.
+# Injected I2C faults: the next N transfers fail with a NACK (-ENXIO), a
+# timeout (-ETIMEDOUT) or a late timeout (-ETIMEDOUT after the controller
+# acted on the transfer), and transfers work again afterwards.
 . "$(dirname "$0")/sim_lib.sh"
 
 ktap_print_header
-ktap_set_plan 6
+ktap_set_plan 8
 
 sim_load || ktap_exit_fail_msg "smcard-sim not loaded"
 BUS=$(sim_bus)
@@ -42,6 +43,15 @@ case $LAST in
 *"timed out"*) ktap_test_pass "a timeout reports ETIMEDOUT" ;;
 *) ktap_print_msg "last error: $LAST"; ktap_test_fail "a timeout reports ETIMEDOUT" ;;
 esac
+
+# A late timeout: the write fails for the host but reaches the controller
+i2cset -y -f "$BUS" $IOC 0x0f 0x11
+echo "1 late" > "$SIM/i2c_fail"
+err=$(i2ctransfer -y -f "$BUS" w2@$IOC 0x0f 0x22 2>&1)
+check "a late timeout reports ETIMEDOUT" yes \
+	"$([[ $err == *"timed out"* ]] && echo yes)"
+check "and the controller took the write" 0x22 "$(rd 0x0f)"
+i2cset -y -f "$BUS" $IOC 0x0f 0x00
 
 check "transfers work after the faults" "0x5c 0" \
 	"$(rd 0x00) $(cut -d' ' -f1 "$SIM/i2c_fail")"

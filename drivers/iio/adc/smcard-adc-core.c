@@ -45,10 +45,26 @@ int smcard_adc_read_codes(struct smcard_adc *adc, unsigned long pins,
 	return 0;
 }
 
+/*
+ * The conversion rate as the controller has it: the core keeps the cache
+ * in line with the controller after failed or refused writes.
+ */
+int smcard_adc_rate_hz(struct smcard_adc *adc)
+{
+	unsigned int code;
+	int ret;
+
+	ret = regmap_read(adc->regmap, SMCARD_REG_ADC_RATE, &code);
+	if (ret)
+		return ret;
+	if (code >= ARRAY_SIZE(smcard_adc_rates))
+		return -EIO;
+	return smcard_adc_rates[code];
+}
+
 static int smcard_adc_set_rate(struct smcard_adc *adc, int hz)
 {
-	unsigned int code, readback;
-	int ret;
+	unsigned int code;
 
 	for (code = 0; code < ARRAY_SIZE(smcard_adc_rates); code++)
 		if (smcard_adc_rates[code] == hz)
@@ -56,18 +72,7 @@ static int smcard_adc_set_rate(struct smcard_adc *adc, int hz)
 	if (code == ARRAY_SIZE(smcard_adc_rates))
 		return -EINVAL;
 
-	guard(mutex)(&adc->lock);
-	ret = regmap_write(adc->regmap, SMCARD_REG_ADC_RATE, code);
-	if (ret)
-		return ret;
-	/* The controller ignores codes it does not support: verify. */
-	ret = regmap_read(adc->regmap, SMCARD_REG_ADC_RATE, &readback);
-	if (ret)
-		return ret;
-	if (readback != code)
-		return -EIO;
-	adc->rate_hz = hz;
-	return 0;
+	return smcard_reg_update(adc->regmap, SMCARD_REG_ADC_RATE, 0xff, code);
 }
 
 static int smcard_adc_read_raw(struct iio_dev *indio_dev,
@@ -95,11 +100,12 @@ static int smcard_adc_read_raw(struct iio_dev *indio_dev,
 						   SMCARD_ADC_CURRENT_FS_MA;
 		*val2 = SMCARD_ADC_BITS;
 		return IIO_VAL_FRACTIONAL_LOG2;
-	case IIO_CHAN_INFO_SAMP_FREQ: {
-		guard(mutex)(&adc->lock);
-		*val = adc->rate_hz;
+	case IIO_CHAN_INFO_SAMP_FREQ:
+		ret = smcard_adc_rate_hz(adc);
+		if (ret < 0)
+			return ret;
+		*val = ret;
 		return IIO_VAL_INT;
-	}
 	default:
 		return -EINVAL;
 	}
@@ -208,7 +214,6 @@ static int smcard_adc_probe(struct platform_device *pdev)
 	struct smcard *smcard = dev_get_drvdata(dev->parent);
 	struct iio_dev *indio_dev;
 	struct smcard_adc *adc;
-	unsigned int code;
 	int ret;
 
 	if (!smcard || !smcard->regmap)
@@ -235,12 +240,9 @@ static int smcard_adc_probe(struct platform_device *pdev)
 	if (ret)
 		return ret;
 
-	ret = regmap_read(adc->regmap, SMCARD_REG_ADC_RATE, &code);
-	if (ret)
+	ret = smcard_adc_rate_hz(adc);
+	if (ret < 0)
 		return dev_err_probe(dev, ret, "cannot read ADC_RATE\n");
-	if (code >= ARRAY_SIZE(smcard_adc_rates))
-		return dev_err_probe(dev, -EIO, "ADC_RATE %u unknown\n", code);
-	adc->rate_hz = smcard_adc_rates[code];
 
 	ret = smcard_adc_events_init(dev, adc);
 	if (ret)

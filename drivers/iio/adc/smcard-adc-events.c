@@ -113,7 +113,9 @@ static void smcard_adc_check(struct smcard_adc *adc, unsigned int i,
 
 static unsigned long smcard_adc_poll_delay(struct smcard_adc *adc)
 {
-	return msecs_to_jiffies(max(MSEC_PER_SEC / adc->rate_hz,
+	int hz = smcard_adc_rate_hz(adc);
+
+	return msecs_to_jiffies(max(hz > 0 ? MSEC_PER_SEC / hz : 0,
 				    SMCARD_ADC_POLL_MIN_MS));
 }
 

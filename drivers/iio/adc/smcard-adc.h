@@ -42,7 +42,6 @@ struct smcard_adc_thresh {
  * @analog: pins in VOLTAGE_IN or CURRENT_IN function, bit i = IO(i+1)
  * @chans: IIO channels, one per analog pin plus the timestamp
  * @lock: see its comment
- * @rate_hz: conversion rate set in ADC_RATE
  * @thresh: thresholds per pin and direction
  * @poll: evaluates the thresholds while any event is enabled
  * @scan: one buffered scan: the active channels packed, then the timestamp
@@ -53,8 +52,7 @@ struct smcard_adc {
 	struct regmap *regmap;
 	unsigned long analog;
 	struct iio_chan_spec chans[SMCARD_NUM_PINS + 1];
-	struct mutex lock; /* rate_hz, thresh[], scheduling of poll */
-	unsigned int rate_hz;
+	struct mutex lock; /* thresh[], scheduling of poll */
 	struct smcard_adc_thresh thresh[SMCARD_NUM_PINS][SMCARD_ADC_NUM_DIRS];
 	struct delayed_work poll;
 	struct {
@@ -65,6 +63,7 @@ struct smcard_adc {
 
 extern const struct iio_event_spec smcard_adc_event_spec[SMCARD_ADC_NUM_DIRS];
 
+int smcard_adc_rate_hz(struct smcard_adc *adc);
 int smcard_adc_read_codes(struct smcard_adc *adc, unsigned long pins,
 			  u16 *codes);
 int smcard_adc_buffer_setup(struct device *dev, struct iio_dev *indio_dev);

@@ -37,6 +37,7 @@ static const char * const func_names[] = {
 static const char * const fault_names[] = {
 	[SMCARD_SIM_FAULT_NACK] = "nack",
 	[SMCARD_SIM_FAULT_TIMEOUT] = "timeout",
+	[SMCARD_SIM_FAULT_LATE] = "late",
 };
 
 /* Top level: power, M-Bus, card lines, faults, reset */
@@ -186,7 +187,7 @@ static int i2c_fail_show(struct seq_file *s, void *unused)
 	return 0;
 }
 
-/* "N" or "N nack" or "N timeout": fail the next N transfers. */
+/* "N [nack|timeout|late]": fail the next N transfers. */
 static ssize_t i2c_fail_write(struct file *file, const char __user *ubuf,
 			      size_t len, loff_t *ppos)
 {
@@ -411,18 +412,29 @@ static ssize_t pin_pulses_write(struct file *file, const char __user *ubuf,
 				size_t len, loff_t *ppos)
 {
 	struct smcard_sim_pin *pin = file_inode(file)->i_private;
-	u32 count, rate, width;
-	char buf[64];
-	int ret;
+	char buf[64], *p = buf, *arg;
+	u32 v[3];
+	int i, ret;
 
 	if (len >= sizeof(buf))
 		return -EINVAL;
 	if (copy_from_user(buf, ubuf, len))
 		return -EFAULT;
 	buf[len] = '\0';
-	if (sscanf(buf, "%u %u %u", &count, &rate, &width) != 3)
+	/* kstrtou32 refuses what does not fit; sscanf would wrap it */
+	for (i = 0; i < ARRAY_SIZE(v); i++) {
+		do
+			arg = strsep(&p, " \t\n");
+		while (arg && !*arg);
+		if (!arg)
+			return -EINVAL;
+		ret = kstrtou32(arg, 10, &v[i]);
+		if (ret)
+			return ret;
+	}
+	if (p && *skip_spaces(p))
 		return -EINVAL;
-	ret = smcard_sim_pin_start_train(pin, count, rate, width);
+	ret = smcard_sim_pin_start_train(pin, v[0], v[1], v[2]);
 	return ret ?: len;
 }
 

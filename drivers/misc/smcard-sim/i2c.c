@@ -101,35 +101,24 @@ static void sim_i2c_retrigger(struct smcard_sim *sim)
 }
 
 /* Consume one injected fault, if any. */
-static int sim_i2c_fault(struct smcard_sim *sim)
+static enum smcard_sim_fault sim_i2c_fault(struct smcard_sim *sim, bool *fail)
 {
+	enum smcard_sim_fault mode;
 	unsigned long flags;
-	int ret = 0;
 
 	spin_lock_irqsave(&sim->lock, flags);
-	if (sim->fail_count) {
+	*fail = sim->fail_count;
+	if (sim->fail_count)
 		sim->fail_count--;
-		ret = sim->fail_mode == SMCARD_SIM_FAULT_NACK ? -ENXIO :
-							       -ETIMEDOUT;
-	}
+	mode = sim->fail_mode;
 	spin_unlock_irqrestore(&sim->lock, flags);
-	return ret;
+	return mode;
 }
 
-static int sim_i2c_xfer(struct i2c_adapter *adap, struct i2c_msg *msgs,
-			int num)
+static int sim_i2c_do_xfer(struct smcard_sim *sim, struct i2c_msg *msgs,
+			   int num)
 {
-	struct smcard_sim *sim = i2c_get_adapdata(adap);
 	int i, ret;
-
-	ret = sim_i2c_fault(sim);
-	if (ret == -ETIMEDOUT)
-		msleep(SIM_I2C_TIMEOUT_MS);
-	if (ret) {
-		sim_i2c_wire_time(sim, xfer_bits(msgs, 1) - 9 * msgs[0].len);
-		sim_i2c_retrigger(sim);
-		return ret;
-	}
 
 	sim_i2c_wire_time(sim, xfer_bits(msgs, num));
 	for (i = 0; i < num; i++) {
@@ -149,6 +138,40 @@ static int sim_i2c_xfer(struct i2c_adapter *adap, struct i2c_msg *msgs,
 			return ret;
 	}
 	return num;
+}
+
+/*
+ * A NACK ends the transfer at its address byte; a timeout holds SCL before
+ * anything was committed. A late timeout holds SCL after the last byte: the
+ * controller has acted on the transfer, the host still sees it fail.
+ */
+static int sim_i2c_xfer(struct i2c_adapter *adap, struct i2c_msg *msgs,
+			int num)
+{
+	struct smcard_sim *sim = i2c_get_adapdata(adap);
+	enum smcard_sim_fault mode;
+	bool fail;
+	int ret;
+
+	mode = sim_i2c_fault(sim, &fail);
+	if (!fail)
+		return sim_i2c_do_xfer(sim, msgs, num);
+
+	switch (mode) {
+	case SMCARD_SIM_FAULT_NACK:
+		ret = -ENXIO;
+		break;
+	case SMCARD_SIM_FAULT_LATE:
+		sim_i2c_do_xfer(sim, msgs, num);
+		fallthrough;
+	default:
+		msleep(SIM_I2C_TIMEOUT_MS);
+		ret = -ETIMEDOUT;
+	}
+	if (mode != SMCARD_SIM_FAULT_LATE)
+		sim_i2c_wire_time(sim, xfer_bits(msgs, 1) - 9 * msgs[0].len);
+	sim_i2c_retrigger(sim);
+	return ret;
 }
 
 static u32 sim_i2c_func(struct i2c_adapter *adap)

@@ -1,12 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * smcard-sim: the IO controller's register file, implementing
- * Documentation/hw/smcard-ioc.rst. Every function here runs with sim->lock
- * held; the ones returning bool report that a new enabled interrupt status
- * bit was set, so the caller raises INT after dropping the lock.
+ * Documentation/hw/smcard-ioc.rst. The functions returning bool report that
+ * a new enabled interrupt status bit was set, so the caller raises INT
+ * after dropping sim->lock.
  */
 
 #include <linux/bitfield.h>
+#include <linux/lockdep.h>
 #include <linux/math64.h>
 #include <linux/minmax.h>
 #include <linux/unaligned.h>
@@ -81,6 +82,7 @@ static u16 pin_adc(const struct smcard_sim_pin *pin)
 
 bool smcard_sim_ioc_int_asserted(struct smcard_sim *sim)
 {
+	lockdep_assert_held(&sim->lock);
 	unsigned int i;
 
 	for (i = 0; i < SMCARD_IRQ_NUM_REGS; i++)
@@ -94,12 +96,14 @@ bool smcard_sim_ioc_set_irq(struct smcard_sim *sim, unsigned int group,
 {
 	u8 new = bits & ~sim->irq_status[group];
 
+	lockdep_assert_held(&sim->lock);
 	sim->irq_status[group] |= bits;
 	return new & sim->irq_en[group];
 }
 
 u16 smcard_sim_ioc_mbus_mv(struct smcard_sim *sim)
 {
+	lockdep_assert_held(&sim->lock);
 	if ((sim->mbus_ctrl & SMCARD_MBUS_CTRL_SLAVE) ||
 	    (sim->mbus_ctrl & SMCARD_MBUS_CTRL_POWER))
 		return min_t(u32, sim->mbus_supply_mv, U16_MAX);
@@ -109,6 +113,7 @@ u16 smcard_sim_ioc_mbus_mv(struct smcard_sim *sim)
 /* The wire carries data unless the card is master with the supply off. */
 void smcard_sim_ioc_update_mbus(struct smcard_sim *sim)
 {
+	lockdep_assert_held(&sim->lock);
 	WRITE_ONCE(sim->mbus_live,
 		   !!(sim->mbus_ctrl & (SMCARD_MBUS_CTRL_SLAVE |
 					SMCARD_MBUS_CTRL_POWER)));
@@ -127,6 +132,7 @@ static void ioc_write_mbus_ctrl(struct smcard_sim *sim, u8 val)
 
 bool smcard_sim_ioc_set_battery(struct smcard_sim *sim, bool battery)
 {
+	lockdep_assert_held(&sim->lock);
 	if (sim->battery == battery)
 		return false;
 	sim->battery = battery;
@@ -139,6 +145,7 @@ bool smcard_sim_ioc_set_battery(struct smcard_sim *sim, bool battery)
 
 bool smcard_sim_ioc_mbus_trip(struct smcard_sim *sim)
 {
+	lockdep_assert_held(&sim->lock);
 	sim->mbus_oc = true;
 	sim->mbus_ctrl &= ~SMCARD_MBUS_CTRL_POWER;
 	smcard_sim_ioc_update_mbus(sim);
@@ -150,6 +157,7 @@ bool smcard_sim_ioc_reset(struct smcard_sim *sim)
 {
 	unsigned int i;
 
+	lockdep_assert_held(&sim->lock);
 	for (i = 0; i < SMCARD_NUM_PINS; i++) {
 		struct smcard_sim_pin *pin = &sim->pins[i];
 
@@ -179,6 +187,7 @@ bool smcard_sim_ioc_reset(struct smcard_sim *sim)
 
 void smcard_sim_ioc_init(struct smcard_sim *sim)
 {
+	guard(spinlock_irqsave)(&sim->lock);
 	sim->mbus_supply_mv = 30000;
 	smcard_sim_ioc_reset(sim);
 }
@@ -202,6 +211,7 @@ void smcard_sim_ioc_snapshot(struct smcard_sim *sim, u8 *img)
 	u8 in = 0, mbus_status = 0;
 	unsigned int i;
 
+	lockdep_assert_held(&sim->lock);
 	memset(img, 0, 256);
 	img[SMCARD_REG_ID] = SMCARD_ID_VALUE;
 	img[SMCARD_REG_HW_REV] = SIM_HW_REV;
@@ -285,6 +295,7 @@ bool smcard_sim_ioc_write(struct smcard_sim *sim, u8 reg, u8 val, bool *reset)
 {
 	unsigned int g;
 
+	lockdep_assert_held(&sim->lock);
 	switch (reg) {
 	case SMCARD_REG_STATUS:
 		if (val & SMCARD_STATUS_RESET)

@@ -9,6 +9,7 @@
  */
 
 #include <linux/bitfield.h>
+#include <linux/lockdep.h>
 #include <linux/math64.h>
 #include <linux/minmax.h>
 
@@ -30,6 +31,7 @@ bool smcard_sim_pin_edge(struct smcard_sim_pin *pin, bool level)
 	bool irq = false;
 	u8 edge;
 
+	lockdep_assert_held(&sim->lock);
 	if (pin->accepted == level)
 		return false;
 	pin->accepted = level;

@@ -63,8 +63,9 @@ struct smcard_sim_pin {
 };
 
 enum smcard_sim_fault {
-	SMCARD_SIM_FAULT_NACK,
-	SMCARD_SIM_FAULT_TIMEOUT,
+	SMCARD_SIM_FAULT_NACK,		/* address not acknowledged */
+	SMCARD_SIM_FAULT_TIMEOUT,	/* SCL held before the transfer */
+	SMCARD_SIM_FAULT_LATE,		/* SCL held after it took effect */
 };
 
 struct smcard_sim_hdc1080 {
@@ -111,7 +112,7 @@ struct smcard_sim {
 	struct dentry *debugfs;
 };
 
-/* ioc.c: the IO controller register file (callers hold sim->lock) */
+/* ioc.c: the IO controller register file, under sim->lock */
 void smcard_sim_ioc_init(struct smcard_sim *sim);
 bool smcard_sim_ioc_reset(struct smcard_sim *sim);
 void smcard_sim_ioc_snapshot(struct smcard_sim *sim, u8 *img);

@@ -10,6 +10,7 @@
  */
 
 #include <linux/debugfs.h>
+#include <linux/gpio/consumer.h>
 #include <linux/math64.h>
 #include <linux/minmax.h>
 #include <linux/module.h>
@@ -65,12 +66,13 @@ static ktime_t sim_uart_next_tick(ktime_t end, ktime_t now)
 	return max(end, ktime_add_ns(now, SIM_UART_TICK_NS));
 }
 
-/* Start shifting out the next character at @start (port lock held). */
+/* Start shifting out the next character at @start. */
 static bool sim_uart_tx_next(struct smcard_sim_uart *u, ktime_t start)
 {
 	struct uart_port *port = &u->port;
 	u8 ch;
 
+	lockdep_assert_held(&port->lock);
 	if (port->x_char) {
 		ch = port->x_char;
 		port->x_char = 0;
@@ -125,9 +127,10 @@ static enum hrtimer_restart sim_uart_tx_tick(struct hrtimer *timer)
 	return ret;
 }
 
-/* Take the next character the peer wrote onto the wire (port lock held). */
+/* Take the next character the peer wrote onto the wire. */
 static bool sim_uart_rx_next(struct smcard_sim_uart *u, ktime_t start)
 {
+	lockdep_assert_held(&u->port.lock);
 	if (u->rx.busy || !kfifo_get(&u->rx_fifo, &u->rx.ch))
 		return false;
 	u->rx.busy = true;
@@ -295,11 +298,86 @@ static void sim_uart_set_termios(struct uart_port *port,
 	uart_port_unlock_irqrestore(port, flags);
 }
 
-/* The transceiver is on the card; the UART only keeps the settings. */
+static const struct serial_rs485 sim_uart_rs485_supported = {
+	.flags = SER_RS485_ENABLED | SER_RS485_RTS_ON_SEND |
+		 SER_RS485_RTS_AFTER_SEND | SER_RS485_RX_DURING_TX |
+		 SER_RS485_TERMINATE_BUS | SER_RS485_MODE_RS422,
+	.delay_rts_before_send = 1,
+	.delay_rts_after_send = 1,
+};
+
+/*
+ * The transceiver is outside the UART: the serial core sets its
+ * termination and RX-during-TX lines; this driver sets its mode lines
+ * (ENABLED, MODE_RS422) from a work, with the settings of the moment.
+ */
+static void sim_uart_rs485_work(struct work_struct *work)
+{
+	struct smcard_sim_uart *u = container_of(work, struct smcard_sim_uart,
+						 rs485_work);
+	DECLARE_BITMAP(values, 2) = { };
+	unsigned long flags;
+	u32 rs485;
+
+	uart_port_lock_irqsave(&u->port, &flags);
+	rs485 = u->port.rs485.flags;
+	uart_port_unlock_irqrestore(&u->port, flags);
+
+	__assign_bit(0, values, rs485 & SER_RS485_ENABLED);
+	__assign_bit(1, values, rs485 & SER_RS485_MODE_RS422);
+	if (gpiod_set_array_value_cansleep(u->rs485_mode->ndescs,
+					   u->rs485_mode->desc,
+					   u->rs485_mode->info, values))
+		dev_warn_ratelimited(u->port.dev,
+				     "cannot switch the transceiver mode\n");
+}
+
 static int sim_uart_rs485_config(struct uart_port *port,
 				 struct ktermios *termios,
 				 struct serial_rs485 *rs485)
 {
+	struct smcard_sim_uart *u = to_sim_uart(port);
+
+	if (u->rs485_mode)
+		schedule_work(&u->rs485_work);
+	return 0;
+}
+
+static void sim_uart_cancel_rs485(void *data)
+{
+	struct smcard_sim_uart *u = data;
+
+	cancel_work_sync(&u->rs485_work);
+}
+
+/* RS485 settings and the transceiver's lines, of the serial UART only */
+static int sim_uart_init_rs485(struct smcard_sim_uart *u)
+{
+	struct uart_port *port = &u->port;
+	struct device *dev = port->dev;
+	int ret;
+
+	port->rs485_config = sim_uart_rs485_config;
+	port->rs485_supported = sim_uart_rs485_supported;
+	ret = uart_get_rs485_mode(port);
+	if (ret)
+		return ret;
+
+	u->rs485_mode = devm_gpiod_get_array_optional(dev, "option,rs485-mode",
+						      GPIOD_OUT_LOW);
+	if (IS_ERR(u->rs485_mode))
+		return dev_err_probe(dev, PTR_ERR(u->rs485_mode),
+				     "cannot get option,rs485-mode-gpios\n");
+	if (u->rs485_mode && u->rs485_mode->ndescs != 2)
+		return dev_err_probe(dev, -EINVAL,
+				     "option,rs485-mode-gpios needs 2 lines\n");
+	INIT_WORK(&u->rs485_work, sim_uart_rs485_work);
+	ret = devm_add_action_or_reset(dev, sim_uart_cancel_rs485, u);
+	if (ret)
+		return ret;
+	/* An RS485 mode enabled at boot (linux,rs485-enabled-at-boot-time) */
+	if (u->rs485_mode)
+		schedule_work(&u->rs485_work);
 	return 0;
 }
 
@@ -343,14 +421,6 @@ static const struct uart_ops sim_uart_ops = {
 	.request_port = sim_uart_request_port,
 	.config_port = sim_uart_config_port,
 	.verify_port = sim_uart_verify_port,
-};
-
-static const struct serial_rs485 sim_uart_rs485_supported = {
-	.flags = SER_RS485_ENABLED | SER_RS485_RTS_ON_SEND |
-		 SER_RS485_RTS_AFTER_SEND | SER_RS485_RX_DURING_TX |
-		 SER_RS485_TERMINATE_BUS | SER_RS485_MODE_RS422,
-	.delay_rts_before_send = 1,
-	.delay_rts_after_send = 1,
 };
 
 static char sim_uart_parity(tcflag_t cflag)
@@ -484,9 +554,7 @@ static int sim_uart_probe(struct platform_device *pdev)
 	port->uartclk = SIM_UART_MAX_BAUD * 16;
 	port->fifosize = 1;
 	if (!strcmp(u->label, "serial")) {
-		port->rs485_config = sim_uart_rs485_config;
-		port->rs485_supported = sim_uart_rs485_supported;
-		ret = uart_get_rs485_mode(port);
+		ret = sim_uart_init_rs485(u);
 		if (ret)
 			return ret;
 	}

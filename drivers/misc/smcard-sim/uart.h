@@ -9,7 +9,9 @@
 #include <linux/miscdevice.h>
 #include <linux/serial_core.h>
 #include <linux/wait.h>
+#include <linux/workqueue.h>
 
+struct gpio_descs;
 struct smcard_sim;
 
 /* Bytes the peer has written that are not on the wire yet */
@@ -62,6 +64,14 @@ struct smcard_sim_uart {
 	u64 turns;
 	u64 turn_min_ns;
 	u64 turn_max_ns;
+
+	/*
+	 * The reference board passes SER_RS485_ENABLED and MODE_RS422 on to
+	 * the slot's transceiver mode lines; they may sleep, so rs485_config()
+	 * hands them to a work.
+	 */
+	struct gpio_descs *rs485_mode;
+	struct work_struct rs485_work;
 
 	wait_queue_head_t peer_wq;
 	unsigned long peer_busy;	/* bit 0: peer device is open */

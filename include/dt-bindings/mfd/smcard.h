@@ -15,4 +15,15 @@
 #define SMCARD_PIN_FUNC_DIGITAL_OUT	0x05
 #define SMCARD_PIN_FUNC_OPEN_DRAIN_OUT	0x06
 
+/*
+ * GPIO lines of the serial transceiver (option,smcard-serial), one per
+ * struct serial_rs485 flag: TERMINATE_BUS and RX_DURING_TX for the serial
+ * core's rs485-term-gpios and rs485-rx-during-tx-gpios, ENABLED and
+ * MODE_RS422 for the slot UART's driver.
+ */
+#define SMCARD_SERIAL_LINE_TERM		0
+#define SMCARD_SERIAL_LINE_RX_DURING_TX	1
+#define SMCARD_SERIAL_LINE_ENABLED	2
+#define SMCARD_SERIAL_LINE_MODE_RS422	3
+
 #endif /* _DT_BINDINGS_MFD_SMCARD_H */

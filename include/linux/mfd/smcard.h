@@ -187,6 +187,16 @@ struct smcard {
  */
 #define SMCARD_EVENT_RESET		1
 
+/*
+ * Configuration writes: read back from the controller, and on any doubt
+ * (a failed transfer, a refused value) the cache is made to show what the
+ * controller has. Every child uses these for registers it configures.
+ */
+int smcard_reg_write(struct regmap *map, unsigned int reg, const void *val,
+		     size_t len);
+int smcard_reg_update(struct regmap *map, unsigned int reg, unsigned int mask,
+		      unsigned int val);
+
 int smcard_register_reset_notifier(struct smcard *smcard,
 				   struct notifier_block *nb);
 int smcard_unregister_reset_notifier(struct smcard *smcard,
