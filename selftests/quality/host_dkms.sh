@@ -31,7 +31,8 @@ ktap_result $? "dkms.conf: PACKAGE_VERSION $conf_version is VERSION $version"
 # The tree: every module of drivers/ but the simulator, sources only.
 src=$tmp/src/smcard-$version
 "$top/tools/dkms-tree" "$src" >"$tmp/out" 2>&1
-expect=$(cd "$top" && find drivers -name Kbuild -exec sed -n 's/^obj-m[[:space:]]*+=[[:space:]]*\(.*\)\.o$/\1/p' {} + |
+expect=$(cd "$top" && find drivers -name Kbuild -exec \
+	sed -n 's/^obj-\(m\|\$(CONFIG_[A-Z0-9_]*)\)[[:space:]]*+=[[:space:]]*\(.*\)\.o$/\2/p' {} + |
 	grep -vx smcard-sim | sort)
 got=$(awk '!/^#/ { print $2 }' "$src/dkms/modules.list" | sort)
 bad=$(find "$src" \( -name '*.o' -o -name '*.ko' -o -name '*.mod.c' -o -path '*smcard-sim*' \
