@@ -2,7 +2,10 @@
 # SPDX-License-Identifier: GPL-2.0
 # Gate: every RST page of Documentation/ parses with docutils (Debian's
 # python3-docutils) without a warning or an error. One test per page, plus
-# one that shows the gate failing on a page with a malformed table.
+# one that shows the gate failing on a page with a malformed table. And
+# every Documentation/ path the repository names (pages, sources, man
+# pages, scripts) exists, here or in the 6.12 tree: renames leave none
+# behind.
 set -uo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -43,7 +46,7 @@ if ! /usr/bin/python3 -c 'import docutils' 2>/dev/null; then
 	ktap_skip_all "python3-docutils is not installed (make deps)"
 	exit 4
 fi
-ktap_set_plan $((${#pages[@]} + 1))
+ktap_set_plan $((${#pages[@]} + 2))
 
 (cd "$top" && rst_check "${pages[@]}") > "$tmp/out"
 for p in "${pages[@]}"; do
@@ -56,6 +59,23 @@ for p in "${pages[@]}"; do
 		ktap_test_fail "docutils: $p"
 	fi
 done
+
+ksrc=$("$top/tools/vm/kernel" 2>/dev/null)
+(cd "$top" && grep -rhoE 'Documentation/[A-Za-z0-9_./,+-]*[A-Za-z0-9_/+-]' \
+	--exclude-dir=build --exclude-dir=.git --include='*.rst' --include='*.md' \
+	--include='*.c' --include='*.h' --include='*.yaml' --include='*.scd' \
+	--include=Kconfig --include='*.sh' --include='*.dtso' . | sort -u |
+	while read -r ref; do
+		[ -e "$ref" ] || [ -e "$ksrc/$ref" ] || echo "$ref"
+	done) > "$tmp/refs"
+if [ -z "$ksrc" ]; then
+	ktap_test_skip "Documentation/ references: no kernel tree to resolve them"
+elif [ ! -s "$tmp/refs" ]; then
+	ktap_test_pass "every Documentation/ path named in the repository exists"
+else
+	diag "$tmp/refs"
+	ktap_test_fail "$(wc -l < "$tmp/refs") Documentation/ paths named in the repository do not exist"
+fi
 
 # The gate itself: a table whose columns do not line up is reported.
 cat > "$tmp/bad.rst" <<'BAD'

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * Client of the kernel's "mbus" generic netlink family
- * (Documentation/netlink/specs/mbus.yaml), built on libnl-genl-3.
+ * (Documentation/netlink/specs/meterbus.yaml), built on libnl-genl-3.
  *
  * One struct mbus_nl per user; it holds two sockets (requests, and
  * multicast notifications once subscribed) and the message of the last
