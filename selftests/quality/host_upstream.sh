@@ -27,8 +27,9 @@ mkdir -p "$out" "$cache/schema" "$cache/checkpatch"
 ktap_print_header
 "$top/tools/vm/kernel" >/dev/null || { ktap_skip_all "no kernel tree"; exit 4; }
 
-# The tree stays as the series left it until the gates are done.
-exec 9>"$out/.lock"
+# The tree (shared with other work trees) stays as this series left it
+# until the gates are done.
+exec 9>"$cache/tree.lock"
 flock 9
 export UPSTREAM_SERIES_LOCKED=1
 

@@ -19,6 +19,10 @@ ktap_print_header
 ktap_set_plan 2
 
 start=$(date +%s)
+mkdir -p "${SMCARD_CACHE:-/var/cache/smcard}/upstream"
+exec 9>"${SMCARD_CACHE:-/var/cache/smcard}/upstream/tree.lock"
+flock 9
+export UPSTREAM_SERIES_LOCKED=1
 "$top/tools/upstream-series" --out "$out" --build builtin >"$tmp/series" 2>"$tmp/err"
 rc=$?
 secs=$(($(date +%s) - start))
