@@ -156,9 +156,6 @@ static int parse_pin(struct ovl_desc *d, unsigned int n, const char *value,
 	while (comma) {
 		p = comma + 1;
 		if (!strncmp(p, "label=", 6)) {
-			if (strlen(p + 6) > OVL_LABEL_MAX)
-				return fail(err, "%s: label '%s' is longer than %d characters",
-					    who, p + 6, OVL_LABEL_MAX);
 			if (check_label(p + 6, who, err))
 				return -1;
 			strcpy(pin->label, p + 6);
