@@ -209,8 +209,10 @@ static int parse_sensor(struct ovl_desc *d, const char *value, char *err)
 		return fail(err, "i2c: at most %d sensors", OVL_SENSORS_MAX);
 	s = &d->sensors[d->nsensors];
 	memset(s, 0, sizeof(*s));
-	if (!len || len >= sizeof(s->name))
+	if (!len)
 		return fail(err, "i2c: a sensor is needed, e.g. i2c=hdc1080@0x40");
+	if (len >= sizeof(s->name))
+		return fail(err, "i2c: '%.*s...' is too long for a sensor name", 20, value);
 	memcpy(s->name, value, len);
 
 	for (i = 0; i < sizeof(sensors) / sizeof(sensors[0]); i++)
