@@ -7,7 +7,7 @@ set -uo pipefail
 
 ktap_print_header
 ksrc=$("$top/tools/vm/kernel") || { ktap_skip_all "no kernel tree"; exit 4; }
-ktap_set_plan 6
+ktap_set_plan 7
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 version=$(cat "$top/VERSION")
@@ -24,6 +24,22 @@ diag "$tmp/out"
 grep -q 'lacks CONFIG_COUNTER (needed by smcard-counter' "$tmp/out" && [ "$rc" = 1 ]
 ktap_result $? "check-config: a .config without CONFIG_COUNTER fails and names it"
 
+# Every option the drivers' Kconfig entries depend on or select (the DKMS
+# tree's: the simulator is not shipped) is one dkms/check-config checks.
+"$top/tools/dkms-tree" "$tmp/tree" >/dev/null 2>&1
+ours=$(cat "$tmp"/tree/drivers/*/Kconfig "$tmp"/tree/drivers/*/*/Kconfig 2>/dev/null |
+	sed -n 's/^\(menu\)\?config \([A-Z0-9_]*\)$/\2/p' | sort -u)
+deps=$(cat "$tmp"/tree/drivers/*/Kconfig "$tmp"/tree/drivers/*/*/Kconfig 2>/dev/null |
+	sed -n 's/^[[:space:]]*\(depends on\|select\|imply\)[[:space:]]\+//p' |
+	grep -oE '[A-Z][A-Z0-9_]+' | sort -u)
+listed=$(sed -n 's/^CONFIG_\([A-Z0-9_]*\).*/\1/p' "$top/dkms/required-config" | sort -u)
+unlisted=$(comm -23 <(echo "$deps") <(printf '%s\n' $ours $listed | sort -u))
+if [ -n "$deps" ] && [ -z "$unlisted" ]; then
+	ktap_test_pass "required-config lists every option the Kconfig entries depend on ($(echo $deps))"
+else
+	ktap_test_fail "required-config lacks what the Kconfig entries depend on: $(echo $unlisted)"
+fi
+
 conf_version=$(sed -n 's/^PACKAGE_VERSION="\(.*\)"$/\1/p' "$top/dkms.conf")
 [ "$conf_version" = "$version" ]
 ktap_result $? "dkms.conf: PACKAGE_VERSION $conf_version is VERSION $version"
@@ -31,7 +47,8 @@ ktap_result $? "dkms.conf: PACKAGE_VERSION $conf_version is VERSION $version"
 # The tree: every module of drivers/ but the simulator, sources only.
 src=$tmp/src/smcard-$version
 "$top/tools/dkms-tree" "$src" >"$tmp/out" 2>&1
-expect=$(cd "$top" && find drivers -name Kbuild -exec sed -n 's/^obj-m[[:space:]]*+=[[:space:]]*\(.*\)\.o$/\1/p' {} + |
+expect=$(cd "$top" && find drivers -name Kbuild -exec \
+	sed -n 's/^obj-\(m\|\$(CONFIG_[A-Z0-9_]*)\)[[:space:]]*+=[[:space:]]*\(.*\)\.o$/\2/p' {} + |
 	grep -vx smcard-sim | sort)
 got=$(awk '!/^#/ { print $2 }' "$src/dkms/modules.list" | sort)
 bad=$(find "$src" \( -name '*.o' -o -name '*.ko' -o -name '*.mod.c' -o -path '*smcard-sim*' \

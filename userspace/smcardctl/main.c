@@ -15,13 +15,14 @@ static const struct {
 } groups[] = {
 	{ "mbus", cmd_mbus, "M-Bus: decode, list, power, role, scan, read, set-address, set-baud, reset, monitor" },
 	{ "p1", cmd_p1, "P1 port: decode, read" },
+	{ "overlay", cmd_overlay, "device-tree overlay from a description of the pins and sensors" },
 };
 
 static void usage(FILE *f)
 {
 	fprintf(f, "usage: smcardctl GROUP COMMAND [OPTIONS]\n\ngroups:\n");
 	for (size_t i = 0; i < sizeof(groups) / sizeof(groups[0]); i++)
-		fprintf(f, "  %-6s %s\n", groups[i].name, groups[i].help);
+		fprintf(f, "  %-8s %s\n", groups[i].name, groups[i].help);
 	fprintf(f, "\nRun 'smcardctl GROUP --help' for the commands of a group.\n");
 }
 

@@ -5,5 +5,6 @@
 
 int cmd_mbus(int argc, char **argv);
 int cmd_p1(int argc, char **argv);
+int cmd_overlay(int argc, char **argv);
 
 #endif
