@@ -53,6 +53,7 @@ struct source {
 	int64_t backoff_ms;
 	int last_err;
 	unsigned int failures;
+	bool failing;			/* open, but its device does not answer */
 };
 
 struct daemon {
@@ -127,6 +128,13 @@ bool sd_mqtt_connected(struct daemon *d);
 int sd_sources_create(struct daemon *d);
 void sd_sources_destroy(struct daemon *d);
 void sd_source_fail(struct source *s, int err, const char *what);
+/*
+ * For sources that stay open while their device fails (a worker retries):
+ * log the failure once per reason, then a line when it works again.
+ * A source is healthy when up && !failing.
+ */
+void sd_source_trouble(struct source *s, int err, const char *what);
+void sd_source_ok(struct source *s);
 /* Deliver an MQTT command to the source @kind/@name. */
 int sd_source_command(struct daemon *d, const char *kind, const char *name,
 		      const char *payload);
