@@ -56,6 +56,13 @@ struct source {
 	bool failing;			/* open, but its device does not answer */
 };
 
+/* emit.c: what the spool policy did, for rate-limited logging */
+struct sd_emit_state {
+	uint64_t dropped;		/* by the spool's full_policy */
+	int64_t full_logged;		/* ms of the last "spool full" line */
+	int64_t disk_logged;		/* ms of the last "disk full" line */
+};
+
 struct daemon {
 	struct sd_config cfg;
 	const char *cfg_path;
@@ -72,6 +79,7 @@ struct daemon {
 	struct sd_entity *ent;
 	size_t nent;
 	int sigfd;
+	struct sd_emit_state emit;
 };
 
 /* log.c */
