@@ -104,9 +104,10 @@ void sd_emit(struct daemon *d, const char *sub, struct json_object *payload,
 	/* body is an object "{...}" */
 	snprintf(text, len, "%s%s%s", head, strcmp(body, "{}") ? "," : "}", body + 1);
 	sd_log(d, SD_LOG_DEBUG, "%s %s", topic, text);
-	sd_jsonl_write(d, topic, text);
+	/* committed first: a line in the JSON file is a reading MQTT will get */
 	if (!d->mqtt || !spool(d, topic, text, retain))
 		sd_store_take_id(d->store);	/* not queued: the id is used anyway */
+	sd_jsonl_write(d, topic, text);
 	free(text);
 	sd_mbus_slave_observe(d, sub, payload);
 	json_object_put(payload);

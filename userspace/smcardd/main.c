@@ -252,7 +252,7 @@ static int run(struct daemon *d)
 {
 	struct pollfd pfd[MAX_POLL];
 	struct source *owner[MAX_POLL];
-	int64_t store_due = 0, dog_due = 0, dog_ms = 0;
+	int64_t dog_due = 0, dog_ms = 0;
 	uint64_t usec;
 
 	/* systemd's watchdog: a ping at half its period, from this loop only */
@@ -265,10 +265,8 @@ static int run(struct daemon *d)
 
 		retry_sources(d, now);
 		sd_mqtt_tick(d);
-		if (now >= store_due)
-			store_due = sd_store_tick(d->store, now,
-						  (int64_t)(d->cfg.spool.sync_interval * 1000));
-		due = store_due;
+		/* cheap when there is nothing to do; new acknowledgements come any time */
+		due = sd_store_tick(d->store, now, (int64_t)(d->cfg.spool.sync_interval * 1000));
 		if (dog_ms && now >= dog_due) {
 			sd_notify(0, "WATCHDOG=1");
 			dog_due = now + dog_ms;

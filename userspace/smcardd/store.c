@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <sqlite3.h>
 
@@ -16,6 +17,12 @@
 #define ID_RESERVE		1000
 /* Acknowledged ids waiting for their DELETE; more forces one at once. */
 #define MAX_PENDING_DELETES	4096
+/*
+ * Deletes are committed (not synced) this long after the first
+ * acknowledgement: few transactions, and after a SIGKILL only the
+ * readings acknowledged in the last moment are sent again.
+ */
+#define DELETE_DELAY_MS		200
 
 struct mem_row {
 	int64_t id;
@@ -35,6 +42,7 @@ struct sd_store {
 	int64_t trimmed_upto;		/* ids up to this were dropped by a trim */
 	int64_t *pend;			/* acknowledged, not yet deleted on disk */
 	size_t npend;
+	int64_t pend_since;		/* ms of the oldest of them */
 	struct mem_row *mem;		/* readings the full disk did not take */
 	size_t nmem;
 	bool dirty;			/* written since the last sync */
@@ -61,6 +69,14 @@ static const char schema[] =
 	" updated REAL NOT NULL DEFAULT (julianday('now')));"
 	"CREATE TABLE IF NOT EXISTS settings ("
 	" key TEXT PRIMARY KEY, value TEXT NOT NULL);";
+
+static int64_t now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
 
 static int prep(struct sd_store *s, sqlite3_stmt **st, const char *sql)
 {
@@ -395,6 +411,8 @@ int sd_store_delete(struct sd_store *s, int64_t id)
 		s->rows--;
 		return 0;
 	}
+	if (!s->npend)
+		s->pend_since = now_ms();
 	s->pend[s->npend++] = id;
 	s->rows--;
 	return 0;
@@ -462,15 +480,21 @@ static sqlite3_file *wal_file(struct sd_store *s)
 
 int64_t sd_store_tick(struct sd_store *s, int64_t now, int64_t interval_ms)
 {
+	int64_t next = now + (interval_ms > 0 ? interval_ms : 1000);
 	sqlite3_file *wal;
 	sqlite3_int64 size = 0;
 
-	flush_deletes(s);
-	flush_memory(s);
+	if (s->npend && now - s->pend_since >= DELETE_DELAY_MS)
+		flush_deletes(s);
+	if (s->npend && s->pend_since + DELETE_DELAY_MS < next)
+		next = s->pend_since + DELETE_DELAY_MS;
+	if (s->nmem && now - s->last_sync >= interval_ms)
+		flush_memory(s);
 	if (!s->dirty)
-		return now + (interval_ms > 0 ? interval_ms : 1000);
+		return next;
 	if (now - s->last_sync < interval_ms)
-		return s->last_sync + interval_ms;
+		return s->last_sync + interval_ms < next ? s->last_sync + interval_ms : next;
+	flush_deletes(s);
 	wal = wal_file(s);
 	if (wal && wal->pMethods->xFileSize(wal, &size) == SQLITE_OK &&
 	    size > WAL_CHECKPOINT_BYTES) {
@@ -483,7 +507,7 @@ int64_t sd_store_tick(struct sd_store *s, int64_t now, int64_t interval_ms)
 	}
 	s->dirty = false;
 	s->last_sync = now;
-	return now + (interval_ms > 0 ? interval_ms : 1000);
+	return next;
 }
 
 void sd_store_get_stats(struct sd_store *s, struct sd_store_stats *st)

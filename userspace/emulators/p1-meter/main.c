@@ -39,6 +39,7 @@ struct opts {
 	bool has_key;
 	uint8_t key[16];
 	bool verbose;
+	const char *sent_log;
 };
 
 static void usage(FILE *f)
@@ -46,14 +47,16 @@ static void usage(FILE *f)
 	fprintf(f,
 		"usage: p1-meter --device PATH (--always | --req-file PATH | --req-gpio CHIP:LINE)\n"
 		"                [--flavour swedish|dsmr5] [--count N] [--seed N] [--interval MS]\n"
-		"                [--start EPOCH] [--req-active-low] [--smarty-key HEX] [-v]\n\n"
+		"                [--start EPOCH] [--req-active-low] [--smarty-key HEX] [-v]\n"
+		"                [--sent-log FILE]\n\n"
 		"Writes one telegram per interval (1000 ms) to PATH (a tty is set to 115200 8N1,\n"
 		"'-' is stdout) while the request condition holds:\n"
 		"  --always             send unconditionally\n"
 		"  --req-file PATH      P1_REQ read from a file holding 1 or 0\n"
 		"  --req-gpio CHIP:LINE P1_REQ read from a GPIO input (line name or offset)\n"
 		"  --count N            stop after N telegrams (0: run until killed)\n"
-		"  --smarty-key HEX     wrap telegrams in Luxembourg AES-128-GCM frames\n");
+		"  --smarty-key HEX     wrap telegrams in Luxembourg AES-128-GCM frames\n"
+		"  --sent-log FILE      append 'N SECONDS' (CLOCK_REALTIME) when telegram N is written\n");
 }
 
 static int hexkey(const char *s, uint8_t key[16])
@@ -85,6 +88,7 @@ static int parse(int argc, char **argv, struct opts *o)
 		{ "start", required_argument, NULL, 'S' },
 		{ "smarty-key", required_argument, NULL, 'k' },
 		{ "verbose", no_argument, NULL, 'v' },
+		{ "sent-log", required_argument, NULL, 'l' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
@@ -93,7 +97,7 @@ static int parse(int argc, char **argv, struct opts *o)
 
 	*o = (struct opts){ .flavour = P1_METER_SWEDISH, .interval_ms = 1000,
 			    .start = (int64_t)time(NULL), .seed = 1 };
-	while ((opt = getopt_long(argc, argv, "d:af:g:LF:c:s:i:S:k:vh", lopts,
+	while ((opt = getopt_long(argc, argv, "d:af:g:LF:c:s:i:S:k:vl:h", lopts,
 				  NULL)) != -1) {
 		switch (opt) {
 		case 'd':
@@ -152,6 +156,9 @@ static int parse(int argc, char **argv, struct opts *o)
 		case 'v':
 			o->verbose = true;
 			break;
+		case 'l':
+			o->sent_log = optarg;
+			break;
 		case 'h':
 			usage(stdout);
 			exit(0);
@@ -205,6 +212,22 @@ static int send_telegram(const struct opts *o, int fd,
 	return ret;
 }
 
+/* For latency measurements: when each telegram left the meter. */
+static void log_sent(const struct opts *o, long n)
+{
+	struct timespec ts;
+	FILE *f;
+
+	if (!o->sent_log)
+		return;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	f = fopen(o->sent_log, "a");
+	if (!f)
+		return;
+	fprintf(f, "%ld %lld.%09ld\n", n, (long long)ts.tv_sec, ts.tv_nsec);
+	fclose(f);
+}
+
 int main(int argc, char **argv)
 {
 	struct sigaction sa = { .sa_handler = on_signal };
@@ -256,6 +279,7 @@ int main(int argc, char **argv)
 				break;
 			}
 			sent++;
+			log_sent(&o, sent);
 			next_send += (double)o.interval_ms / 1000.0;
 			if (next_send < now)
 				next_send = now + (double)o.interval_ms / 1000.0;
