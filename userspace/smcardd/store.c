@@ -488,8 +488,14 @@ int64_t sd_store_tick(struct sd_store *s, int64_t now, int64_t interval_ms)
 		flush_deletes(s);
 	if (s->npend && s->pend_since + DELETE_DELAY_MS < next)
 		next = s->pend_since + DELETE_DELAY_MS;
-	if (s->nmem && now - s->last_sync >= interval_ms)
+	if (s->nmem && now - s->last_sync >= interval_ms) {
+		/* the WAL may be what fills the disk: fold it in and cut it */
+		if (sqlite3_wal_checkpoint_v2(s->db, NULL, SQLITE_CHECKPOINT_TRUNCATE,
+					      NULL, NULL) == SQLITE_OK)
+			s->checkpoints++;
 		flush_memory(s);
+		s->last_sync = now;	/* at most one try per interval */
+	}
 	if (!s->dirty)
 		return next;
 	if (now - s->last_sync < interval_ms)
