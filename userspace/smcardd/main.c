@@ -7,6 +7,7 @@
  */
 #include <errno.h>
 #include <getopt.h>
+#include <malloc.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -414,6 +415,8 @@ int main(int argc, char **argv)
 		fprintf(stderr, "smcardd: signalfd: %s\n", strerror(errno));
 		return 1;
 	}
+	/* the workers' few allocations need no arenas of their own */
+	mallopt(M_ARENA_MAX, 2);
 	mosquitto_lib_init();
 	sd_log(&d, SD_LOG_INFO, "smcardd %s starting with %s", SMCARD_VERSION, d.cfg_path);
 	ret = start(&d);

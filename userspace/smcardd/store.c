@@ -126,6 +126,9 @@ int sd_store_open(struct sd_store **out, const char *path, char *err,
 	if (rc == SQLITE_OK)
 		rc = sqlite3_open_v2(path, &s->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
 				     SQLITE_OPEN_NOMUTEX, s->vfs.name);
+	/* a small lookaside: the store runs a handful of tiny statements */
+	if (rc == SQLITE_OK)
+		sqlite3_db_config(s->db, SQLITE_DBCONFIG_LOOKASIDE, NULL, 256, 32);
 	if (rc == SQLITE_OK)
 		rc = sqlite3_busy_timeout(s->db, 5000);
 	if (rc == SQLITE_OK)
