@@ -10,7 +10,7 @@
 
 ktap_print_header
 ktap_set_plan 7
-win=${E2E_ISOLATION_SECONDS:-15}
+win=${E2E_ISOLATION_SECONDS:-10}
 
 broker_start || ktap_exit_fail_msg "mosquitto did not start"
 record
