@@ -9,4 +9,8 @@ set -uo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
 t=$top/build/userspace/host/tests/test_smcardd_faults
 [ -x "$t" ] || make -s -C "$top/userspace" >/dev/null || exit 1
-SMCARDD_FAULT_SCALE=${SMCARDD_FAULT_SCALE:-10} exec "$t"
+SMCARDD_FAULT_SCALE=${SMCARDD_FAULT_SCALE:-10} "$t"
+rc=$?
+"$top/tools/vm/run" --no-build --timeout 1500 \
+	'bash /usr/lib/smcard/selftests/e2e/vm_faults.sh' || rc=1
+exit $rc

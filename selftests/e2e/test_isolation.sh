@@ -9,7 +9,7 @@
 . "$(dirname "$0")/e2e_lib.sh"
 
 ktap_print_header
-ktap_set_plan 7
+ktap_set_plan 6
 win=${E2E_ISOLATION_SECONDS:-10}
 
 broker_start || ktap_exit_fail_msg "mosquitto did not start"

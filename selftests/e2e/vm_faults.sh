@@ -1,7 +1,8 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# End to end, faults around the daemon (the broker and daemon kills run on
-# the host: userspace/tests/test_smcardd_faults.c):
+# End to end, faults around the daemon, in the VM (run by stress_daemon.sh
+# through tools/vm/run; the broker and daemon kills run on the host:
+# userspace/tests/test_smcardd_faults.c):
 #   - the disk under the spool fills up (a 384 KiB tmpfs): readings wait in
 #     memory, are delivered, and the spool takes readings again once there
 #     is room; nothing produced is lost;
@@ -48,6 +49,7 @@ ok "full disk: logged ($(grep -m1 'disk full' "$W/smcardd.log" | cut -c1-100))" 
 	grep -q 'keeping readings in memory' "$W/smcardd.log"
 until_ok 60 all_delivered
 ok "full disk: the $(wc -l < "$W/want") readings produced are delivered" all_delivered
+echo "# figure: daemon faults | full disk under the spool | $(wc -l < "$W/want") / $(grep -Fxc -f "$W/want" "$W/got") | produced = delivered"
 rm -f "$W/small/filler"
 until_ok 60 grep -qs 'takes readings again' "$W/smcardd.log"
 ok "full disk: the spool takes readings again once there is room" grep -q 'takes readings again' "$W/smcardd.log"
@@ -66,6 +68,7 @@ ok "clock jumps: the source keeps its rate ($((n1 - n0)), $((n2 - n1)) readings 
 	[ $((n1 - n0)) -ge 10 -a $((n2 - n1)) -ge 10 ]
 until_ok 60 all_delivered
 ok "clock jumps: the $(wc -l < "$W/want") readings produced are delivered" all_delivered
+echo "# figure: daemon faults | clock jumps (-1 h, +1 d) | $((n1 - n0)), $((n2 - n1)) readings in 4 s | 20 at 200 ms"
 daemon_stop
 umount "$W/small"
 
