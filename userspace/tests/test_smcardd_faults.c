@@ -7,7 +7,7 @@
  *   - the broker stopped while readings are in flight (SIGSTOP, so that
  *     the window fills) and then killed with SIGKILL, many times;
  *   - the daemon killed with SIGKILL at random moments, many times;
- *   - the broker flapping (SIGKILL or SIGTERM, back after 0.5-2 s);
+ *   - the broker flapping (stopped, back after 0.5-2 s);
  *   - the spool at its cap while the broker is away;
  *   - SIGHUP that adds a Modbus meter that never answers: the running
  *     meter keeps its rate and loses no reading;
@@ -560,7 +560,13 @@ TEST_F_TIMEOUT(faults, broker_flapping, 900)
 		int mark;
 
 		msleep(1500 + rand() % 1500);
-		stop_pid(&self->broker, flaps % 2 ? SIGTERM : SIGKILL);
+		/*
+		 * A clean stop: a broker killed after its PUBACK loses what it
+		 * had not saved yet (mosquitto saves once a second), which is
+		 * the broker's loss, not ours; SIGKILL with readings in flight
+		 * is broker_sigkill_in_flight.
+		 */
+		stop_pid(&self->broker, SIGTERM);
 		msleep(500 + rand() % 1500);
 		mark = received(self);
 		ASSERT_TRUE(start_broker(self));
