@@ -7,7 +7,7 @@
  *   - the broker stopped while readings are in flight (SIGSTOP, so that
  *     the window fills) and then killed with SIGKILL, many times;
  *   - the daemon killed with SIGKILL at random moments, many times;
- *   - the broker flapping (stopped, back after 0.5-2 s);
+ *   - the broker flapping (SIGKILL or SIGTERM, back after 0.5-2 s);
  *   - the spool at its cap while the broker is away;
  *   - SIGHUP that adds a Modbus meter that never answers: the running
  *     meter keeps its rate and loses no reading;
@@ -20,6 +20,14 @@
  * reading that arrives twice carries the same id (counted, allowed); a
  * delivered reading missing from the file can only be one committed just
  * before a SIGKILL (at most one per kill).
+ *
+ * mosquitto sends its PUBACK before it saves the message: killed with
+ * SIGKILL, it loses what it acknowledged since its last save (with the
+ * default autosave_interval, up to 30 minutes of it; seen here with 1 s).
+ * The broker here saves after every change (autosave_on_changes), and
+ * the daemon logs the id of every reading the broker acknowledged: a
+ * missing reading with such a line is the broker's loss (a figure), any
+ * other is the daemon's (must be 0).
  *
  * SMCARDD_FAULT_SCALE (default 1) multiplies the rounds, kills and the
  * flapping time: selftests/e2e/stress_daemon.sh runs it at 10 with figure
@@ -218,7 +226,7 @@ static void write_config(FIXTURE_DATA(faults) *self)
 	f = fopen(path, "w");
 	if (!f)
 		return;
-	fprintf(f, "[general]\nname = t\n"
+	fprintf(f, "[general]\nname = t\nlog_level = debug\n"
 		"[mqtt]\nhost = 127.0.0.1\nport = %d\nkeepalive = 5\ndiscovery = no\n"
 		"[spool]\npath = %s/spool.db\n%s"
 		"[jsonl]\npath = %s/readings.jsonl\n"
@@ -281,13 +289,45 @@ static int cmp64(const void *a, const void *b)
 
 struct tally {
 	int produced, delivered, missing, extra, dups, disorder;
+	int broker_lost;	/* missing, but the broker had acknowledged it */
 };
+
+/* Ids the daemon logged as acknowledged by the broker (PUBACK), sorted. */
+static int acknowledged(FIXTURE_DATA(faults) *self, int64_t **out)
+{
+	char path[PATH_MAX + 32], line[1024];
+	int n = 0, cap = 1024;
+	int64_t *ids = malloc(cap * sizeof(*ids));
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/smcardd.log", self->dir);
+	f = fopen(path, "r");
+	while (f && ids && fgets(line, sizeof(line), f)) {
+		const char *p = strstr(line, "mqtt: reading ");
+
+		if (!p || !strstr(line, " acknowledged (mid "))
+			continue;
+		if (n == cap) {
+			int64_t *x = realloc(ids, (cap *= 2) * sizeof(*ids));
+
+			if (!x)
+				break;
+			ids = x;
+		}
+		ids[n++] = atoll(p + 14);
+	}
+	if (f)
+		fclose(f);
+	qsort(ids, n, sizeof(*ids), cmp64);
+	*out = ids;
+	return n;
+}
 
 /* Compare what was produced with what arrived (both sorted copies). */
 static void tally(FIXTURE_DATA(faults) *self, struct tally *t)
 {
-	int64_t *p, *d, last = 0;
-	int np, nd, i, j;
+	int64_t *p, *d, *a, last = 0;
+	int np, nd, na, i, j, k;
 
 	memset(t, 0, sizeof(*t));
 	np = produced(self, &p);
@@ -313,23 +353,37 @@ static void tally(FIXTURE_DATA(faults) *self, struct tally *t)
 		t->dups += d[i] == d[i - 1];
 	t->produced = np;
 	t->delivered = nd - t->dups;
-	for (i = 0, j = 0; i < np; i++) {
+	na = acknowledged(self, &a);
+	for (i = 0, j = 0, k = 0; i < np; i++) {
 		while (j < nd && d[j] < p[i])
 			j++;
-		if (j == nd || d[j] != p[i])
-			t->missing++;
+		if (j < nd && d[j] == p[i])
+			continue;
+		t->missing++;
+		while (k < na && a[k] < p[i])
+			k++;
+		t->broker_lost += k < na && a[k] == p[i];
 	}
 	t->extra = t->delivered - (np - t->missing);
 	free(p);
 	free(d);
+	free(a);
 }
 
-/* Until everything produced so far has arrived (bounded). */
+/*
+ * Until everything produced so far has arrived, or all that is missing is
+ * what the broker acknowledged and nothing came for 5 s (bounded).
+ */
 static void settle(FIXTURE_DATA(faults) *self, struct tally *t, int timeout_ms)
 {
 	for (int w = 0; w < timeout_ms; w += 250) {
+		int64_t quiet;
+
 		tally(self, t);
-		if (!t->missing)
+		pthread_mutex_lock(&self->g.lock);
+		quiet = now_ms() - self->g.last_ms;
+		pthread_mutex_unlock(&self->g.lock);
+		if (!t->missing || (t->missing == t->broker_lost && quiet > 5000))
 			return;
 		msleep(250);
 	}
@@ -399,8 +453,8 @@ FIXTURE_SETUP(faults)
 	f = fopen(path, "w");
 	ASSERT_NE(NULL, f);
 	fprintf(f, "listener %d 127.0.0.1\nallow_anonymous true\npersistence true\n"
-		"persistence_location %s/\nautosave_interval 1\nuser %s\n", self->port,
-		self->dir, getpwuid(getuid()) ? getpwuid(getuid())->pw_name : "root");
+		"persistence_location %s/\nautosave_on_changes true\nautosave_interval 1\n"
+		"user %s\n", self->port, self->dir, getpwuid(getuid()) ? getpwuid(getuid())->pw_name : "root");
 	fclose(f);
 	ASSERT_TRUE(start_broker(self));
 
@@ -461,12 +515,15 @@ static void report(struct __test_metadata *_metadata, const char *name,
 {
 	char v[64];
 
-	TH_LOG("%s: produced %d, delivered %d, missing %d, delivered without a line %d (at most %d), duplicates %d, out of order %d",
-	       name, t->produced, t->delivered, t->missing, t->extra, faults, t->dups, t->disorder);
+	TH_LOG("%s: produced %d, delivered %d, missing %d (%d of them acknowledged by the broker), delivered without a line %d (at most %d), duplicates %d, out of order %d",
+	       name, t->produced, t->delivered, t->missing, t->broker_lost, t->extra, faults,
+	       t->dups, t->disorder);
 	snprintf(v, sizeof(v), "%d / %d", t->produced, t->delivered);
 	figure(name, v, "produced = delivered");
 	snprintf(v, sizeof(v), "%d", t->dups);
 	figure(name, v, "duplicates (same id, dropped by id)");
+	snprintf(v, sizeof(v), "%d", t->broker_lost);
+	figure(name, v, "lost by the broker after its PUBACK (its persistence)");
 }
 
 /*
@@ -506,7 +563,7 @@ TEST_F_TIMEOUT(faults, broker_sigkill_in_flight, 600)
 	figure("broker SIGKILL in flight", v, "resent > 0: readings were in flight");
 	snprintf(v, sizeof(v), "%ld ms", worst);
 	figure("broker SIGKILL in flight", v, "recovery: broker back to next reading (reconnect backoff)");
-	EXPECT_EQ(0, t.missing);
+	EXPECT_EQ(0, t.missing - t.broker_lost);
 	EXPECT_EQ(0, t.extra);
 	EXPECT_EQ(0, t.disorder);
 	EXPECT_GT(resent, 0);
@@ -539,7 +596,7 @@ TEST_F_TIMEOUT(faults, daemon_sigkill_random, 900)
 	report(_metadata, "daemon SIGKILL", &t, kills);
 	snprintf(v, sizeof(v), "%d kills, worst %ld ms", kills, worst);
 	figure("daemon SIGKILL", v, "recovery: restart to next reading delivered");
-	EXPECT_EQ(0, t.missing);
+	EXPECT_EQ(0, t.missing - t.broker_lost);
 	EXPECT_LE(t.extra, kills);
 	EXPECT_EQ(0, t.disorder);
 	EXPECT_GT(t.produced, kills * 5);
@@ -560,13 +617,7 @@ TEST_F_TIMEOUT(faults, broker_flapping, 900)
 		int mark;
 
 		msleep(1500 + rand() % 1500);
-		/*
-		 * A clean stop: a broker killed after its PUBACK loses what it
-		 * had not saved yet (mosquitto saves once a second), which is
-		 * the broker's loss, not ours; SIGKILL with readings in flight
-		 * is broker_sigkill_in_flight.
-		 */
-		stop_pid(&self->broker, SIGTERM);
+		stop_pid(&self->broker, flaps % 2 ? SIGTERM : SIGKILL);
 		msleep(500 + rand() % 1500);
 		mark = received(self);
 		ASSERT_TRUE(start_broker(self));
@@ -580,7 +631,7 @@ TEST_F_TIMEOUT(faults, broker_flapping, 900)
 	report(_metadata, "broker flapping", &t, 0);
 	snprintf(v, sizeof(v), "%d flaps in %d s, worst recovery %ld ms", flaps, 12 * scale(), worst);
 	figure("broker flapping", v, "reconnect backoff 0.5 s doubling");
-	EXPECT_EQ(0, t.missing);
+	EXPECT_EQ(0, t.missing - t.broker_lost);
 	EXPECT_EQ(0, t.extra);
 	EXPECT_EQ(0, t.disorder);
 }
