@@ -139,6 +139,10 @@ void sd_entity_sensor(struct daemon *d, const char *sub, const char *object,
 {
 	struct sd_entity e = { .component = "sensor" };
 
+	/* sources announce their entities with every reading: known ones cost a lookup */
+	for (size_t i = 0; i < d->nent; i++)
+		if (!strcmp(d->ent[i].object_id, object) && !strcmp(d->ent[i].component, "sensor"))
+			return;
 	snprintf(e.object_id, sizeof(e.object_id), "%s", object);
 	snprintf(e.name, sizeof(e.name), "%s", name);
 	snprintf(e.state_topic, sizeof(e.state_topic), "%s/%s", d->base, sub);
