@@ -18,6 +18,7 @@
 
 #include "config.h"
 #include "ha.h"
+#include "iio_lib.h"
 #include "store.h"
 
 #define SD_NEVER	INT64_MAX
@@ -80,6 +81,7 @@ struct daemon {
 	size_t nent;
 	int sigfd;
 	struct sd_emit_state emit;
+	struct sd_iio iio;		/* loaded by the first analog source */
 };
 
 /* log.c */

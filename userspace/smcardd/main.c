@@ -438,6 +438,7 @@ int main(int argc, char **argv)
 		       (unsigned long long)st.checkpoints);
 	}
 	sd_store_close(d.store);
+	sd_iio_unload(&d);
 	sd_log(&d, SD_LOG_INFO, "stopped");
 	sd_log_close(&d);
 	sd_config_free(&d.cfg);
