@@ -5,9 +5,13 @@
 #
 #   1. resident memory of the daemon with every source active (P1, two
 #      M-Bus meters, Modbus RTU, S0 counter, 4-20 mA, digital in/out,
-#      status, MQTT with discovery), beside the broker's in the same guest;
+#      status, MQTT with discovery), beside the broker's in the same guest,
+#      with its PSS and private part, and again with P1 alone;
 #   2. CPU time per P1 telegram (parse, JSON, spool, publish), beside the
-#      telegram interval of a DSMR 5 meter (1 s);
+#      telegram interval of a DSMR 5 meter (1 s); the emulated core's time
+#      grows with the host's load (it keeps counting while the host runs
+#      something else): bench_daemon_host.sh gives the load-independent
+#      figures (native CPU time and instructions per telegram);
 #   3. CPU time per M-Bus read of a heat meter (100-byte RSP_UD, read by
 #      primary address: SND_NKE/E5 + REQ_UD2/RSP_UD at 2400 Bd 8E1), beside
 #      the wire time of that read: 11 bits a byte plus the minimum reply
@@ -31,6 +35,8 @@ broker_start >/dev/null || exit 1
 hz=\$(getconf CLK_TCK 2>/dev/null || echo 100)
 cpu() { awk -v hz=\$hz '{ print (\$14 + \$15) / hz }' /proc/\$1/stat; }
 rss() { awk '/^VmRSS/ { r = \$2 } /^VmHWM/ { h = \$2 } END { print r, h }' /proc/\$1/status; }
+# PSS (shared pages divided among the processes mapping them) and private pages
+pss() { awk '/^Pss:/ { p = \$2 } /^Private_(Clean|Dirty):/ { q += \$2 } END { print p, q }' /proc/\$1/smaps_rollup; }
 meters p1 mbus modbus
 echo 12000 > \$S/io2/current_ua
 config <<'C'
@@ -76,7 +82,8 @@ daemon_start
 sleep $secs
 read r h < <(rss \$DAEMON)
 read br bh < <(rss \$BROKER)
-echo \"RESULT rss \$r \$h \$br\"
+read p q < <(pss \$DAEMON)
+echo \"RESULT rss \$r \$h \$br \$p \$q\"
 # where the resident memory is: the largest mappings
 awk '/^[0-9a-f]+-/ { n = \$6 ? \$6 : \"[anon]\" } /^Rss:/ { r[n] += \$2 } END { for (k in r) print r[k], k }' \
 	/proc/\$DAEMON/smaps | sort -rn | head -12 | sed 's/^/RESULT map /'
@@ -95,6 +102,9 @@ c0=\$(cpu \$DAEMON); n0=\$(grep -c '/p1\"' \$W/readings.jsonl)
 sleep $secs
 c1=\$(cpu \$DAEMON); n1=\$(grep -c '/p1\"' \$W/readings.jsonl)
 echo \"RESULT p1 \$c0 \$c1 \$n0 \$n1\"
+read r h < <(rss \$DAEMON)
+read p q < <(pss \$DAEMON)
+echo \"RESULT p1mem \$r \$p \$q\"
 daemon_stop
 # syncs over the whole run (start to stop)
 sy=\$(sed -n 's/.*spool: \\([0-9]*\\) reading(s) written with \\([0-9]*\\) sync(s).*/\\1 \\2/p' \$W/smcardd.log | tail -1)
@@ -151,7 +161,13 @@ daemon_stop
 " | awk -v bytes="$(grep -v '^#' "$here/heat_kam_multical.hex" | wc -w)" '
 /^RESULT rss/ {
 	got["rss"] = 1
-	printf "daemon RSS, all sources active:   %6.1f MiB (peak %.1f MiB)   broker (mosquitto) beside it: %.1f MiB\n",
+	printf "daemon RSS, all sources active:   %6.1f MiB (peak %.1f MiB)   broker (mosquitto) beside it: %.1f MiB; target 6 MiB\n",
+		$3 / 1024, $4 / 1024, $5 / 1024
+	printf "daemon PSS, all sources active:   %6.1f MiB, private %.1f MiB (shared library pages divided among their users)\n",
+		$6 / 1024, $7 / 1024
+}
+/^RESULT p1mem/ {
+	printf "daemon RSS, P1 only:              %6.1f MiB, PSS %.1f MiB, private %.1f MiB (no analog input: libiio not loaded)\n",
 		$3 / 1024, $4 / 1024, $5 / 1024
 }
 /^RESULT p1/ {
