@@ -11,6 +11,7 @@
 #include <fcntl.h>
 #include <math.h>
 #include <poll.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <termios.h>
@@ -146,23 +147,39 @@ static int decode(const struct sd_p1 *c, const uint8_t *frame, size_t len,
 	return ret;
 }
 
-/* A member and its entity, when the meter sends the value. */
-static void field(struct source *s, struct json_object *o, const char *key,
-		  const char *name, double v, const char *unit)
-{
-	char obj[96];
-
-	if (isnan(v))
-		return;
-	sd_json_num(o, key, v);
-	snprintf(obj, sizeof(obj), "p1_%s", key);
-	sd_entity_sensor(s->d, "p1", obj, name, key, unit, NULL, NULL, true);
-}
+/*
+ * The summary's members in publication order: key, entity, unit, where
+ * the value is. Names and keys are constants, so a telegram whose
+ * entities are known costs no formatting beyond its numbers.
+ */
+#define F(key, name, unit, member) \
+	{ key, "p1_" key, name, unit, offsetof(struct p1_summary, member) }
+static const struct p1_field {
+	const char *key, *obj, *name, *unit;	/* unit NULL: no entity */
+	size_t off;
+} fields[] = {
+	F("import_kwh", "P1 energy import", "kWh", import_kwh),
+	F("export_kwh", "P1 energy export", "kWh", export_kwh),
+	F("import_t1_kwh", "P1 energy import tariff 1", "kWh", import_tariff_kwh[0]),
+	F("export_t1_kwh", "P1 energy export tariff 1", "kWh", export_tariff_kwh[0]),
+	F("import_t2_kwh", "P1 energy import tariff 2", "kWh", import_tariff_kwh[1]),
+	F("export_t2_kwh", "P1 energy export tariff 2", "kWh", export_tariff_kwh[1]),
+	F("tariff", NULL, NULL, tariff),
+	F("power_import_w", "P1 power import", "W", power_import_w),
+	F("power_export_w", "P1 power export", "W", power_export_w),
+#define PHASE(n, i) \
+	F("voltage_l" #n "_v", "P1 voltage l" #n, "V", voltage_v[i]), \
+	F("current_l" #n "_a", "P1 current l" #n, "A", current_a[i]), \
+	F("power_l" #n "_import_w", "P1 power import l" #n, "W", phase_import_w[i]), \
+	F("power_l" #n "_export_w", "P1 power export l" #n, "W", phase_export_w[i])
+	PHASE(1, 0), PHASE(2, 1), PHASE(3, 2),
+#undef PHASE
+};
+#undef F
 
 static struct json_object *summary_json(struct source *s, const struct p1_telegram *t)
 {
 	struct json_object *o = json_object_new_object();
-	static const char *const ph[3] = { "l1", "l2", "l3" };
 	struct p1_summary sum;
 	char key[48], name[96], iso[21];
 
@@ -173,33 +190,17 @@ static struct json_object *summary_json(struct source *s, const struct p1_telegr
 		p1_time_iso(sum.time, iso);
 		sd_json_str(o, "meter_time", iso);
 	}
-	field(s, o, "import_kwh", "P1 energy import", sum.import_kwh, "kWh");
-	field(s, o, "export_kwh", "P1 energy export", sum.export_kwh, "kWh");
-	for (int i = 0; i < 2; i++) {
-		snprintf(key, sizeof(key), "import_t%d_kwh", i + 1);
-		snprintf(name, sizeof(name), "P1 energy import tariff %d", i + 1);
-		field(s, o, key, name, sum.import_tariff_kwh[i], "kWh");
-		snprintf(key, sizeof(key), "export_t%d_kwh", i + 1);
-		snprintf(name, sizeof(name), "P1 energy export tariff %d", i + 1);
-		field(s, o, key, name, sum.export_tariff_kwh[i], "kWh");
-	}
-	if (!isnan(sum.tariff))
-		sd_json_num(o, "tariff", sum.tariff);
-	field(s, o, "power_import_w", "P1 power import", sum.power_import_w, "W");
-	field(s, o, "power_export_w", "P1 power export", sum.power_export_w, "W");
-	for (int i = 0; i < 3; i++) {
-		snprintf(key, sizeof(key), "voltage_%s_v", ph[i]);
-		snprintf(name, sizeof(name), "P1 voltage %s", ph[i]);
-		field(s, o, key, name, sum.voltage_v[i], "V");
-		snprintf(key, sizeof(key), "current_%s_a", ph[i]);
-		snprintf(name, sizeof(name), "P1 current %s", ph[i]);
-		field(s, o, key, name, sum.current_a[i], "A");
-		snprintf(key, sizeof(key), "power_%s_import_w", ph[i]);
-		snprintf(name, sizeof(name), "P1 power import %s", ph[i]);
-		field(s, o, key, name, sum.phase_import_w[i], "W");
-		snprintf(key, sizeof(key), "power_%s_export_w", ph[i]);
-		snprintf(name, sizeof(name), "P1 power export %s", ph[i]);
-		field(s, o, key, name, sum.phase_export_w[i], "W");
+	for (size_t i = 0; i < sizeof(fields) / sizeof(fields[0]); i++) {
+		const struct p1_field *f = &fields[i];
+		double v;
+
+		memcpy(&v, (const char *)&sum + f->off, sizeof(v));
+		if (isnan(v))
+			continue;
+		sd_json_num(o, f->key, v);
+		if (f->unit)
+			sd_entity_sensor(s->d, "p1", f->obj, f->name, f->key, f->unit,
+					 NULL, NULL, true);
 	}
 	for (size_t i = 0; i < sum.nmbus; i++) {
 		const struct p1_mbus_device *m = &sum.mbus[i];
