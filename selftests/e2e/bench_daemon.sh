@@ -170,7 +170,7 @@ daemon_stop
 	printf "daemon RSS, P1 only:              %6.1f MiB, PSS %.1f MiB, private %.1f MiB (no analog input: libiio not loaded)\n",
 		$3 / 1024, $4 / 1024, $5 / 1024
 }
-/^RESULT p1/ {
+/^RESULT p1 / {
 	n = $6 - $5; c = $4 - $3
 	got["p1"] = n > 0
 	if (n > 0)
