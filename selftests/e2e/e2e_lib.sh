@@ -53,6 +53,13 @@ broker_stop()
 	BROKER=
 }
 
+# stamped FILE: every reading as "RECEIPT_UNIX_TIME TOPIC PAYLOAD"
+stamped()
+{
+	mosquitto_sub -h localhost -R -F '%U %t %p' -t 'smcard/#' > "$1" 2>&1 &
+	E2E_PIDS+=($!)
+}
+
 # Record every message under smcard/# and homeassistant/# in $W/mqtt.log.
 record()
 {
@@ -85,7 +92,7 @@ meters()
 	for m in "$@"; do
 		case $m in
 		p1) p1-meter --device /dev/smcard-sim-p1 --req-file $S/p1_req --flavour dsmr5 \
-			> "$W/p1.log" 2>&1 & ;;
+			--sent-log "$W/p1_sent.log" > "$W/p1.log" 2>&1 & ;;
 		mbus) mbus-meters --device /dev/smcard-sim-mbus --meter "5=$here/water_pad_doc_example.hex" \
 			--meter "7=$here/heat_kam_multical.hex" > "$W/mbus.log" 2>&1 & ;;
 		modbus) modbus-meter --rtu /dev/smcard-sim-serial --baud 9600 --parity E --slave 1 \
@@ -95,12 +102,13 @@ meters()
 	done
 }
 
-# Config sections on stdin are appended to the common head.
+# Config sections on stdin are appended to the common head ($SPOOL: the
+# spool's path, default $W/spool.db).
 config()
 {
 	{
 		printf '[general]\nname = e2e\n[mqtt]\nhost = localhost\n'
-		printf '[jsonl]\npath = %s/readings.jsonl\n[spool]\npath = %s/spool.db\n' "$W" "$W"
+		printf '[jsonl]\npath = %s/readings.jsonl\n[spool]\npath = %s\n' "$W" "${SPOOL:-$W/spool.db}"
 		cat
 	} > "$W/smcardd.conf"
 }

@@ -51,6 +51,8 @@ static const char *const bin_classes[] = { "door", "window", "moisture", "power"
 					   "running", "safety", "smoke", "opening", "occupancy",
 					   "plug", "lock", "heat", "cold", "gas", "vibration", NULL };
 
+static const char *const spool_policies[] = { "drop-oldest", "drop-newest", NULL };
+
 static const struct key general_keys[] = {
 	STR(struct sd_general, name, "letters, digits, '-' and '_'"),
 	CUSTOM("log_level", "error, warning, info or debug"),
@@ -90,6 +92,8 @@ static const struct key jsonl_keys[] = {
 static const struct key spool_keys[] = {
 	STR(struct sd_spool, path, "an SQLite file, e.g. /var/lib/smcardd/smcardd.db"),
 	INT(struct sd_spool, max_rows, 0, 1e9),
+	CHOICE(struct sd_spool, full_policy, spool_policies),
+	DUR(struct sd_spool, sync_interval, 0.1, 3600),
 	KEND,
 };
 
@@ -899,6 +903,8 @@ static void defaults(struct sd_config *c)
 	snprintf(c->jsonl.path, sizeof(c->jsonl.path), "-");
 	snprintf(c->spool.path, sizeof(c->spool.path), "/var/lib/smcardd/smcardd.db");
 	c->spool.max_rows = 1000000;
+	snprintf(c->spool.full_policy, sizeof(c->spool.full_policy), "drop-oldest");
+	c->spool.sync_interval = 1;
 	snprintf(c->p1.request_line, sizeof(c->p1.request_line), "P1_REQ");
 	c->p1.timeout = 30;
 	sd_p1_config_defaults(&c->p1);
@@ -1216,13 +1222,74 @@ static void set_key(struct parser *p, const char *name, const char *value)
 		err_at(p, p->lineno, "bad name '%s'; %s", value, k->hint);
 }
 
+static uint64_t fnv(uint64_t h, const char *s)
+{
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 0x100000001b3ULL;
+	return (h ^ 0xff) * 0x100000001b3ULL;	/* a separator */
+}
+
+/* A new section: its checksum starts (a repeated header is an error anyway). */
+static void new_sum(struct parser *p, const char *head)
+{
+	struct sd_config *c = p->cfg;
+	struct sd_section_sum *n = realloc(c->sums, (c->nsums + 1) * sizeof(*n));
+	char norm[512];
+	const char *sp = strpbrk(head, " \t");
+
+	if (!n) {
+		p->nomem = true;
+		return;
+	}
+	c->sums = n;
+	/* "kind   name" and "kind name" are the same section */
+	if (sp) {
+		const char *nm = sp;
+
+		while (*nm == ' ' || *nm == '\t')
+			nm++;
+		snprintf(norm, sizeof(norm), "%.*s %s", (int)(sp - head), head, nm);
+	} else {
+		snprintf(norm, sizeof(norm), "%s", head);
+	}
+	snprintf(n[c->nsums].head, sizeof(n->head), "%.*s", (int)sizeof(n->head) - 1, norm);
+	n[c->nsums].sum = 0xcbf29ce484222325ULL;
+	c->nsums++;
+}
+
+uint64_t sd_config_fingerprint(const struct sd_config *cfg, const char *kind,
+			       const char *name)
+{
+	size_t kl = strlen(kind);
+	uint64_t h = 0xcbf29ce484222325ULL;
+	char head[SD_NAME_MAX * 2 + 2];
+
+	snprintf(head, sizeof(head), "%s %s", kind, name);
+	for (size_t i = 0; i < cfg->nsums; i++)
+		if (!strcmp(cfg->sums[i].head, head))
+			return fnv(cfg->sums[i].sum, head);
+	for (size_t i = 0; i < cfg->nsums; i++) {
+		const char *s = cfg->sums[i].head;
+
+		if (!strncmp(s, kind, kl) && (!s[kl] || s[kl] == '.' || s[kl] == ' '))
+			h = fnv(h ^ cfg->sums[i].sum, s);
+	}
+	return h;
+}
+
 static int handler(void *user, const char *section, const char *name,
 		   const char *value)
 {
 	struct parser *p = user;
+	struct sd_config *c = p->cfg;
 
 	if (!name)
 		return 1;	/* sections are seen by the reader */
+	if (c->nsums) {
+		uint64_t *h = &c->sums[c->nsums - 1].sum;
+
+		*h = fnv(fnv(*h, name), value);
+	}
 	if (p->sect->id == S_NONE) {
 		err_at(p, p->lineno, "'%s' outside of any section; put it under a [section]", name);
 		return 1;
@@ -1256,6 +1323,7 @@ static void section_line(struct parser *p, const char *line)
 	while (n && (line[n - 1] == ' ' || line[n - 1] == '\t'))
 		n--;
 	snprintf(sect, sizeof(sect), "%.*s", (int)n, line);
+	new_sum(p, sect);
 	begin_section(p, sect);
 }
 
@@ -1466,6 +1534,7 @@ void sd_config_free(struct sd_config *cfg)
 	for (size_t i = 0; i < cfg->nerrors; i++)
 		free(cfg->errors[i]);
 	free(cfg->errors);
+	free(cfg->sums);
 	memset(cfg, 0, sizeof(*cfg));
 }
 

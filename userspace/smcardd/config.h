@@ -58,7 +58,9 @@ struct sd_jsonl {
 
 struct sd_spool {
 	char path[SD_PATH_MAX];
-	long max_rows;			/* oldest dropped beyond this, 0 = no cap */
+	long max_rows;			/* cap on queued readings, 0 = none */
+	char full_policy[16];		/* at the cap: drop-oldest or drop-newest */
+	double sync_interval;		/* seconds between syncs of the spool */
 };
 
 struct sd_p1 {
@@ -216,6 +218,12 @@ struct sd_status {
 	char sysfs[SD_PATH_MAX];	/* card core device dir, empty: search */
 };
 
+/* A checksum of each section's keys and values, to see what a reload changes. */
+struct sd_section_sum {
+	char head[SD_NAME_MAX * 2];	/* "kind" or "kind NAME" */
+	uint64_t sum;
+};
+
 struct sd_config {
 	char file[SD_PATH_MAX];
 	struct sd_general general;
@@ -241,6 +249,8 @@ struct sd_config {
 	/* "FILE:LINE: message" per problem */
 	char **errors;
 	size_t nerrors;
+	struct sd_section_sum *sums;
+	size_t nsums;
 };
 
 /*
@@ -255,6 +265,15 @@ int sd_config_load(struct sd_config *cfg, const char *path);
 int sd_config_parse_string(struct sd_config *cfg, const char *text,
 			   const char *file);
 void sd_config_free(struct sd_config *cfg);
+
+/*
+ * Checksum of what configures the source @kind/@name: the section
+ * "[kind name]" when there is one, else every section whose kind is @kind
+ * or starts with "@kind." (e.g. mbus: [mbus], [mbus.meter ...], [mbus.slave]).
+ * Equal checksums in two configurations: the source can keep running.
+ */
+uint64_t sd_config_fingerprint(const struct sd_config *cfg, const char *kind,
+			       const char *name);
 
 /* Whether any source is configured. */
 bool sd_config_has_sources(const struct sd_config *cfg);

@@ -18,6 +18,7 @@
 
 #include "config.h"
 #include "ha.h"
+#include "iio_lib.h"
 #include "store.h"
 
 #define SD_NEVER	INT64_MAX
@@ -53,6 +54,14 @@ struct source {
 	int64_t backoff_ms;
 	int last_err;
 	unsigned int failures;
+	bool failing;			/* open, but its device does not answer */
+};
+
+/* emit.c: what the spool policy did, for rate-limited logging */
+struct sd_emit_state {
+	uint64_t dropped;		/* by the spool's full_policy */
+	int64_t full_logged;		/* ms of the last "spool full" line */
+	int64_t disk_logged;		/* ms of the last "disk full" line */
 };
 
 struct daemon {
@@ -71,6 +80,8 @@ struct daemon {
 	struct sd_entity *ent;
 	size_t nent;
 	int sigfd;
+	struct sd_emit_state emit;
+	struct sd_iio iio;		/* loaded by the first analog source */
 };
 
 /* log.c */
@@ -127,6 +138,13 @@ bool sd_mqtt_connected(struct daemon *d);
 int sd_sources_create(struct daemon *d);
 void sd_sources_destroy(struct daemon *d);
 void sd_source_fail(struct source *s, int err, const char *what);
+/*
+ * For sources that stay open while their device fails (a worker retries):
+ * log the failure once per reason, then a line when it works again.
+ * A source is healthy when up && !failing.
+ */
+void sd_source_trouble(struct source *s, int err, const char *what);
+void sd_source_ok(struct source *s);
 /* Deliver an MQTT command to the source @kind/@name. */
 int sd_source_command(struct daemon *d, const char *kind, const char *name,
 		      const char *payload);

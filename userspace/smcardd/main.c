@@ -2,10 +2,12 @@
 /*
  * smcardd: the OPTION CloudGate Smart Metering Expansion Card as MQTT and
  * JSON data. Command line, signals (signalfd: SIGTERM/SIGINT stop, SIGHUP
- * reloads the configuration) and the poll() loop.
+ * reloads the configuration) and the poll() loop, with systemd's
+ * notification protocol (READY, RELOADING, STOPPING, the watchdog).
  */
 #include <errno.h>
 #include <getopt.h>
+#include <malloc.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -14,6 +16,7 @@
 #include <unistd.h>
 
 #include <mosquitto.h>
+#include <systemd/sd-daemon.h>
 
 #include "daemon.h"
 
@@ -38,12 +41,13 @@ static void print_errors(const struct sd_config *c)
 }
 
 /* Device name: [general] name, else the host name made topic-safe. */
-static void set_node(struct daemon *d)
+static void node_name(const struct sd_config *c, char *node, size_t size,
+		      char *base, size_t bsize)
 {
 	char host[64] = "smcard";
 
-	if (d->cfg.general.name[0]) {
-		snprintf(d->node, sizeof(d->node), "%s", d->cfg.general.name);
+	if (c->general.name[0]) {
+		snprintf(node, size, "%s", c->general.name);
 	} else {
 		if (gethostname(host, sizeof(host) - 1))
 			snprintf(host, sizeof(host), "smcard");
@@ -52,9 +56,14 @@ static void set_node(struct daemon *d)
 			if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
 			      (*p >= '0' && *p <= '9') || *p == '-' || *p == '_'))
 				*p = '_';
-		snprintf(d->node, sizeof(d->node), "%s", host);
+		snprintf(node, size, "%s", host);
 	}
-	snprintf(d->base, sizeof(d->base), "%s/%s", d->cfg.mqtt.topic_prefix, d->node);
+	snprintf(base, bsize, "%s/%s", c->mqtt.topic_prefix, node);
+}
+
+static void set_node(struct daemon *d)
+{
+	node_name(&d->cfg, d->node, sizeof(d->node), d->base, sizeof(d->base));
 }
 
 static int open_store(struct daemon *d)
@@ -86,9 +95,9 @@ static int start(struct daemon *d)
 	ret = open_store(d);
 	if (!ret)
 		ret = sd_jsonl_open(d);
-	if (!ret && d->cfg.mqtt.enabled)
+	if (!ret && d->cfg.mqtt.enabled && !d->mqtt)
 		ret = sd_mqtt_start(d);
-	if (!ret)
+	if (!ret && !d->src)
 		ret = sd_sources_create(d);
 	if (!ret && !sd_config_has_sources(&d->cfg))
 		sd_log(d, SD_LOG_WARN, "%s: no source configured; nothing to do", d->cfg.file);
@@ -108,9 +117,34 @@ static void stop(struct daemon *d)
 	d->nent = 0;
 }
 
+static bool same_mqtt(const struct sd_mqtt *a, const struct sd_mqtt *b)
+{
+	struct sd_mqtt x = *a, y = *b;
+
+	x.line = y.line = 0;
+	return !memcmp(&x, &y, sizeof(x));
+}
+
+static void notify_status(struct daemon *d, const char *state)
+{
+	sd_notifyf(0, "%s\nSTATUS=%zu source(s), %lld reading(s) queued", state, d->nsrc,
+		   d->store ? (long long)sd_store_pending(d->store) : 0LL);
+}
+
+/*
+ * SIGHUP: a source whose sections did not change keeps running (its
+ * device stays open, its worker goes on), so a reload loses no reading;
+ * the others are closed and opened from the new configuration. The MQTT
+ * connection is kept unless [mqtt] changed; readings in flight stay in
+ * the spool either way.
+ */
 static void reload(struct daemon *d)
 {
-	struct sd_config next;
+	struct sd_config next, old;
+	char node[SD_NAME_MAX], base[sizeof(d->base)];
+	struct source *old_src;
+	size_t old_n, kept = 0;
+	bool *keep, base_same;
 	int ret = sd_config_load(&next, d->cfg_path);
 
 	if (ret) {
@@ -121,13 +155,73 @@ static void reload(struct daemon *d)
 		sd_config_free(&next);
 		return;
 	}
+	sd_notify(0, "RELOADING=1");
 	sd_log(d, SD_LOG_INFO, "SIGHUP: reloading %s", d->cfg_path);
-	stop(d);
+	node_name(&next, node, sizeof(node), base, sizeof(base));
+	base_same = !strcmp(base, d->base);
+	keep = calloc(d->nsrc ? d->nsrc : 1, sizeof(*keep));
+	for (size_t i = 0; keep && i < d->nsrc; i++) {
+		struct source *s = &d->src[i];
+
+		keep[i] = base_same && s->up &&
+			  sd_config_fingerprint(&d->cfg, s->ops->kind, s->name) ==
+			  sd_config_fingerprint(&next, s->ops->kind, s->name);
+		if (!keep[i] && s->up) {
+			s->ops->close(s);
+			s->up = false;
+		}
+	}
+	if (d->mqtt && (!next.mqtt.enabled || !same_mqtt(&d->cfg.mqtt, &next.mqtt) || !base_same))
+		sd_mqtt_stop(d, 2000);
+	sd_jsonl_close(d);
 	sd_log_close(d);
-	sd_config_free(&d->cfg);
+	if (!base_same) {
+		free(d->ent);
+		d->ent = NULL;
+		d->nent = 0;
+	}
+	old = d->cfg;
 	d->cfg = next;
+	old_src = d->src;
+	old_n = d->nsrc;
+	d->src = NULL;
+	d->nsrc = 0;
+	if (sd_sources_create(d))
+		sd_log(d, SD_LOG_ERR, "reload: out of memory for the sources");
+	/* the kept ones carry on with the new, equal section */
+	for (size_t i = 0; i < old_n; i++) {
+		struct source *o = &old_src[i];
+		bool adopted = false;
+
+		if (!keep || !keep[i])
+			continue;
+		for (size_t j = 0; j < d->nsrc && !adopted; j++) {
+			struct source *n = &d->src[j];
+
+			if (n->ops != o->ops || strcmp(n->name, o->name) || n->up)
+				continue;
+			n->priv = o->priv;
+			n->fd = o->fd;
+			n->events = o->events;
+			n->due = o->due;
+			n->up = true;
+			n->failing = o->failing;
+			n->failures = o->failures;
+			n->last_err = o->last_err;
+			adopted = true;
+			kept++;
+		}
+		if (!adopted)
+			o->ops->close(o);
+	}
+	free(keep);
+	free(old_src);
+	sd_config_free(&old);
 	if (start(d))
 		sd_log(d, SD_LOG_ERR, "reload: some parts did not start (see above)");
+	sd_log(d, SD_LOG_INFO, "reload: %zu source(s) kept running, %zu (re)opened", kept,
+	       d->nsrc - kept);
+	notify_status(d, "READY=1");
 }
 
 /* Open sources that are due for a (re)try. */
@@ -159,7 +253,12 @@ static int run(struct daemon *d)
 {
 	struct pollfd pfd[MAX_POLL];
 	struct source *owner[MAX_POLL];
+	int64_t dog_due = 0, dog_ms = 0;
+	uint64_t usec;
 
+	/* systemd's watchdog: a ping at half its period, from this loop only */
+	if (sd_watchdog_enabled(0, &usec) > 0)
+		dog_ms = (int64_t)(usec / 2000) > 0 ? (int64_t)(usec / 2000) : 1;
 	for (;;) {
 		int64_t now = sd_now_ms(), due = SD_NEVER, t;
 		int n = 0, mq = -1, timeout, ret;
@@ -167,6 +266,14 @@ static int run(struct daemon *d)
 
 		retry_sources(d, now);
 		sd_mqtt_tick(d);
+		/* cheap when there is nothing to do; new acknowledgements come any time */
+		due = sd_store_tick(d->store, now, (int64_t)(d->cfg.spool.sync_interval * 1000));
+		if (dog_ms && now >= dog_due) {
+			sd_notify(0, "WATCHDOG=1");
+			dog_due = now + dog_ms;
+		}
+		if (dog_ms && dog_due < due)
+			due = dog_due;
 
 		pfd[n] = (struct pollfd){ .fd = d->sigfd, .events = POLLIN };
 		owner[n++] = NULL;
@@ -308,6 +415,8 @@ int main(int argc, char **argv)
 		fprintf(stderr, "smcardd: signalfd: %s\n", strerror(errno));
 		return 1;
 	}
+	/* the workers' few allocations need no arenas of their own */
+	mallopt(M_ARENA_MAX, 2);
 	mosquitto_lib_init();
 	sd_log(&d, SD_LOG_INFO, "smcardd %s starting with %s", SMCARD_VERSION, d.cfg_path);
 	ret = start(&d);
@@ -315,10 +424,21 @@ int main(int argc, char **argv)
 		sd_log(&d, SD_LOG_ERR, "cannot start: %s", strerror(-ret));
 		ret = 1;
 	} else {
+		notify_status(&d, "READY=1");
 		ret = run(&d);
 	}
+	sd_notify(0, "STOPPING=1");
 	stop(&d);
+	if (d.store) {
+		struct sd_store_stats st;
+
+		sd_store_get_stats(d.store, &st);
+		sd_log(&d, SD_LOG_INFO, "spool: %llu reading(s) written with %llu sync(s) and %llu checkpoint(s)",
+		       (unsigned long long)st.commits, (unsigned long long)st.syncs,
+		       (unsigned long long)st.checkpoints);
+	}
 	sd_store_close(d.store);
+	sd_iio_unload(&d);
 	sd_log(&d, SD_LOG_INFO, "stopped");
 	sd_log_close(&d);
 	sd_config_free(&d.cfg);

@@ -139,6 +139,9 @@ static void on_publish(struct mosquitto *m, void *user, int mid)
 	for (int i = 0; i < q->nfl; i++) {
 		if (q->fl[i].mid != mid)
 			continue;
+		/* from here on the reading is the broker's: its id in the log proves it */
+		sd_log(d, SD_LOG_DEBUG, "mqtt: reading %lld acknowledged (mid %d)",
+		       (long long)q->fl[i].id, mid);
 		if (sd_store_delete(d->store, q->fl[i].id))
 			sd_log(d, SD_LOG_ERR, "spool: cannot delete delivered row %lld: %s",
 			       (long long)q->fl[i].id, sd_store_error(d->store));

@@ -111,3 +111,26 @@ int sd_source_command(struct daemon *d, const char *kind, const char *name,
 	}
 	return -ENOENT;
 }
+
+void sd_source_trouble(struct source *s, int err, const char *what)
+{
+	if (!s->failing || err != s->last_err)
+		sd_log(s->d, SD_LOG_ERR, "[%s %s] %s: %s; trying again with a backoff up to 60 s",
+		       s->ops->kind, s->name, what && *what ? what : "failed", strerror(-err));
+	else
+		sd_log(s->d, SD_LOG_DEBUG, "[%s %s] still failing (%u): %s", s->ops->kind,
+		       s->name, s->failures, strerror(-err));
+	s->failing = true;
+	s->last_err = err;
+	s->failures++;
+}
+
+void sd_source_ok(struct source *s)
+{
+	if (!s->failing)
+		return;
+	sd_log(s->d, SD_LOG_INFO, "[%s %s] is back after %u failed attempt(s)",
+	       s->ops->kind, s->name, s->failures);
+	s->failing = false;
+	s->failures = 0;
+}

@@ -12,12 +12,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <iio.h>
-
 #include "daemon.h"
 #include "logic.h"
 
 struct iio_priv {
+	const struct sd_iio *lib;
 	struct iio_context *ctx;
 	struct iio_channel *ch;
 	bool current;
@@ -31,21 +30,22 @@ static void an_close(struct source *s)
 	if (!p)
 		return;
 	if (p->ctx)
-		iio_context_destroy(p->ctx);
+		p->lib->context_destroy(p->ctx);
 	free(p);
 	s->priv = NULL;
 }
 
-static struct iio_channel *by_label(struct iio_device *dev, const char *label)
+static struct iio_channel *by_label(const struct sd_iio *l, struct iio_device *dev,
+				       const char *label)
 {
-	unsigned int n = iio_device_get_channels_count(dev);
+	unsigned int n = l->device_get_channels_count(dev);
 	char buf[64];
 
 	for (unsigned int i = 0; i < n; i++) {
-		struct iio_channel *ch = iio_device_get_channel(dev, i);
+		struct iio_channel *ch = l->device_get_channel(dev, i);
 
-		if (iio_channel_is_output(ch) ||
-		    iio_channel_attr_read(ch, "label", buf, sizeof(buf)) <= 0)
+		if (l->channel_is_output(ch) ||
+		    l->channel_attr_read(ch, "label", buf, sizeof(buf)) <= 0)
 			continue;
 		buf[strcspn(buf, "\n")] = 0;
 		if (!strcmp(buf, label))
@@ -65,14 +65,19 @@ static int an_open(struct source *s)
 	if (!p)
 		return -ENOMEM;
 	s->priv = p;
-	p->ctx = iio_create_local_context();
+	p->lib = sd_iio_load(s->d);
+	if (!p->lib) {
+		an_close(s);
+		return -ELIBACC;
+	}
+	p->ctx = p->lib->create_local_context();
 	if (!p->ctx) {
 		int err = -errno;
 
 		an_close(s);
 		return err ? err : -ENODEV;
 	}
-	dev = iio_context_find_device(p->ctx, c->device);
+	dev = p->lib->context_find_device(p->ctx, c->device);
 	if (!dev) {
 		sd_log(s->d, SD_LOG_DEBUG, "[analog %s] no IIO device '%s'", s->name, c->device);
 		an_close(s);
@@ -80,15 +85,15 @@ static int an_open(struct source *s)
 	}
 	if (c->pin) {
 		snprintf(id, sizeof(id), "voltage%d", c->pin);
-		p->ch = iio_device_find_channel(dev, id, false);
+		p->ch = p->lib->device_find_channel(dev, id, false);
 		if (!p->ch) {
 			snprintf(id, sizeof(id), "current%d", c->pin);
-			p->ch = iio_device_find_channel(dev, id, false);
+			p->ch = p->lib->device_find_channel(dev, id, false);
 		}
 	} else {
-		p->ch = iio_device_find_channel(dev, c->channel, false);
+		p->ch = p->lib->device_find_channel(dev, c->channel, false);
 		if (!p->ch)
-			p->ch = by_label(dev, c->channel);
+			p->ch = by_label(p->lib, dev, c->channel);
 	}
 	if (!p->ch) {
 		sd_log(s->d, SD_LOG_ERR, "[analog %s] %s has no input channel %s%s (is the pin in an analog mode in the device tree?)",
@@ -96,7 +101,7 @@ static int an_open(struct source *s)
 		an_close(s);
 		return -ENODEV;
 	}
-	cid = iio_channel_get_id(p->ch);
+	cid = p->lib->channel_get_id(p->ch);
 	p->current = !strncmp(cid, "current", 7);
 	sd_log(s->d, SD_LOG_INFO, "[analog %s] %s %s (%s)", s->name, c->device, cid,
 	       p->current ? "mA" : "V");
@@ -109,15 +114,16 @@ static int an_open(struct source *s)
 	return 0;
 }
 
-static int attr(struct iio_channel *ch, const char *name, double *v, double dflt)
+static int attr(const struct sd_iio *l, struct iio_channel *ch, const char *name,
+		double *v, double dflt)
 {
 	int ret;
 
-	if (!iio_channel_find_attr(ch, name)) {
+	if (!l->channel_find_attr(ch, name)) {
 		*v = dflt;
 		return 0;
 	}
-	ret = iio_channel_attr_read_double(ch, name, v);
+	ret = l->channel_attr_read_double(ch, name, v);
 	return ret < 0 ? ret : 0;
 }
 
@@ -132,11 +138,11 @@ static int an_on_tick(struct source *s)
 	int ret;
 
 	s->due = sd_now_ms() + (int64_t)(c->interval * 1000);
-	ret = attr(p->ch, "raw", &raw, 0);
+	ret = attr(p->lib, p->ch, "raw", &raw, 0);
 	if (!ret)
-		ret = attr(p->ch, "scale", &scale, 1);
+		ret = attr(p->lib, p->ch, "scale", &scale, 1);
 	if (!ret)
-		ret = attr(p->ch, "offset", &offset, 0);
+		ret = attr(p->lib, p->ch, "offset", &offset, 0);
 	if (ret)
 		return ret;
 	in = (raw + offset) * scale;

@@ -19,6 +19,11 @@
  *                     "energy":12345, "volume":678.901, ...,
  *                     "units":{"energy":"kWh","volume":"m³", ...}}
  *
+ * Stopping never waits for the bus: the worker is asked to stop (a scan
+ * or a multi-telegram read ends at its next transfer) and left to finish
+ * the transfer it is in, on its own copy of the configuration; the last
+ * of the loop and the worker to let go of the shared state frees it.
+ *
  * Transfers need CAP_NET_ADMIN (the kernel refuses them otherwise, and
  * the source fails with EPERM); a vanished bus, the supply switched off
  * by an over-current or the family unloaded stop the worker, the source
@@ -75,14 +80,14 @@ struct mb_seen {
 };
 
 struct mb_priv {
-	const struct sd_mbus *c;
+	const struct sd_mbus *c;	/* &cfg */
+	struct sd_mbus cfg;		/* a reload may free the daemon's */
+	int refs;			/* the loop's and the worker's */
 	struct mbus_nl *nl;
 	struct mbus_nl_bus bus;
 	struct mbus_link link;
 	int xfer_err;			/* transport failure: the bus is gone */
 	int efd;
-	pthread_t th;
-	bool started;
 	pthread_mutex_t mu;
 	pthread_cond_t cv;
 	bool stop;
@@ -103,6 +108,8 @@ static int64_t mono_ms(void)
 
 /* --- worker ------------------------------------------------------------ */
 
+static bool stopping(struct mb_priv *p);
+
 static int link_xfer(void *ctx, const uint8_t *req, size_t len, bool no_reply,
 		     struct mbus_reply *r)
 {
@@ -113,8 +120,14 @@ static int link_xfer(void *ctx, const uint8_t *req, size_t len, bool no_reply,
 		.timeout_extra_ms = (uint32_t)p->c->timeout_extra_ms,
 		.no_reply = no_reply,
 	};
-	int ret = mbus_nl_xfer(p->nl, p->bus.id, &x);
+	int ret;
 
+	/* a scan or a multi-telegram read ends here once the source stops */
+	if (stopping(p)) {
+		snprintf(p->link.msg, sizeof(p->link.msg), "stopped");
+		return -ECANCELED;
+	}
+	ret = mbus_nl_xfer(p->nl, p->bus.id, &x);
 	if (ret < 0) {
 		p->xfer_err = ret;
 		snprintf(p->link.msg, sizeof(p->link.msg), "%s", mbus_nl_errmsg(p->nl));
@@ -163,6 +176,30 @@ static void free_result(struct mb_result *r)
 	if (r)
 		free(r->frames);
 	free(r);
+}
+
+/* Drop a reference; the last one frees the shared state. */
+static void put(struct mb_priv *p)
+{
+	struct mb_result *r;
+	bool last;
+
+	pthread_mutex_lock(&p->mu);
+	last = --p->refs == 0;
+	pthread_mutex_unlock(&p->mu);
+	if (!last)
+		return;
+	while ((r = p->head)) {
+		p->head = r->next;
+		free_result(r);
+	}
+	pthread_cond_destroy(&p->cv);
+	pthread_mutex_destroy(&p->mu);
+	if (p->efd >= 0)
+		close(p->efd);
+	mbus_nl_close(p->nl);
+	free(p->meters);
+	free(p);
 }
 
 static int collect(void *arg, const uint8_t *frame, size_t len)
@@ -360,38 +397,27 @@ static void *worker(void *arg)
 			break;
 		}
 	}
+	put(p);
 	return NULL;
 }
 
 /* --- main loop --------------------------------------------------------- */
 
+/* Never waits: a worker in a transfer lets go when the transfer ends. */
 static void mb_close(struct source *s)
 {
 	struct mb_priv *p = s->priv;
-	struct mb_result *r;
 
 	if (!p)
 		return;
-	if (p->started) {
-		pthread_mutex_lock(&p->mu);
-		p->stop = true;
-		pthread_cond_signal(&p->cv);
-		pthread_mutex_unlock(&p->mu);
-		pthread_join(p->th, NULL);
-	}
-	while ((r = p->head)) {
-		p->head = r->next;
-		free_result(r);
-	}
-	pthread_cond_destroy(&p->cv);
-	pthread_mutex_destroy(&p->mu);
-	if (p->efd >= 0)
-		close(p->efd);
-	mbus_nl_close(p->nl);
-	free(p->meters);
+	pthread_mutex_lock(&p->mu);
+	p->stop = true;
+	pthread_cond_signal(&p->cv);
+	pthread_mutex_unlock(&p->mu);
 	free(p->seen);
-	free(p);
+	p->seen = NULL;
 	s->priv = NULL;
+	put(p);
 }
 
 static int mb_open(struct source *s)
@@ -400,12 +426,16 @@ static int mb_open(struct source *s)
 	const struct sd_config *cfg = &s->d->cfg;
 	struct mb_priv *p = calloc(1, sizeof(*p));
 	pthread_condattr_t ca;
+	pthread_attr_t ta;
+	pthread_t th;
 	int ret;
 
 	if (!p)
 		return -ENOMEM;
 	s->priv = p;
-	p->c = c;
+	p->cfg = *c;
+	p->c = &p->cfg;
+	p->refs = 1;
 	p->efd = -1;
 	pthread_mutex_init(&p->mu, NULL);
 	pthread_condattr_init(&ca);
@@ -463,10 +493,15 @@ static int mb_open(struct source *s)
 	       p->bus.power ? "on" : "off", p->bus.has_voltage ? "" : "",
 	       p->nmeters, c->scan != SD_MBUS_SCAN_NONE ? ", discovery by " : "",
 	       c->scan != SD_MBUS_SCAN_NONE ? sd_mbus_scan_name(c->scan) : "");
-	ret = -pthread_create(&p->th, NULL, worker, p);
-	if (ret)
+	pthread_attr_init(&ta);
+	pthread_attr_setdetachstate(&ta, PTHREAD_CREATE_DETACHED);
+	p->refs = 2;
+	ret = -pthread_create(&th, &ta, worker, p);
+	pthread_attr_destroy(&ta);
+	if (ret) {
+		p->refs = 1;
 		goto fail;
-	p->started = true;
+	}
 	s->fd = p->efd;
 	s->events = POLLIN;
 	return 0;

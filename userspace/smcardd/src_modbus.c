@@ -13,12 +13,21 @@
  * Modbus exception for one register is logged and leaves that value out;
  * a timeout or a lost connection fails the source, which is retried.
  *
- * libmodbus calls block: a poll lasts at most registers x timeout_ms.
+ * libmodbus calls block (a dead meter costs registers x timeout_ms per
+ * poll), so each meter is polled by a worker thread of its own (worker.h)
+ * and the main loop only publishes what the worker hands it: a dead or
+ * silent meter never delays P1, S0 or any other source. Meters on one
+ * RTU bus take turns through a lock per tty. A meter that does not answer
+ * is reported once and tried again with a backoff that doubles from the
+ * poll interval up to 60 s; the source stays open meanwhile.
  */
 #include <dirent.h>
 #include <errno.h>
 #include <limits.h>
 #include <libgen.h>
+#include <poll.h>
+#include <pthread.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -27,12 +36,52 @@
 
 #include "daemon.h"
 #include "modbus_regs.h"
+#include "worker.h"
 
-struct mb_priv {
+/* One per RTU tty, for the process's lifetime: meters on a bus take turns. */
+struct mb_bus {
+	struct mb_bus *next;
+	char device[SD_PATH_MAX];
+	pthread_mutex_t lock;
+};
+
+/* The worker's own copy of the meter: the loop's config may be reloaded. */
+struct mb_job {
+	struct sd_mb_meter m;		/* regs points to the copy below */
+	struct mb_bus *bus;		/* RTU only */
+	char name[SD_NAME_MAX];
 	modbus_t *ctx;
 	bool connected;
-	bool *warned;			/* per register: exception already logged */
+	bool knobs_set;
+	bool *warned;			/* per register: exception already reported */
 };
+
+struct mb_priv {
+	struct sd_worker *w;
+};
+
+static pthread_mutex_t buses_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct mb_bus *buses;
+
+static struct mb_bus *bus_get(const char *device)
+{
+	struct mb_bus *b;
+
+	pthread_mutex_lock(&buses_lock);
+	for (b = buses; b && strcmp(b->device, device); b = b->next)
+		;
+	if (!b) {
+		b = calloc(1, sizeof(*b));
+		if (b) {
+			snprintf(b->device, sizeof(b->device), "%s", device);
+			pthread_mutex_init(&b->lock, NULL);
+			b->next = buses;
+			buses = b;
+		}
+	}
+	pthread_mutex_unlock(&buses_lock);
+	return b;
+}
 
 /*
  * The directory holding serial_mode for the meter's tty, or -ENOENT.
@@ -85,9 +134,9 @@ static int find_knobs(const struct sd_mb_meter *m, char *dir, size_t size)
 	return -ENOENT;
 }
 
-static int set_knobs(struct source *s)
+/* Switch the card's transceiver; on failure @what says why. */
+static int set_knobs(const struct sd_mb_meter *m, char *what, size_t size)
 {
-	const struct sd_mb_meter *m = s->cfg;
 	char dir[SD_PATH_MAX], path[SD_PATH_MAX + 32];
 	int ret;
 
@@ -95,16 +144,15 @@ static int set_knobs(struct source *s)
 		return 0;
 	ret = find_knobs(m, dir, sizeof(dir));
 	if (ret) {
-		sd_log(s->d, SD_LOG_ERR, "[modbus.meter %s] no transceiver (smcard-serial serial_mode) for %s; is smcard-serial loaded? knob_dir names its directory",
-		       s->name, m->device);
+		snprintf(what, size, "no transceiver (smcard-serial serial_mode) for %s; is smcard-serial loaded? knob_dir names its directory",
+			 m->device);
 		return ret;
 	}
 	if (m->serial_mode[0]) {
 		snprintf(path, sizeof(path), "%s/serial_mode", dir);
 		ret = sd_write_file(path, m->serial_mode);
 		if (ret) {
-			sd_log(s->d, SD_LOG_ERR, "[modbus.meter %s] %s: %s", s->name, path,
-			       strerror(-ret));
+			snprintf(what, size, "%s", path);
 			return ret;
 		}
 	}
@@ -112,102 +160,27 @@ static int set_knobs(struct source *s)
 		snprintf(path, sizeof(path), "%s/rs485_termination", dir);
 		ret = sd_write_file(path, m->termination ? "1" : "0");
 		if (ret) {
-			sd_log(s->d, SD_LOG_ERR, "[modbus.meter %s] %s: %s", s->name, path,
-			       strerror(-ret));
+			snprintf(what, size, "%s", path);
 			return ret;
 		}
 	}
 	return 0;
 }
 
-static void mb_close(struct source *s)
+/* --- worker ------------------------------------------------------------ */
+
+static void job_free(void *arg)
 {
-	struct mb_priv *p = s->priv;
+	struct mb_job *j = arg;
 
-	if (!p)
-		return;
-	if (p->ctx) {
-		if (p->connected)
-			modbus_close(p->ctx);
-		modbus_free(p->ctx);
+	if (j->ctx) {
+		if (j->connected)
+			modbus_close(j->ctx);
+		modbus_free(j->ctx);
 	}
-	free(p->warned);
-	free(p);
-	s->priv = NULL;
-}
-
-static int connect_ctx(struct source *s)
-{
-	const struct sd_mb_meter *m = s->cfg;
-	struct mb_priv *p = s->priv;
-
-	if (modbus_connect(p->ctx))
-		return errno ? -errno : -EIO;
-	p->connected = true;
-	if (m->transport == SD_MB_RTU && !strncmp(m->serial_mode, "rs485", 5) &&
-	    modbus_rtu_set_serial_mode(p->ctx, MODBUS_RTU_RS485))
-		sd_log(s->d, SD_LOG_WARN, "[modbus.meter %s] TIOCSRS485 on %s: %s",
-		       s->name, m->device, modbus_strerror(errno));
-	return 0;
-}
-
-static void entities(struct source *s)
-{
-	const struct sd_mb_meter *m = s->cfg;
-	char sub[128], obj[128], name[128];
-
-	snprintf(sub, sizeof(sub), "modbus/%s", s->name);
-	for (size_t i = 0; i < m->nregs; i++) {
-		const struct sd_mb_register *r = &m->regs[i];
-
-		snprintf(obj, sizeof(obj), "modbus_%s_%s", s->name, r->name);
-		snprintf(name, sizeof(name), "%s %s", s->name, r->name);
-		sd_entity_sensor(s->d, sub, obj, name, r->name, r->unit,
-				 r->device_class, r->state_class, true);
-	}
-}
-
-static int mb_open(struct source *s)
-{
-	const struct sd_mb_meter *m = s->cfg;
-	struct mb_priv *p = calloc(1, sizeof(*p));
-	int ret;
-
-	if (!p)
-		return -ENOMEM;
-	s->priv = p;
-	p->warned = calloc(m->nregs, sizeof(*p->warned));
-	if (m->transport == SD_MB_TCP) {
-		char port[8];
-
-		snprintf(port, sizeof(port), "%d", m->port);
-		p->ctx = modbus_new_tcp_pi(m->host, port);
-	} else {
-		ret = set_knobs(s);
-		if (ret) {
-			mb_close(s);
-			return ret;
-		}
-		p->ctx = modbus_new_rtu(m->device, m->baud, m->parity, m->data_bits,
-					m->stop_bits);
-	}
-	if (!p->ctx || !p->warned) {
-		mb_close(s);
-		return -ENOMEM;
-	}
-	modbus_set_slave(p->ctx, m->slave);
-	modbus_set_response_timeout(p->ctx, (uint32_t)(m->timeout_ms / 1000),
-				    (uint32_t)(m->timeout_ms % 1000) * 1000);
-	if (m->transport == SD_MB_TCP) {
-		ret = connect_ctx(s);
-		if (ret) {
-			mb_close(s);
-			return ret;
-		}
-	}
-	entities(s);
-	s->due = sd_now_ms();
-	return 0;
+	free(j->m.regs);
+	free(j->warned);
+	free(j);
 }
 
 static bool is_exception(int err)
@@ -248,17 +221,60 @@ static int read_one(modbus_t *ctx, const struct sd_mb_register *r, double *v)
 	return 0;
 }
 
-static int mb_on_tick(struct source *s)
+static int post_text(struct sd_worker *w, int err, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* A failure (err < 0) or a warning (err 0) for the loop to log. */
+static int post_text(struct sd_worker *w, int err, const char *fmt, ...)
 {
-	const struct sd_mb_meter *m = s->cfg;
-	struct mb_priv *p = s->priv;
+	struct sd_work_msg *m = sd_work_msg_new(err, NULL);
+	va_list ap;
+
+	if (!m)
+		return -ENOMEM;
+	va_start(ap, fmt);
+	vsnprintf(m->what, sizeof(m->what), fmt, ap);
+	va_end(ap);
+	return sd_worker_post(w, m);
+}
+
+static int job_connect(struct sd_worker *w, struct mb_job *j)
+{
+	const struct sd_mb_meter *m = &j->m;
+	char what[512];
+	int ret;
+
+	if (m->transport == SD_MB_RTU && !j->knobs_set) {
+		ret = set_knobs(m, what, sizeof(what));
+		if (ret) {
+			post_text(w, ret, "%s", what);
+			return ret;
+		}
+		j->knobs_set = true;
+	}
+	errno = 0;
+	if (modbus_connect(j->ctx)) {
+		ret = errno ? -errno : -EIO;
+		post_text(w, ret, "cannot connect to %s", m->transport == SD_MB_TCP ? m->host : m->device);
+		return ret;
+	}
+	j->connected = true;
+	if (m->transport == SD_MB_RTU && !strncmp(m->serial_mode, "rs485", 5) &&
+	    modbus_rtu_set_serial_mode(j->ctx, MODBUS_RTU_RS485))
+		post_text(w, 0, "TIOCSRS485 on %s: %s", m->device, modbus_strerror(errno));
+	return 0;
+}
+
+/* One poll of every register; 0 with a reading posted, or -errno. */
+static int job_poll(struct sd_worker *w, struct mb_job *j)
+{
+	const struct sd_mb_meter *m = &j->m;
+	struct sd_work_msg *msg;
 	struct json_object *o;
-	char sub[128];
 	int ret = 0, got = 0;
 
-	s->due = sd_now_ms() + (int64_t)(m->interval * 1000);
-	if (!p->connected) {
-		ret = connect_ctx(s);
+	if (!j->connected) {
+		ret = job_connect(w, j);
 		if (ret)
 			return ret;
 	}
@@ -269,39 +285,196 @@ static int mb_on_tick(struct source *s)
 		const struct sd_mb_register *r = &m->regs[i];
 		double v;
 
-		ret = read_one(p->ctx, r, &v);
+		ret = read_one(j->ctx, r, &v);
 		if (!ret) {
 			/* float32 carries about 7 significant digits */
 			sd_json_num_digits(o, r->name, v, r->type == MBREG_FLOAT32 ? 7 : 10);
-			p->warned[i] = false;
+			j->warned[i] = false;
 			got++;
 			continue;
 		}
 		if (ret == -ERANGE || is_exception(-ret)) {
-			if (!p->warned[i])
-				sd_log(s->d, SD_LOG_WARN, "[modbus.meter %s] register %s (%s %u): %s",
-				       s->name, r->name, sd_mb_fn_name(r->fn), r->address,
-				       ret == -ERANGE ? "not a finite number" : modbus_strerror(-ret));
-			p->warned[i] = true;
+			if (!j->warned[i])
+				post_text(w, 0, "register %s (%s %u): %s", r->name,
+					  sd_mb_fn_name(r->fn), r->address,
+					  ret == -ERANGE ? "not a finite number" : modbus_strerror(-ret));
+			j->warned[i] = true;
 			ret = 0;
 			continue;
 		}
+		post_text(w, ret, "register %s (%s %u): %s", r->name, sd_mb_fn_name(r->fn),
+			  r->address, modbus_strerror(-ret));
 		break;		/* timeout, connection: the meter is away */
 	}
 	if (m->transport == SD_MB_RTU || ret) {
-		modbus_close(p->ctx);
-		p->connected = false;
+		modbus_close(j->ctx);
+		j->connected = false;
 	}
-	if (ret) {
+	if (ret || !got) {
 		json_object_put(o);
 		return ret;
 	}
-	if (!got) {
+	msg = sd_work_msg_new(0, NULL);
+	if (!msg) {
 		json_object_put(o);
-		return 0;
+		return -ENOMEM;
 	}
+	snprintf(msg->sub, sizeof(msg->sub), "modbus/%s", j->name);
+	msg->payload = o;
+	msg->retain = true;
+	sd_worker_post(w, msg);		/* -ECANCELED: stopping anyway */
+	return 0;
+}
+
+static void job_run(struct sd_worker *w, void *arg)
+{
+	struct mb_job *j = arg;
+	int64_t interval = (int64_t)(j->m.interval * 1000), backoff = 0;
+	int64_t due = sd_now_ms();
+
+	while (!sd_worker_sleep_until(w, due)) {
+		int64_t now = sd_now_ms();
+		int ret;
+
+		if (j->bus)
+			pthread_mutex_lock(&j->bus->lock);
+		ret = job_poll(w, j);
+		if (j->bus)
+			pthread_mutex_unlock(&j->bus->lock);
+		if (ret) {
+			/* the knobs may have been reset with the device */
+			j->knobs_set = false;
+			backoff = backoff ? backoff * 2 : interval;
+			if (backoff < 1000)
+				backoff = 1000;
+			if (backoff > 60000)
+				backoff = 60000;
+			due = sd_now_ms() + backoff;
+			continue;
+		}
+		backoff = 0;
+		due += interval;
+		if (due < now)
+			due = now;
+	}
+}
+
+/* --- main loop --------------------------------------------------------- */
+
+static void drain(struct source *s)
+{
+	struct mb_priv *p = s->priv;
+	struct sd_work_msg *m;
+
+	while ((m = sd_worker_take(p->w))) {
+		if (m->err < 0) {
+			sd_source_trouble(s, m->err, m->what);
+		} else if (!m->payload) {
+			sd_log(s->d, SD_LOG_WARN, "[modbus.meter %s] %s", s->name, m->what);
+		} else {
+			sd_source_ok(s);
+			sd_emit(s->d, m->sub, m->payload, m->retain);
+			m->payload = NULL;	/* consumed */
+		}
+		sd_work_msg_free(m);
+	}
+}
+
+static void mb_close(struct source *s)
+{
+	struct mb_priv *p = s->priv;
+
+	if (!p)
+		return;
+	if (p->w) {
+		drain(s);		/* what was read is published */
+		sd_worker_release(p->w);
+	}
+	free(p);
+	s->priv = NULL;
+}
+
+static void entities(struct source *s)
+{
+	const struct sd_mb_meter *m = s->cfg;
+	char sub[128], obj[128], name[128];
+
 	snprintf(sub, sizeof(sub), "modbus/%s", s->name);
-	sd_emit(s->d, sub, o, true);
+	for (size_t i = 0; i < m->nregs; i++) {
+		const struct sd_mb_register *r = &m->regs[i];
+
+		snprintf(obj, sizeof(obj), "modbus_%s_%s", s->name, r->name);
+		snprintf(name, sizeof(name), "%s %s", s->name, r->name);
+		sd_entity_sensor(s->d, sub, obj, name, r->name, r->unit,
+				 r->device_class, r->state_class, true);
+	}
+}
+
+static struct mb_job *job_new(struct source *s)
+{
+	const struct sd_mb_meter *m = s->cfg;
+	struct mb_job *j = calloc(1, sizeof(*j));
+
+	if (!j)
+		return NULL;
+	j->m = *m;
+	snprintf(j->name, sizeof(j->name), "%s", s->name);
+	j->m.regs = calloc(m->nregs ? m->nregs : 1, sizeof(*m->regs));
+	j->warned = calloc(m->nregs ? m->nregs : 1, sizeof(*j->warned));
+	if (!j->m.regs || !j->warned)
+		goto fail;
+	memcpy(j->m.regs, m->regs, m->nregs * sizeof(*m->regs));
+	if (m->transport == SD_MB_TCP) {
+		char port[8];
+
+		snprintf(port, sizeof(port), "%d", m->port);
+		j->ctx = modbus_new_tcp_pi(m->host, port);
+	} else {
+		j->bus = bus_get(m->device);
+		j->ctx = j->bus ? modbus_new_rtu(m->device, m->baud, m->parity,
+						 m->data_bits, m->stop_bits) : NULL;
+	}
+	if (!j->ctx)
+		goto fail;
+	modbus_set_slave(j->ctx, m->slave);
+	modbus_set_response_timeout(j->ctx, (uint32_t)(m->timeout_ms / 1000),
+				    (uint32_t)(m->timeout_ms % 1000) * 1000);
+	return j;
+fail:
+	job_free(j);
+	return NULL;
+}
+
+static int mb_open(struct source *s)
+{
+	struct mb_priv *p = calloc(1, sizeof(*p));
+	struct mb_job *j;
+	int ret;
+
+	if (!p)
+		return -ENOMEM;
+	j = job_new(s);
+	if (!j) {
+		free(p);
+		return -ENOMEM;
+	}
+	/* a few readings may wait while the loop is busy; then the worker waits */
+	ret = sd_worker_start(&p->w, job_run, j, job_free, 16);
+	if (ret) {
+		job_free(j);
+		free(p);
+		return ret;
+	}
+	s->priv = p;
+	s->fd = sd_worker_fd(p->w);
+	s->events = POLLIN;
+	entities(s);
+	return 0;
+}
+
+static int mb_on_fd(struct source *s, short revents)
+{
+	drain(s);
 	return 0;
 }
 
@@ -309,5 +482,5 @@ const struct source_ops sd_src_modbus_ops = {
 	.kind = "modbus.meter",
 	.open = mb_open,
 	.close = mb_close,
-	.on_tick = mb_on_tick,
+	.on_fd = mb_on_fd,
 };

@@ -16,6 +16,8 @@
  *   modbus-meter --tcp PORT [--bind ADDR] [--seq-file F] [--port-file F]
  *   modbus-meter --rtu TTY [--baud N] [--parity N|E|O] [--slave ID]
  *   common: --count N (stop after N requests), --quiet
+ *   modbus-meter --tcp PORT --silent: accepts connections and never
+ *   answers (a meter that hangs), for tests of the client's timeouts
  * With --tcp 0 a free port is chosen and written to --port-file. The
  * last sequence value served is written to --seq-file after each read.
  *
@@ -57,6 +59,7 @@ struct meter {
 	struct timespec last;
 	const char *seq_file;
 	bool quiet;
+	bool silent;
 };
 
 static void put_float(struct meter *m, int addr, double v)
@@ -157,6 +160,13 @@ static int run_tcp(struct meter *m, const char *bind_addr, int port,
 	}
 	if (!m->quiet)
 		fprintf(stderr, "modbus-meter: listening on %s:%d\n", bind_addr, ntohs(sa.sin_port));
+	while (m->silent) {
+		/* keep every connection open, read nothing, answer nothing */
+		int fd = accept(lfd, NULL, NULL);
+
+		if (fd < 0 && errno != EINTR)
+			break;
+	}
 	while (!count || served < count) {
 		struct pollfd p[2] = { { .fd = lfd, .events = POLLIN }, { .fd = cfd, .events = POLLIN } };
 
@@ -330,6 +340,7 @@ int main(int argc, char **argv)
 		{ "slave", required_argument, NULL, 'i' },
 		{ "count", required_argument, NULL, 'c' },
 		{ "quiet", no_argument, NULL, 'q' },
+		{ "silent", no_argument, NULL, 'S' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
@@ -339,7 +350,7 @@ int main(int argc, char **argv)
 	char parity = 'E';
 	long count = 0;
 
-	while ((opt = getopt_long(argc, argv, "t:b:P:s:r:B:p:i:c:qh", opts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "t:b:P:s:r:B:p:i:c:qSh", opts, NULL)) != -1) {
 		switch (opt) {
 		case 't': port = atoi(optarg); break;
 		case 'b': bind_addr = optarg; break;
@@ -351,9 +362,10 @@ int main(int argc, char **argv)
 		case 'i': slave = atoi(optarg); break;
 		case 'c': count = atol(optarg); break;
 		case 'q': m.quiet = true; break;
+		case 'S': m.silent = true; break;
 		case 'h':
 			printf("usage: modbus-meter --tcp PORT [--bind ADDR] [--port-file F] | --rtu TTY [--baud N] [--parity N|E|O] [--slave ID]\n"
-			       "       [--seq-file F] [--count N] [--quiet]\n");
+			       "       [--seq-file F] [--count N] [--quiet] [--silent]\n");
 			return 0;
 		default:
 			return 2;

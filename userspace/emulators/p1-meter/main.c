@@ -42,6 +42,7 @@ struct opts {
 	uint8_t key[16];
 	bool verbose;
 	const char *zone;
+	const char *sent_log;
 };
 
 static void usage(FILE *f)
@@ -50,7 +51,8 @@ static void usage(FILE *f)
 		"usage: p1-meter --device PATH (--always | --req-file PATH | --req-gpio CHIP:LINE)\n"
 		"                [--flavour swedish|xs211|xs211-3ph|dsmr5] [--count N] [--seed N]\n"
 		"                [--interval MS] [--start EPOCH] [--tz ZONE] [--req-active-low]\n"
-		"                [--smarty-key HEX] [-v]\n\n"
+		"                [--smarty-key HEX] [-v]\n"
+		"                [--sent-log FILE]\n\n"
 		"Writes one telegram per interval (1000 ms) to PATH (a tty is set to 115200 8N1,\n"
 		"'-' is stdout) while the request condition holds:\n"
 		"  --always             send unconditionally\n"
@@ -63,7 +65,8 @@ static void usage(FILE *f)
 		"                       xs211-3ph: the same on three phases; dsmr5: Dutch DSMR 5.0.2\n"
 		"  --tz ZONE            the meter clock's time zone (default Europe/Amsterdam)\n"
 		"  --count N            stop after N telegrams (0: run until killed)\n"
-		"  --smarty-key HEX     wrap telegrams in Luxembourg AES-128-GCM frames\n");
+		"  --smarty-key HEX     wrap telegrams in Luxembourg AES-128-GCM frames\n"
+		"  --sent-log FILE      append 'N SECONDS' (CLOCK_REALTIME) when telegram N is written\n");
 }
 
 static int hexkey(const char *s, uint8_t key[16])
@@ -96,6 +99,7 @@ static int parse(int argc, char **argv, struct opts *o)
 		{ "smarty-key", required_argument, NULL, 'k' },
 		{ "tz", required_argument, NULL, 'z' },
 		{ "verbose", no_argument, NULL, 'v' },
+		{ "sent-log", required_argument, NULL, 'l' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
@@ -105,7 +109,7 @@ static int parse(int argc, char **argv, struct opts *o)
 	*o = (struct opts){ .flavour = P1_METER_SWEDISH, .interval_ms = 1000,
 			    .start = (int64_t)time(NULL), .seed = 1,
 			    .zone = P1_DEFAULT_TZ };
-	while ((opt = getopt_long(argc, argv, "d:af:g:LF:c:s:i:S:k:z:vh", lopts,
+	while ((opt = getopt_long(argc, argv, "d:af:g:LF:c:s:i:S:k:z:vl:h", lopts,
 				  NULL)) != -1) {
 		switch (opt) {
 		case 'd':
@@ -171,6 +175,9 @@ static int parse(int argc, char **argv, struct opts *o)
 		case 'v':
 			o->verbose = true;
 			break;
+		case 'l':
+			o->sent_log = optarg;
+			break;
 		case 'h':
 			usage(stdout);
 			exit(0);
@@ -222,6 +229,22 @@ static int send_telegram(const struct opts *o, int fd,
 	ret = port_write(fd, frame, flen);
 	free(frame);
 	return ret;
+}
+
+/* For latency measurements: when each telegram left the meter. */
+static void log_sent(const struct opts *o, long n)
+{
+	struct timespec ts;
+	FILE *f;
+
+	if (!o->sent_log)
+		return;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	f = fopen(o->sent_log, "a");
+	if (!f)
+		return;
+	fprintf(f, "%ld %lld.%09ld\n", n, (long long)ts.tv_sec, ts.tv_nsec);
+	fclose(f);
 }
 
 int main(int argc, char **argv)
@@ -284,6 +307,7 @@ int main(int argc, char **argv)
 				break;
 			}
 			sent++;
+			log_sent(&o, sent);
 			next_send += (double)o.interval_ms / 1000.0;
 			if (next_send < now)
 				next_send = now + (double)o.interval_ms / 1000.0;
