@@ -29,7 +29,8 @@ struct mbval {
 
 struct mbsrc {
 	char id[SD_NAME_MAX + 20];	/* KIND/NAME, empty: free slot */
-	size_t kind_len;
+	size_t kind_len;		/* its topic level: modbus for modbus.meter */
+	const char *name;		/* in id */
 	bool output;
 	bool up;
 	unsigned int failures;
@@ -213,7 +214,8 @@ int sd_mbmap_source(struct sd_mbmap *m, const char *kind, const char *name,
 		setting_put_int(m, "modbus.next_source", m->next_source);
 	}
 	snprintf(m->src[slot].id, sizeof(m->src[slot].id), "%s", id);
-	m->src[slot].kind_len = strlen(kind);
+	m->src[slot].kind_len = strcspn(kind, ".");
+	m->src[slot].name = m->src[slot].id + strlen(kind) + 1;
 	m->src[slot].output = output;
 	m->dirty = true;
 	return slot;
@@ -251,7 +253,7 @@ static int source_of(const struct sd_mbmap *m, const char *sub)
 
 		if (!r->id[0] || r->kind_len != first || strncmp(r->id, sub, first))
 			continue;
-		if (!strcmp(r->id + first + 1, sub[first] ? sub + first + 1 : sub))
+		if (!strcmp(r->name, sub[first] ? sub + first + 1 : sub))
 			return s;
 		only = s;
 		n++;
@@ -442,7 +444,7 @@ const char *sd_mbmap_coil_output(const struct sd_mbmap *m, int addr)
 
 	if (s < 0 || s >= SD_MBMAP_NSOURCES || !m->src[s].output)
 		return NULL;
-	return m->src[s].id + m->src[s].kind_len + 1;
+	return m->src[s].name;
 }
 
 int sd_mbmap_count(const struct sd_mbmap *m)

@@ -207,29 +207,57 @@ static void accept_all(struct source *s)
 	}
 }
 
-/* Whether the PDU of function @fc has the length the function needs. */
+/*
+ * The functions answered: reads, coil writes (when allowed) and the
+ * server id. The registers are read only; the rest is serial-line
+ * diagnostics or not Modbus at all.
+ */
+static bool served(uint8_t fc)
+{
+	return fc == MODBUS_FC_READ_COILS || fc == MODBUS_FC_READ_DISCRETE_INPUTS ||
+	       fc == MODBUS_FC_READ_HOLDING_REGISTERS || fc == MODBUS_FC_READ_INPUT_REGISTERS ||
+	       fc == MODBUS_FC_WRITE_SINGLE_COIL || fc == MODBUS_FC_WRITE_MULTIPLE_COILS ||
+	       fc == MODBUS_FC_REPORT_SLAVE_ID;
+}
+
+/* Whether the PDU of a served function has the length it needs. */
 static bool pdu_len_ok(const uint8_t *pdu, size_t len)
 {
 	switch (pdu[0]) {
-	case MODBUS_FC_READ_COILS:
-	case MODBUS_FC_READ_DISCRETE_INPUTS:
-	case MODBUS_FC_READ_HOLDING_REGISTERS:
-	case MODBUS_FC_READ_INPUT_REGISTERS:
-	case MODBUS_FC_WRITE_SINGLE_COIL:
-	case MODBUS_FC_WRITE_SINGLE_REGISTER:
-		return len == 5;
 	case MODBUS_FC_WRITE_MULTIPLE_COILS:
-	case MODBUS_FC_WRITE_MULTIPLE_REGISTERS:
 		return len >= 6 && len == 6u + pdu[5];
-	case MODBUS_FC_MASK_WRITE_REGISTER:
-		return len == 7;
-	case MODBUS_FC_WRITE_AND_READ_REGISTERS:
-		return len >= 10 && len == 10u + pdu[9];
-	case MODBUS_FC_READ_EXCEPTION_STATUS:
 	case MODBUS_FC_REPORT_SLAVE_ID:
 		return len == 1;
 	default:
-		return true;	/* modbus_reply() answers "illegal function" */
+		return len == 5;
+	}
+}
+
+/*
+ * The quantity and value checks of modbus_reply(), done first: libmodbus
+ * answers these with an exception only after sleeping for the response
+ * timeout and flushing the socket (a resynchronisation meant for serial
+ * lines), which would stall the loop and eat pipelined requests.
+ */
+static int value_exception(const uint8_t *pdu)
+{
+	unsigned int n = (unsigned int)(pdu[3] << 8 | pdu[4]);
+
+	switch (pdu[0]) {
+	case MODBUS_FC_READ_COILS:
+	case MODBUS_FC_READ_DISCRETE_INPUTS:
+		return n < 1 || n > MODBUS_MAX_READ_BITS ? MODBUS_EXCEPTION_ILLEGAL_DATA_VALUE : 0;
+	case MODBUS_FC_READ_HOLDING_REGISTERS:
+	case MODBUS_FC_READ_INPUT_REGISTERS:
+		return n < 1 || n > MODBUS_MAX_READ_REGISTERS ?
+		       MODBUS_EXCEPTION_ILLEGAL_DATA_VALUE : 0;
+	case MODBUS_FC_WRITE_SINGLE_COIL:
+		return n != 0xff00 && n != 0 ? MODBUS_EXCEPTION_ILLEGAL_DATA_VALUE : 0;
+	case MODBUS_FC_WRITE_MULTIPLE_COILS:
+		return n < 1 || n > MODBUS_MAX_WRITE_BITS || pdu[5] != (n + 7) / 8 ?
+		       MODBUS_EXCEPTION_ILLEGAL_DATA_VALUE : 0;
+	default:
+		return 0;
 	}
 }
 
@@ -261,14 +289,10 @@ static int do_write(struct source *s, struct client *cl, const uint8_t *pdu)
 		return MODBUS_EXCEPTION_ILLEGAL_FUNCTION;
 	}
 	if (pdu[0] == MODBUS_FC_WRITE_SINGLE_COIL) {
-		if (n != 0xff00 && n != 0)
-			return 0;	/* modbus_reply() refuses the value */
 		if (!sd_mbmap_coil_output(st->map, addr))
 			return MODBUS_EXCEPTION_ILLEGAL_DATA_ADDRESS;
 		return set_output(s, cl, addr, n == 0xff00);
 	}
-	if (n < 1 || n > MODBUS_MAX_WRITE_BITS || pdu[5] != (n + 7) / 8)
-		return 0;		/* modbus_reply() refuses the quantity */
 	for (int i = 0; i < n; i++)
 		if (!sd_mbmap_coil_output(st->map, addr + i))
 			return MODBUS_EXCEPTION_ILLEGAL_DATA_ADDRESS;
@@ -314,15 +338,14 @@ static int request(struct source *s, struct client *cl, const uint8_t *req, int 
 	modbus_set_socket(v->ctx, cl->fd);
 	if (req[6] != c->unit_id && req[6] != 0 && req[6] != 0xff)
 		exc = MODBUS_EXCEPTION_GATEWAY_TARGET;
+	else if (!served(pdu[0]))
+		exc = MODBUS_EXCEPTION_ILLEGAL_FUNCTION;
 	else if (!pdu_len_ok(pdu, pdu_len))
 		exc = MODBUS_EXCEPTION_ILLEGAL_DATA_VALUE;
-	else if (pdu[0] == MODBUS_FC_WRITE_SINGLE_REGISTER ||
-		 pdu[0] == MODBUS_FC_WRITE_MULTIPLE_REGISTERS ||
-		 pdu[0] == MODBUS_FC_MASK_WRITE_REGISTER ||
-		 pdu[0] == MODBUS_FC_WRITE_AND_READ_REGISTERS)
-		exc = MODBUS_EXCEPTION_ILLEGAL_FUNCTION;	/* registers are read only */
-	else if (pdu[0] == MODBUS_FC_WRITE_SINGLE_COIL ||
-		 pdu[0] == MODBUS_FC_WRITE_MULTIPLE_COILS)
+	else
+		exc = value_exception(pdu);
+	if (!exc && (pdu[0] == MODBUS_FC_WRITE_SINGLE_COIL ||
+		     pdu[0] == MODBUS_FC_WRITE_MULTIPLE_COILS))
 		exc = do_write(s, cl, pdu);
 	if (exc) {
 		sd_log(s->d, SD_LOG_DEBUG, "[modbus.server] %s: function 0x%02x: exception %d",
