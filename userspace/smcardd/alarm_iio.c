@@ -245,8 +245,8 @@ void sd_analog_alarm_reading(struct source *s, struct sd_analog_alarm *a, double
 	changed = sd_alarm_eval(&a->set, raw);
 	if (!changed)
 		return;
-	program(s, a);
 	report(s, a, changed, "reading", raw, 0);
+	program(s, a);
 }
 
 /* An event of the alarm source for this analog source. */
@@ -255,18 +255,31 @@ static void on_event(struct source *s, struct sd_analog_alarm *a,
 {
 	unsigned int changed;
 	double raw = 0;
-	bool fresh = ts >= a->written_ns;
+	bool fresh = ts >= a->written_ns, have = !read_raw(ch, &raw);
 
-	if (read_raw(ch, &raw))
-		raw = rising ? a->rise + 1 : a->fall - 1;
-	/* a stale event says nothing about the window in force: judge the input */
-	changed = fresh ? sd_alarm_event(&a->set, rising) : sd_alarm_eval(&a->set, raw);
+	/*
+	 * A fresh event moves the state across the point it was programmed
+	 * for, and the reading on across any further points that way. A
+	 * stale one says nothing about the window in force: the reading
+	 * decides.
+	 */
+	if (fresh) {
+		changed = sd_alarm_event(&a->set, rising);
+		if (have)
+			changed |= sd_alarm_follow(&a->set, raw, rising);
+		else
+			raw = rising ? a->rise + 1 : a->fall - 1;
+	} else {
+		changed = have ? sd_alarm_eval(&a->set, raw) : 0;
+	}
 	sd_log(s->d, SD_LOG_DEBUG, "[analog %s] %s event%s, raw %.0f", s->name,
 	       rising ? "rising" : "falling", fresh ? "" : " (stale)", raw);
 	if (!changed)
 		return;
+	/* publish first: the new window can wait for the message to leave */
+	report(s, a, changed, !fresh ? "reading" : rising ? "rising" : "falling", raw,
+	       fresh ? ts : 0);
 	program(s, a);
-	report(s, a, changed, rising ? "rising" : "falling", raw, ts);
 }
 
 /* --- the event source of one IIO device -------------------------------- */

@@ -175,6 +175,24 @@ unsigned int sd_alarm_event(struct sd_alarm_set *s, bool rising)
 	return changed;
 }
 
+unsigned int sd_alarm_follow(struct sd_alarm_set *s, double code, bool rising)
+{
+	unsigned int changed = 0;
+
+	for (int i = 0; i < s->n; i++) {
+		struct sd_alarm_cond *c = &s->c[i];
+
+		/* a rise trips upward conditions and clears downward ones */
+		if (c->above != c->active ? !rising : rising)
+			continue;
+		if (c->active ? clears(c, code) : trips(c, code)) {
+			c->active = !c->active;
+			changed |= 1u << c->alarm;
+		}
+	}
+	return changed;
+}
+
 unsigned int sd_alarm_active(const struct sd_alarm_set *s)
 {
 	unsigned int m = 0;

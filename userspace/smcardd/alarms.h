@@ -71,6 +71,13 @@ void sd_alarm_window(const struct sd_alarm_set *s, bool *has_rise, long *rise,
  */
 unsigned int sd_alarm_event(struct sd_alarm_set *s, bool rising);
 
+/*
+ * After an event: the input is at @code now, beyond the point the event
+ * was for. Apply the further changes a move in that direction brings
+ * (a jump over several points), none the other way. Returns the mask.
+ */
+unsigned int sd_alarm_follow(struct sd_alarm_set *s, double code, bool rising);
+
 /* Mask (1 << enum sd_alarm) of the active conditions. */
 unsigned int sd_alarm_active(const struct sd_alarm_set *s);
 

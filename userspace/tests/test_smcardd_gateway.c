@@ -257,6 +257,34 @@ TEST(alarm_user_thresholds_mapped)
 		  sd_alarm_eval(&s, code_ma(1)));
 }
 
+TEST(alarm_follow_a_jump)
+{
+	struct sd_analog a = analog();
+	struct sd_alarm_set s;
+	char err[128];
+
+	a.map[0] = 4, a.map[1] = 0, a.map[2] = 20, a.map[3] = 10;
+	a.has_map = true;
+	a.has_alarm_high = true, a.alarm_high = 8;
+	a.has_alarm_low = true, a.alarm_low = 1;
+	ASSERT_EQ(0, sd_alarm_setup(&s, &a, true, MA_SCALE, 0, err, sizeof(err)));
+	sd_alarm_eval(&s, code_ma(12));
+	/* 12 -> 22 mA: the event is for "high"; the reading brings over-range along */
+	EXPECT_EQ(1u << SD_ALARM_HIGH, sd_alarm_event(&s, true));
+	EXPECT_EQ(1u << SD_ALARM_OVER_RANGE, sd_alarm_follow(&s, code_ma(22), true));
+	/* a reading that dropped back meanwhile does not undo a rising event */
+	EXPECT_EQ(0u, sd_alarm_follow(&s, code_ma(12), true));
+	EXPECT_EQ((1u << SD_ALARM_HIGH) | (1u << SD_ALARM_OVER_RANGE), sd_alarm_active(&s));
+	/* 22 -> 2 mA: one falling event, the reading clears and trips the rest */
+	EXPECT_EQ(1u << SD_ALARM_OVER_RANGE, sd_alarm_event(&s, false));
+	EXPECT_EQ((1u << SD_ALARM_HIGH) | (1u << SD_ALARM_LOW) | (1u << SD_ALARM_UNDER_RANGE),
+		  sd_alarm_follow(&s, code_ma(2), false));
+	EXPECT_EQ((1u << SD_ALARM_LOW) | (1u << SD_ALARM_UNDER_RANGE), sd_alarm_active(&s));
+	/* and back up: a rise clears what a fall tripped */
+	EXPECT_EQ((1u << SD_ALARM_LOW) | (1u << SD_ALARM_UNDER_RANGE),
+		  sd_alarm_follow(&s, code_ma(12), true));
+}
+
 TEST(alarm_inverted_mapping)
 {
 	struct sd_analog a = analog();
