@@ -21,13 +21,28 @@ count() { grep -cE "$1" "$W/stamped.log"; }
 # has_count REGEX N: at least N such lines
 has_count() { [ "$(count "$1")" -ge "$2" ]; }
 
+# within SECONDS CMD...: run CMD every 0.2 s until it succeeds, for at most
+# SECONDS of wall time (until_ok counts tries, which a slow VM stretches)
+within()
+{
+	local end=$((${EPOCHREALTIME/./} + $1 * 1000000))
+
+	until "${@:2}"; do
+		[ "${EPOCHREALTIME/./}" -lt "$end" ] || return 1
+		sleep 0.2
+	done
+}
+
 # wait_count REGEX N [SECONDS]: until there are at least N such lines
-wait_count() { until_ok "${3:-20}" has_count "$1" "$2"; }
+wait_count() { within "${3:-20}" has_count "$1" "$2"; }
+
+# wait_mqtt REGEX [SECONDS]: a line of the recorded MQTT log matches
+wait_mqtt() { within "${2:-30}" grep -qsE "$1" "$W/mqtt.log"; }
 
 # slot KIND/NAME: the source slot the Modbus server gave it (from map_file)
 slot()
 {
-	until_ok 20 grep -q "slot [0-9]*: $1\( \|$\)" "$W/map.conf" || return 1
+	within 20 grep -q "slot [0-9]*: $1\( \|$\)" "$W/map.conf" || return 1
 	sed -n "s/^#   slot \([0-9]*\): $(echo "$1" | sed 's|/|\\/|g')\( .*\)\{0,1\}$/\1/p" "$W/map.conf"
 }
 

@@ -52,7 +52,7 @@ map_file = $W/map.conf
 C
 daemon_start
 A="^[0-9.]+ $T/alarm/analog/pressure "
-OVER="$A.*\"changed\":\\[[^]]*over_range"
+OVER="$A.*\"state\":\"ON\".*\"changed\":\\[[^]]*over_range"
 wait_count "$A.*\"state\":\"OFF\"" 1 60 || { e2e_dump; ktap_exit_fail_msg "no initial alarm state"; }
 
 # a publisher that stays connected, for the control messages

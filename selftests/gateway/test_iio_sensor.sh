@@ -19,7 +19,7 @@ device = hdc100x
 interval = 1s
 C
 daemon_start
-wait_for "^$T/iio/climate " 60 || { e2e_dump; ktap_exit_fail_msg "no reading from [iio climate]"; }
+wait_mqtt "^$T/iio/climate " 60 || { e2e_dump; ktap_exit_fail_msg "no reading from [iio climate]"; }
 p=$(last $T/iio/climate)
 ok "21.5 °C, 45 %: $(num "$p" temperature) °C, $(num "$p" humidity) %" \
 	bash -c "near '$(num "$p" temperature)' 21.5 0.1 && near '$(num "$p" humidity)' 45 0.2 &&
@@ -27,12 +27,12 @@ ok "21.5 °C, 45 %: $(num "$p" temperature) °C, $(num "$p" humidity) %" \
 
 echo -5250 > $H/temperature_mc
 echo 80000 > $H/humidity_pcm
-wait_for "^$T/iio/climate .*\"temperature\":-5\\.2" 10
+wait_mqtt "^$T/iio/climate .*\"temperature\":-5\\.2" 10
 p=$(last $T/iio/climate)
 ok "follows the sensor: $(num "$p" temperature) °C, $(num "$p" humidity) %" \
 	bash -c "near '$(num "$p" temperature)' -5.25 0.1 && near '$(num "$p" humidity)' 80 0.2"
 
-wait_for "^homeassistant/sensor/e2e/iio_climate_temperature/config " 10
+wait_mqtt "^homeassistant/sensor/e2e/iio_climate_temperature/config " 10
 c=$(last homeassistant/sensor/e2e/iio_climate_temperature/config)
 ok "discovery: temperature sensor in °C" \
 	bash -c "echo '$c' | grep -q '\"device_class\":\"temperature\"' && echo '$c' | grep -q '\"unit_of_measurement\":\"°C\"' &&

@@ -35,14 +35,14 @@ map = 1000 analog/pressure value
 map_file = $W/map.conf
 C
 daemon_start
-until_ok 60 bash -c "mbpoll -m tcp -p $MBPORT -0 -1 -r 30000 -c 1 127.0.0.1 </dev/null 2>&1 | grep -q '^\[30000\]:[[:space:]]*0$'" ||
+within 60 bash -c "mbpoll -m tcp -p $MBPORT -0 -1 -r 30000 -c 1 127.0.0.1 </dev/null 2>&1 | grep -q '^\[30000\]:[[:space:]]*0$'" ||
 	{ e2e_dump; ktap_exit_fail_msg "no good value on the Modbus server"; }
 
 out=$(mb -t 4:float -B -r 1000 -c 1)
 ok "mbpoll: analog/pressure at 1000 is $(mb_value "$out" 1000) bar (12 mA: 5)" near "$(mb_value "$out" 1000)" 5 0.01
 
 echo 16000 > $S/io2/current_ua
-until_ok 10 bash -c "near \$(mbpoll -m tcp -p $MBPORT -0 -1 -t 3:float -B -r 1000 127.0.0.1 </dev/null 2>&1 | sed -n 's/^\[1000\]:[[:space:]]*//p') 7.5 0.01"
+within 10 bash -c "near \$(mbpoll -m tcp -p $MBPORT -0 -1 -t 3:float -B -r 1000 127.0.0.1 </dev/null 2>&1 | sed -n 's/^\[1000\]:[[:space:]]*//p') 7.5 0.01"
 out=$(mb -t 3:float -B -r 1000 -c 1)
 ok "mbpoll: 16 mA -> $(mb_value "$out" 1000) bar in the input registers (7.5)" near "$(mb_value "$out" 1000)" 7.5 0.01
 
@@ -55,9 +55,11 @@ ok "status block: magic $(mb_value "$out" 0), layout $(mb_value "$out" 1), press
 
 sv=$(slot output/valve)
 out=$(mbw 1 -t 0 -r "$sv")
-for _ in $(seq 20); do [ "$(cat $S/io5/output)" = 1 ] && break; sleep 0.5; done
+io5_is() { [ "$(cat $S/io5/output)" = "$1" ]; }
+within 10 io5_is 1
+wait_mqtt "^$T/output/valve .*\"state\":\"ON\"" 10
 ok "mbpoll: coil $sv (output valve) ON -> io5 $(cat $S/io5/output), published $(last $T/output/valve | grep -o '"state":"[A-Z]*"')" \
-	bash -c "[ \$(cat $S/io5/output) = 1 ] && until_ok 10 grep -q '^$T/output/valve .*\"state\":\"ON\"' $W/mqtt.log"
+	bash -c "[ \$(cat $S/io5/output) = 1 ] && grep -q '^$T/output/valve .*\"state\":\"ON\"' $W/mqtt.log"
 
 out=$("$(dirname "$0")/mb_client" $MBPORT coil "$sv" 0)
 ok "libmodbus: $out; io5 $(cat $S/io5/output)" bash -c "[ \$(cat $S/io5/output) = 0 ] && echo '$out' | grep -q 'done, reads back 0'"
@@ -73,11 +75,11 @@ ok "libmodbus: $out" [ $rc = 0 ]
 drv=/sys/bus/platform/drivers/smcard-adc
 dev=$(basename "$(ls -d $drv/smcard-adc* 2>/dev/null | head -1)")
 echo "$dev" > $drv/unbind
-until_ok 30 bash -c "mbpoll -m tcp -p $MBPORT -0 -1 -r 30000 127.0.0.1 </dev/null 2>&1 | grep -q '^\[30000\]:[[:space:]]*2$'"
+within 30 bash -c "mbpoll -m tcp -p $MBPORT -0 -1 -r 30000 127.0.0.1 </dev/null 2>&1 | grep -q '^\[30000\]:[[:space:]]*2$'"
 q=$(mb_value "$(mb -t 4 -r 30000)" 30000)
 st=$(mb_value "$(mb -t 4 -r $((100 + 4 * sp)))" $((100 + 4 * sp)))
 echo "$dev" > $drv/bind
-until_ok 60 bash -c "mbpoll -m tcp -p $MBPORT -0 -1 -r 30000 127.0.0.1 </dev/null 2>&1 | grep -q '^\[30000\]:[[:space:]]*0$'"
+within 60 bash -c "mbpoll -m tcp -p $MBPORT -0 -1 -r 30000 127.0.0.1 </dev/null 2>&1 | grep -q '^\[30000\]:[[:space:]]*0$'"
 q2=$(mb_value "$(mb -t 4 -r 30000)" 30000)
 ok "unbound ADC: value quality $q, source state $st (down); rebound: quality $q2" \
 	bash -c "[ '$q' = 2 ] && [ '$st' = 2 ] && [ '$q2' = 0 ]"

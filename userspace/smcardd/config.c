@@ -253,7 +253,7 @@ static const struct key rule_keys[] = {
 };
 
 static const struct key iiodev_keys[] = {
-	STR(struct sd_iiodev, device, "the IIO device's name (e.g. hdc100x), label or iio:deviceN"),
+	STR(struct sd_iiodev, device, "the IIO device's name, label, iio:deviceN or its driver's name (e.g. hdc100x)"),
 	STR(struct sd_iiodev, channels, "channel ids separated by spaces, e.g. 'temp humidityrelative'"),
 	DUR(struct sd_iiodev, interval, 0.05, 86400),
 	KEND,
@@ -1529,7 +1529,7 @@ static void validate_gateway(struct parser *p)
 	}
 	for (i = 0; i < c->niiodev; i++)
 		if (!c->iiodev[i].device[0])
-			err_at(p, c->iiodev[i].line, "[iio %s] needs 'device', the IIO device's name (e.g. hdc100x)",
+			err_at(p, c->iiodev[i].line, "[iio %s] needs 'device': the IIO device's name, label, iio:deviceN or driver (e.g. hdc100x)",
 			       c->iiodev[i].name);
 }
 

@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * [iio NAME]: the input channels of any IIO device, found by name, label
- * or iio:deviceN through libiio's local context; first user the TI
- * HDC1080 on the card's I2C connector (driver hdc100x: temperature and
- * relative humidity). Each channel is read as its processed 'input' or
+ * [iio NAME]: the input channels of any IIO device, found by name, label,
+ * iio:deviceN or the name of its driver through libiio's local context;
+ * first user the TI HDC1080 on the card's I2C connector (driver hdc100x,
+ * which names its IIO device after the I2C device, e.g. 0-0040:
+ * temperature and relative humidity). Each channel is read as its processed 'input' or
  * as (raw + offset) * scale, turned from the IIO ABI's units into the
  * ones people read (m°C -> °C, m% -> %, mV -> V), and published together
  * under BASE/iio/NAME with one Home Assistant sensor per channel.
@@ -11,6 +12,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <iio.h>
 
@@ -57,6 +59,29 @@ static void dev_close(struct source *s)
 	s->priv = NULL;
 }
 
+/* The device called @want: its id, name or label, or its driver's name. */
+static struct iio_device *find(struct iio_context *ctx, const char *want)
+{
+	struct iio_device *dev = iio_context_find_device(ctx, want);
+	unsigned int n = iio_context_get_devices_count(ctx);
+
+	for (unsigned int i = 0; !dev && i < n; i++) {
+		struct iio_device *d = iio_context_get_device(ctx, i);
+		char path[128], target[SD_PATH_MAX];
+		ssize_t len;
+
+		snprintf(path, sizeof(path), "/sys/bus/iio/devices/%.64s/../driver",
+			 iio_device_get_id(d));
+		len = readlink(path, target, sizeof(target) - 1);
+		if (len <= 0)
+			continue;
+		target[len] = 0;
+		if (!strcmp(strrchr(target, '/') ? strrchr(target, '/') + 1 : target, want))
+			dev = d;
+	}
+	return dev;
+}
+
 static bool wanted(const struct sd_iiodev *c, const char *id)
 {
 	char list[sizeof(c->channels)], *save = NULL;
@@ -100,7 +125,7 @@ static int dev_open(struct source *s)
 		dev_close(s);
 		return err;
 	}
-	dev = iio_context_find_device(p->ctx, c->device);
+	dev = find(p->ctx, c->device);
 	if (!dev) {
 		sd_log(s->d, SD_LOG_DEBUG, "[iio %s] no IIO device '%s'", s->name, c->device);
 		dev_close(s);
