@@ -16,7 +16,7 @@ ROUNDS=5
 BUDGET_MS=200
 
 ktap_print_header
-ktap_set_plan 9
+ktap_set_plan 8
 
 echo 12000 > $S/io2/current_ua
 echo 0 > $S/io4/level
