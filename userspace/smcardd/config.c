@@ -19,7 +19,10 @@
 
 #include "mbus.h"
 #include "config.h"
+#include "mbmap.h"
+#include "netacl.h"
 #include "p1_publish.h"
+#include "rules.h"
 #include "slave.h"
 
 enum ktype { K_STR, K_INT, K_DOUBLE, K_DURATION, K_BOOL, K_CHOICE, K_CUSTOM };
@@ -46,6 +49,7 @@ struct key {
 static const char *const log_levels[] = { "error", "warning", "info", "debug", NULL };
 static const char *const serial_modes[] = { "rs232", "rs422", "rs485-half", "rs485-full", NULL };
 static const char *const biases[] = { "pull-up", "pull-down", "disabled", NULL };
+static const char *const on_off[] = { "on", "off", NULL };
 static const char *const state_classes[] = { "measurement", "total", "total_increasing", NULL };
 static const char *const bin_classes[] = { "door", "window", "moisture", "power", "problem",
 					   "running", "safety", "smoke", "opening", "occupancy",
@@ -152,6 +156,10 @@ static const struct key analog_keys[] = {
 	STR(struct sd_analog, unit, NULL),
 	STR(struct sd_analog, device_class, "a Home Assistant sensor device class"),
 	CHOICE(struct sd_analog, state_class, state_classes),
+	BOOL(struct sd_analog, range_alarm),
+	DBL(struct sd_analog, alarm_low, -1e12, 1e12),
+	DBL(struct sd_analog, alarm_high, -1e12, 1e12),
+	DBL(struct sd_analog, alarm_hysteresis, 0, 1e12),
 	KEND,
 };
 
@@ -176,6 +184,7 @@ static const struct key digital_keys[] = {
 	CHOICE(struct sd_digital, bias, biases),
 	CHOICE(struct sd_digital, device_class, bin_classes),
 	DUR(struct sd_digital, interval, 0, 86400),
+	CHOICE(struct sd_digital, alarm, on_off),
 	KEND,
 };
 
@@ -225,9 +234,43 @@ static const struct key mbus_slave_keys[] = {
 	KEND,
 };
 
+static const struct key mbsrv_keys[] = {
+	CUSTOM("enabled", "yes or no"),
+	STR(struct sd_mbsrv, listen, "an IP address: 127.0.0.1 (default), ::1, or 0.0.0.0 / :: for every interface"),
+	INT(struct sd_mbsrv, port, 1, 65535),
+	INT(struct sd_mbsrv, unit_id, 1, 247),
+	CUSTOM("type", "float32, int32 or uint32"),
+	CUSTOM("order", "abcd, cdab, badc or dcba"),
+	DBL(struct sd_mbsrv, scale, -1e9, 1e9),
+	BOOL(struct sd_mbsrv, auto_map),
+	BOOL(struct sd_mbsrv, allow_write),
+	CUSTOM("allow", "client addresses or networks, e.g. 127.0.0.1, 192.168.1.0/24, fd00::/8"),
+	CUSTOM("write_allow", "client addresses or networks, e.g. 192.168.1.10"),
+	INT(struct sd_mbsrv, max_clients, 1, 64),
+	DUR(struct sd_mbsrv, idle_timeout, 1, 86400),
+	STR(struct sd_mbsrv, map_file, "a file for the map as 'map' lines, e.g. /var/lib/smcardd/modbus-map.conf"),
+	CUSTOM("map", "ADDRESS SUB KEY [type=float32|int32|uint32] [order=abcd|cdab|badc|dcba] [scale=X], e.g. 'map = 1000 analog/pressure value'"),
+	KEND,
+};
+
+static const struct key rule_keys[] = {
+	CUSTOM("when", "analog/NAME under_range|over_range|low|high|alarm, or digital/NAME on|off"),
+	CUSTOM("then", "output/NAME on|off"),
+	BOOL(struct sd_rule, restore),
+	KEND,
+};
+
+static const struct key iiodev_keys[] = {
+	STR(struct sd_iiodev, device, "the IIO device's name, label, iio:deviceN or its driver's name (e.g. hdc100x)"),
+	STR(struct sd_iiodev, channels, "channel ids separated by spaces, e.g. 'temp humidityrelative'"),
+	DUR(struct sd_iiodev, interval, 0.05, 86400),
+	KEND,
+};
+
 enum sect {
 	S_NONE, S_GENERAL, S_MQTT, S_JSONL, S_SPOOL, S_P1, S_STATUS, S_MODBUS,
-	S_ANALOG, S_COUNTER, S_DIGITAL, S_OUTPUT, S_MBUS, S_MBUS_METER, S_MBUS_SLAVE, S_SKIP,
+	S_ANALOG, S_COUNTER, S_DIGITAL, S_OUTPUT, S_MBUS, S_MBUS_METER, S_MBUS_SLAVE,
+	S_MBSRV, S_RULE, S_IIODEV, S_SKIP,
 };
 
 struct sect_desc {
@@ -252,6 +295,9 @@ static const struct sect_desc sects[] = {
 	{ "mbus", S_MBUS, false, mbus_keys },
 	{ "mbus.meter", S_MBUS_METER, true, mbus_meter_keys },
 	{ "mbus.slave", S_MBUS_SLAVE, false, mbus_slave_keys },
+	{ "modbus.server", S_MBSRV, false, mbsrv_keys },
+	{ "rule", S_RULE, true, rule_keys },
+	{ "iio", S_IIODEV, true, iiodev_keys },
 	{ NULL, S_NONE, false, NULL },
 };
 
@@ -271,7 +317,7 @@ struct parser {
 	unsigned int sect_line;
 	unsigned int seen[MAX_KEYS];	/* line a key was set on, per key */
 	bool seen_general, seen_mqtt, seen_jsonl, seen_spool, seen_p1, seen_status;
-	bool seen_mbus, seen_mbus_slave;
+	bool seen_mbus, seen_mbus_slave, seen_mbsrv;
 	bool nomem;
 };
 
@@ -670,6 +716,106 @@ static void add_register(struct parser *p, struct sd_mb_meter *m, const char *va
 	m->regs[m->nregs - 1] = r;
 }
 
+/* "ADDRESS SUB KEY [type=T] [order=O] [scale=X]" in [modbus.server] */
+static void add_map(struct parser *p, struct sd_mbsrv *m, const char *val)
+{
+	char copy[512], *tok[8], *save = NULL, *t;
+	struct sd_mbsrv_map e = { 0 };
+	int n = 0, i;
+	long addr;
+
+	if (strlen(val) >= sizeof(copy)) {
+		err_at(p, p->lineno, "map line too long");
+		return;
+	}
+	strcpy(copy, val);
+	for (t = strtok_r(copy, " \t", &save); t && n < 8; t = strtok_r(NULL, " \t", &save))
+		tok[n++] = t;
+	if (n < 3) {
+		err_at(p, p->lineno, "map needs ADDRESS SUB KEY, e.g. 'map = 1000 analog/pressure value'");
+		return;
+	}
+	if (parse_long(tok[0], &addr) || addr < SD_MBMAP_VALUES || addr >= SD_MBMAP_VALUES_END ||
+	    (addr - SD_MBMAP_VALUES) % 2) {
+		err_at(p, p->lineno, "map: bad address '%s'; an even offset from %d, below %d (two registers per value)",
+		       tok[0], SD_MBMAP_VALUES, SD_MBMAP_VALUES_END);
+		return;
+	}
+	e.address = (uint16_t)addr;
+	if (strlen(tok[1]) >= sizeof(e.sub) || !valid_topic_level(tok[1]) ||
+	    strlen(tok[2]) >= sizeof(e.key)) {
+		err_at(p, p->lineno, "map: bad reading '%s %s'; a topic below the device (e.g. analog/pressure) and a member (e.g. value)",
+		       tok[1], tok[2]);
+		return;
+	}
+	strcpy(e.sub, tok[1]);
+	strcpy(e.key, tok[2]);
+	for (i = 3; i < n; i++) {
+		char *eq = strchr(tok[i], '=');
+
+		if (eq)
+			*eq++ = 0;
+		if (eq && !strcmp(tok[i], "type") && !sd_mbsrv_type_parse(eq, &e.type)) {
+			e.has_type = true;
+			continue;
+		}
+		if (eq && !strcmp(tok[i], "order") && !parse_order(eq, &e.order)) {
+			e.has_order = true;
+			continue;
+		}
+		if (eq && !strcmp(tok[i], "scale") && !parse_double(eq, &e.scale) && e.scale != 0) {
+			e.has_scale = true;
+			continue;
+		}
+		err_at(p, p->lineno, "map: bad '%s%s%s'; type=float32|int32|uint32, order=abcd|cdab|badc|dcba or scale=X (not 0)",
+		       tok[i], eq ? "=" : "", eq ? eq : "");
+		return;
+	}
+	for (size_t j = 0; j < m->nmap; j++) {
+		if (m->map[j].address == e.address) {
+			err_at(p, p->lineno, "map: address %ld is already used at line %u", addr,
+			       m->map[j].line);
+			return;
+		}
+		if (!strcmp(m->map[j].sub, e.sub) && !strcmp(m->map[j].key, e.key)) {
+			err_at(p, p->lineno, "map: %s %s is already mapped at line %u", e.sub, e.key,
+			       m->map[j].line);
+			return;
+		}
+	}
+	e.line = p->lineno;
+	if (grow((void **)&m->map, &m->nmap, sizeof(e))) {
+		p->nomem = true;
+		return;
+	}
+	m->map[m->nmap - 1] = e;
+}
+
+static void mbsrv_custom(struct parser *p, const struct key *k, const char *val)
+{
+	struct sd_mbsrv *m = p->base;
+	char msg[160];
+
+	if (!strcmp(k->name, "type")) {
+		if (sd_mbsrv_type_parse(val, &m->type))
+			err_at(p, p->lineno, "bad type '%s'; %s", val, k->hint);
+	} else if (!strcmp(k->name, "order")) {
+		if (parse_order(val, &m->order))
+			err_at(p, p->lineno, "bad order '%s'; %s", val, k->hint);
+	} else if (!strcmp(k->name, "map")) {
+		add_map(p, m, val);
+	} else {
+		char *dst = !strcmp(k->name, "allow") ? m->allow : m->write_allow;
+
+		if (strlen(val) >= sizeof(m->allow) ||
+		    sd_netacl_check(val, msg, sizeof(msg)))
+			err_at(p, p->lineno, "bad %s '%s': %s; %s", k->name, val,
+			       strlen(val) >= sizeof(m->allow) ? "too long" : msg, k->hint);
+		else
+			strcpy(dst, val);
+	}
+}
+
 static int two_numbers(const char *s, double out[2])
 {
 	char *end;
@@ -859,6 +1005,16 @@ static void set_custom(struct parser *p, const struct key *k, const char *val)
 		snprintf(m->address, sizeof(m->address), "%s", val);
 		return;
 	}
+	case S_MBSRV:
+		mbsrv_custom(p, k, val);
+		return;
+	case S_RULE: {
+		char msg[256];
+
+		if (sd_rule_parse(p->base, k->name, val, msg, sizeof(msg)))
+			err_at(p, p->lineno, "bad %s '%s': %s; %s", k->name, val, msg, k->hint);
+		return;
+	}
 	case S_COUNTER: {
 		struct sd_counter *c = p->base;
 		double d;
@@ -909,6 +1065,15 @@ static void defaults(struct sd_config *c)
 	c->p1.timeout = 30;
 	sd_p1_config_defaults(&c->p1);
 	c->status.interval = 60;
+	snprintf(c->mbsrv.listen, sizeof(c->mbsrv.listen), "127.0.0.1");
+	c->mbsrv.port = 502;
+	c->mbsrv.unit_id = 1;
+	c->mbsrv.type = MBREG_FLOAT32;
+	c->mbsrv.order = MBREG_ABCD;
+	c->mbsrv.scale = 1;
+	c->mbsrv.auto_map = true;
+	c->mbsrv.max_clients = 8;
+	c->mbsrv.idle_timeout = 300;
 }
 
 static bool name_taken(struct parser *p, const char *name)
@@ -945,6 +1110,16 @@ static bool name_taken(struct parser *p, const char *name)
 	case S_MBUS_METER:
 		for (i = 0; i < c->nmbus_meter; i++)
 			if (!strcmp(c->mbus_meter[i].name, name))
+				return true;
+		return false;
+	case S_RULE:
+		for (i = 0; i < c->nrule; i++)
+			if (!strcmp(c->rule[i].name, name))
+				return true;
+		return false;
+	case S_IIODEV:
+		for (i = 0; i < c->niiodev; i++)
+			if (!strcmp(c->iiodev[i].name, name))
 				return true;
 		return false;
 	default:
@@ -990,6 +1165,7 @@ static void *new_named(struct parser *p, const char *name)
 		a->interval = 10;
 		a->scale = 1;
 		a->map[0] = a->map[1] = a->map[2] = a->map[3] = NAN;
+		a->range_alarm = true;
 		snprintf(a->name, sizeof(a->name), "%s", name);
 		a->line = p->lineno;
 		return a;
@@ -1041,6 +1217,29 @@ static void *new_named(struct parser *p, const char *name)
 		m->line = p->lineno;
 		return m;
 	}
+	case S_RULE: {
+		struct sd_rule *u;
+
+		r = grow((void **)&c->rule, &c->nrule, sizeof(*u));
+		if (r)
+			break;
+		u = &c->rule[c->nrule - 1];
+		snprintf(u->name, sizeof(u->name), "%s", name);
+		u->line = p->lineno;
+		return u;
+	}
+	case S_IIODEV: {
+		struct sd_iiodev *v;
+
+		r = grow((void **)&c->iiodev, &c->niiodev, sizeof(*v));
+		if (r)
+			break;
+		v = &c->iiodev[c->niiodev - 1];
+		v->interval = 60;
+		snprintf(v->name, sizeof(v->name), "%s", name);
+		v->line = p->lineno;
+		return v;
+	}
 	default:
 		break;
 	}
@@ -1065,7 +1264,7 @@ static void hint_section(struct parser *p, const char *kind)
 		err_at(p, p->lineno, "unknown section [%s]; did you mean [%s%s]?", kind,
 		       best->name, best->named ? " NAME" : "");
 	else
-		err_at(p, p->lineno, "unknown section [%s]; sections: general, mqtt, jsonl, spool, p1, status, mbus, mbus.meter NAME, mbus.slave, modbus.meter NAME, analog NAME, counter NAME, digital NAME, output NAME",
+		err_at(p, p->lineno, "unknown section [%s]; sections: general, mqtt, jsonl, spool, p1, status, mbus, mbus.meter NAME, mbus.slave, modbus.meter NAME, modbus.server, analog NAME, counter NAME, digital NAME, output NAME, iio NAME, rule NAME",
 		       kind);
 }
 
@@ -1080,6 +1279,7 @@ static bool *seen_flag(struct parser *p, enum sect id)
 	case S_STATUS: return &p->seen_status;
 	case S_MBUS: return &p->seen_mbus;
 	case S_MBUS_SLAVE: return &p->seen_mbus_slave;
+	case S_MBSRV: return &p->seen_mbsrv;
 	default: return NULL;
 	}
 }
@@ -1095,6 +1295,7 @@ static void *single_base(struct sd_config *c, enum sect id)
 	case S_STATUS: return &c->status;
 	case S_MBUS: return &c->mbus;
 	case S_MBUS_SLAVE: return &c->mbus_slave;
+	case S_MBSRV: return &c->mbsrv;
 	default: return NULL;
 	}
 }
@@ -1161,8 +1362,10 @@ static void begin_section(struct parser *p, const char *section)
 	p->sect = s;
 	p->base = single_base(p->cfg, s->id);
 	if (s->id == S_MQTT || s->id == S_JSONL || s->id == S_P1 || s->id == S_STATUS ||
-	    s->id == S_MBUS || s->id == S_MBUS_SLAVE)
+	    s->id == S_MBUS || s->id == S_MBUS_SLAVE || s->id == S_MBSRV)
 		*(bool *)p->base = true;	/* present means enabled */
+	if (s->id == S_MBSRV)
+		p->cfg->mbsrv.line = p->lineno;
 	if (s->id == S_MBUS_SLAVE)
 		p->cfg->mbus_slave.line = p->lineno;
 	if (s->id == S_MBUS)
@@ -1203,7 +1406,7 @@ static void set_key(struct parser *p, const char *name, const char *value)
 		return;
 	}
 	idx = (size_t)(k - p->sect->keys);
-	if (strcmp(name, "register")) {
+	if (strcmp(name, "register") && strcmp(name, "map")) {
 		if (p->seen[idx]) {
 			err_at(p, p->lineno, "'%s' is already set at line %u", name,
 			       p->seen[idx]);
@@ -1217,6 +1420,10 @@ static void set_key(struct parser *p, const char *name, const char *value)
 		set_typed(p, k, value);
 	if (p->sect->id == S_ANALOG && (!strcmp(name, "scale") || !strcmp(name, "offset")))
 		((struct sd_analog *)p->base)->has_scale = true;
+	if (p->sect->id == S_ANALOG && !strcmp(name, "alarm_low"))
+		((struct sd_analog *)p->base)->has_alarm_low = true;
+	if (p->sect->id == S_ANALOG && !strcmp(name, "alarm_high"))
+		((struct sd_analog *)p->base)->has_alarm_high = true;
 	if (p->sect->id == S_GENERAL && !strcmp(name, "name") && value[0] &&
 	    strlen(value) < SD_NAME_MAX && !valid_name(p->cfg->general.name))
 		err_at(p, p->lineno, "bad name '%s'; %s", value, k->hint);
@@ -1356,6 +1563,56 @@ static char *reader(char *str, int num, void *stream)
 
 /* --- after the file ----------------------------------------------------- */
 
+/* [modbus.server], [rule NAME], [iio NAME] and the alarm keys */
+static void validate_gateway(struct parser *p)
+{
+	struct sd_config *c = p->cfg;
+	struct sd_mbsrv *m = &c->mbsrv;
+	char msg[256];
+	size_t i;
+
+	if (m->enabled) {
+		bool loopback;
+
+		if (sd_netacl_listen_check(m->listen, &loopback, msg, sizeof(msg)))
+			err_at(p, m->line, "[modbus.server]: bad listen '%s': %s", m->listen, msg);
+		else if (m->allow_write && !loopback && !m->write_allow[0])
+			err_at(p, m->line, "[modbus.server]: allow_write on %s, which is not a loopback address, needs 'write_allow' (the clients that may write); Modbus has no authentication",
+			       m->listen);
+		if (m->scale == 0)
+			err_at(p, m->line, "[modbus.server]: scale must not be 0");
+		for (i = 0; i < m->nmap; i++) {
+			struct sd_mbsrv_map *e = &m->map[i];
+
+			e->type = e->has_type ? e->type : m->type;
+			e->order = e->has_order ? e->order : m->order;
+			e->scale = e->has_scale ? e->scale : m->scale;
+		}
+		if (!m->auto_map && !m->nmap)
+			err_at(p, m->line, "[modbus.server]: auto_map is off and there is no 'map = ADDRESS SUB KEY' line");
+	}
+	for (i = 0; i < c->nanalog; i++) {
+		struct sd_analog *a = &c->analog[i];
+		double lo = a->alarm_low, hi = a->alarm_high;
+
+		if (a->has_alarm_low && a->has_alarm_high && lo >= hi)
+			err_at(p, a->line, "[analog %s]: alarm_low (%g) must be below alarm_high (%g)",
+			       a->name, lo, hi);
+		else if (a->has_alarm_low && a->has_alarm_high &&
+			 lo + a->alarm_hysteresis > hi - a->alarm_hysteresis)
+			err_at(p, a->line, "[analog %s]: alarm_hysteresis %g overlaps between alarm_low and alarm_high",
+			       a->name, a->alarm_hysteresis);
+	}
+	for (i = 0; i < c->nrule; i++) {
+		if (sd_rule_check(c, &c->rule[i], msg, sizeof(msg)))
+			err_at(p, c->rule[i].line, "[rule %s]: %s", c->rule[i].name, msg);
+	}
+	for (i = 0; i < c->niiodev; i++)
+		if (!c->iiodev[i].device[0])
+			err_at(p, c->iiodev[i].line, "[iio %s] needs 'device': the IIO device's name, label, iio:deviceN or driver (e.g. hdc100x)",
+			       c->iiodev[i].name);
+}
+
 static void validate(struct parser *p)
 {
 	struct sd_config *c = p->cfg;
@@ -1461,6 +1718,7 @@ static void validate(struct parser *p)
 	}
 	if (c->mbus.enabled && !c->nmbus_meter && c->mbus.scan == SD_MBUS_SCAN_NONE)
 		err_at(p, c->mbus.line, "[mbus]: nothing to read; add [mbus.meter NAME] sections or 'scan = primary' / 'scan = secondary'");
+	validate_gateway(p);
 	for (i = 0; i < c->ndigital; i++)
 		for (j = 0; j < c->noutput; j++)
 			if (!strcmp(c->digital[i].gpio, c->output[j].gpio) &&
@@ -1531,6 +1789,9 @@ void sd_config_free(struct sd_config *cfg)
 	free(cfg->digital);
 	free(cfg->output);
 	free(cfg->mbus_meter);
+	free(cfg->mbsrv.map);
+	free(cfg->rule);
+	free(cfg->iiodev);
 	for (size_t i = 0; i < cfg->nerrors; i++)
 		free(cfg->errors[i]);
 	free(cfg->errors);
@@ -1542,5 +1803,6 @@ bool sd_config_has_sources(const struct sd_config *cfg)
 {
 	return cfg->p1.enabled || cfg->status.enabled || cfg->mbus.enabled ||
 	       cfg->mbus_slave.enabled || cfg->nmodbus ||
-	       cfg->nanalog || cfg->ncounter || cfg->ndigital || cfg->noutput;
+	       cfg->nanalog || cfg->ncounter || cfg->ndigital || cfg->noutput ||
+	       cfg->niiodev;
 }

@@ -133,6 +133,11 @@ struct sd_analog {
 	char unit[SD_UNIT_MAX];
 	char device_class[SD_CLASS_MAX];
 	char state_class[SD_CLASS_MAX];
+	/* alarms from the driver's threshold events (alarms.c) */
+	bool range_alarm;		/* NAMUR NE43 on 4-20 mA, > 10 V on 0-10 V */
+	bool has_alarm_low, has_alarm_high;
+	double alarm_low, alarm_high;	/* in the published unit */
+	double alarm_hysteresis;
 };
 
 struct sd_counter {
@@ -159,6 +164,7 @@ struct sd_digital {
 	char bias[SD_CLASS_MAX];	/* "", pull-up, pull-down, disabled */
 	char device_class[SD_CLASS_MAX];
 	double interval;		/* periodic re-publish, 0 = edges only */
+	char alarm[8];			/* "on"/"off": the state that is an alarm */
 };
 
 struct sd_output {
@@ -212,6 +218,62 @@ struct sd_mbus_slave {
 	char report[512];		/* "KIND/NAME, ..., time"; empty: all */
 };
 
+/* [modbus.server] map = ADDRESS SUB KEY [type=T] [order=O] [scale=X] */
+struct sd_mbsrv_map {
+	unsigned int line;
+	uint16_t address;
+	char sub[96];			/* topic below BASE, e.g. analog/pressure */
+	char key[SD_NAME_MAX];		/* JSON member, e.g. value */
+	enum mbreg_type type;
+	enum mbreg_order order;
+	double scale;
+	bool has_type, has_order, has_scale;	/* else the server's */
+};
+
+/* [modbus.server]: the readings as registers for a BMS (modbus_server.c) */
+struct sd_mbsrv {
+	bool enabled;
+	unsigned int line;
+	char listen[SD_NAME_MAX];	/* address to bind, default 127.0.0.1 */
+	int port;
+	int unit_id;
+	enum mbreg_type type;		/* float32, int32 or uint32 */
+	enum mbreg_order order;
+	double scale;			/* register = value * scale */
+	bool auto_map;			/* every reading gets a slot */
+	bool allow_write;		/* outputs as coils */
+	char allow[512];		/* clients that may connect, empty: any */
+	char write_allow[512];		/* clients that may write, empty: allow */
+	int max_clients;
+	double idle_timeout;
+	char map_file[SD_PATH_MAX];	/* the map as 'map' lines, or empty */
+	struct sd_mbsrv_map *map;
+	size_t nmap;
+};
+
+/* [rule NAME]: an alarm or a digital input sets an output (rules.c) */
+struct sd_rule {
+	char name[SD_NAME_MAX];
+	unsigned int line;
+	char when[128];			/* as written, for messages */
+	char kind[16];			/* analog or digital */
+	char source[SD_NAME_MAX];
+	char state[16];			/* an alarm name, "alarm", "on" or "off" */
+	char output[SD_NAME_MAX];
+	bool set_on;
+	bool has_then;
+	bool restore;			/* opposite state when the condition ends */
+};
+
+/* [iio NAME]: any IIO device's input channels (src_iiodev.c) */
+struct sd_iiodev {
+	char name[SD_NAME_MAX];
+	unsigned int line;
+	char device[SD_NAME_MAX];	/* name, label or iio:deviceN */
+	char channels[256];		/* channel ids, empty: every input */
+	double interval;
+};
+
 struct sd_status {
 	bool enabled;
 	double interval;
@@ -246,6 +308,11 @@ struct sd_config {
 	struct sd_mbus_meter *mbus_meter;
 	size_t nmbus_meter;
 	struct sd_mbus_slave mbus_slave;
+	struct sd_mbsrv mbsrv;
+	struct sd_rule *rule;
+	size_t nrule;
+	struct sd_iiodev *iiodev;
+	size_t niiodev;
 	/* "FILE:LINE: message" per problem */
 	char **errors;
 	size_t nerrors;

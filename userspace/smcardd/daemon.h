@@ -13,6 +13,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <time.h>
 
 #include <json-c/json.h>
 
@@ -26,6 +27,10 @@
 struct daemon;
 struct source;
 struct mqtt;
+struct sd_mbsrv_state;
+struct sd_analog_alarm;
+struct iio_device;
+struct iio_channel;
 
 struct source_ops {
 	const char *kind;		/* topic level: p1, analog, counter ... */
@@ -82,6 +87,7 @@ struct daemon {
 	int sigfd;
 	struct sd_emit_state emit;
 	struct sd_iio iio;		/* loaded by the first analog source */
+	struct sd_mbsrv_state *mbsrv;	/* [modbus.server], or NULL */
 };
 
 /* log.c */
@@ -145,6 +151,8 @@ void sd_source_fail(struct source *s, int err, const char *what);
  */
 void sd_source_trouble(struct source *s, int err, const char *what);
 void sd_source_ok(struct source *s);
+int sd_source_add(struct daemon *d, const struct source_ops *ops, const char *name,
+		  const void *cfg);
 /* Deliver an MQTT command to the source @kind/@name. */
 int sd_source_command(struct daemon *d, const char *kind, const char *name,
 		      const char *payload);
@@ -158,6 +166,34 @@ extern const struct source_ops sd_src_modbus_ops;
 extern const struct source_ops sd_src_status_ops;
 extern const struct source_ops sd_src_mbus_ops;
 extern const struct source_ops sd_src_mbus_slave_ops;
+extern const struct source_ops sd_src_rule_ops;
+extern const struct source_ops sd_src_alarm_ops;
+extern const struct source_ops sd_src_iiodev_ops;
+
+/* modbus_server.c: the register map and its server source */
+int sd_mbsrv_create(struct daemon *d);
+void sd_mbsrv_destroy(struct daemon *d);
+void sd_mbsrv_observe(struct daemon *d, const char *sub, struct json_object *payload);
+/* Active alarms of source KIND/NAME for the map's status block. */
+void sd_mbsrv_alarms(struct daemon *d, const char *kind, const char *name,
+		     unsigned int mask);
+
+/* alarm_iio.c: analog alarms; *@out stays NULL when none are configured */
+int sd_analog_alarm_open(struct source *s, struct iio_device *dev,
+			 struct iio_channel *ch, bool current,
+			 struct sd_analog_alarm **out);
+void sd_analog_alarm_close(struct sd_analog_alarm *a);
+/* A periodic reading of the raw code: judge the alarms from it. */
+void sd_analog_alarm_reading(struct source *s, struct sd_analog_alarm *a, double raw);
+/* src_iio.c: the alarm state of an open analog source, and its channel */
+struct sd_analog_alarm *sd_analog_alarm_get(struct source *s, struct iio_channel **ch);
+
+/* alarm_digital.c: a digital input's state, from an edge (@event_ns, */
+/* CLOCK_MONOTONIC) or a read (0); *@alarm_state starts at -1 */
+void sd_digital_input(struct source *s, int value, int64_t event_ns, int *alarm_state);
+int64_t sd_clock_ns(clockid_t c);
+/* ISO 8601 UTC time of @ns on clock @c */
+void sd_event_iso(clockid_t c, int64_t ns, char *buf, size_t size);
 
 /* src_mbus_slave.c: every reading, for the slave's telegram */
 void sd_mbus_slave_observe(struct daemon *d, const char *sub,

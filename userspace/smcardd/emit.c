@@ -110,6 +110,7 @@ void sd_emit(struct daemon *d, const char *sub, struct json_object *payload,
 	sd_jsonl_write(d, topic, text);
 	free(text);
 	sd_mbus_slave_observe(d, sub, payload);
+	sd_mbsrv_observe(d, sub, payload);
 	json_object_put(payload);
 }
 

@@ -29,12 +29,41 @@ static int add(struct daemon *d, const struct source_ops *ops, const char *name,
 	return 0;
 }
 
+int sd_source_add(struct daemon *d, const struct source_ops *ops, const char *name,
+		  const void *cfg)
+{
+	return add(d, ops, name, cfg);
+}
+
+/* An alarm source per IIO device with analog alarms (alarm_iio.c) */
+static int add_alarm_sources(struct daemon *d)
+{
+	struct sd_config *c = &d->cfg;
+	int ret = 0;
+
+	for (size_t i = 0; i < c->nanalog; i++) {
+		const struct sd_analog *a = &c->analog[i];
+		bool seen = false;
+
+		if (!a->range_alarm && !a->has_alarm_low && !a->has_alarm_high)
+			continue;
+		for (size_t j = 0; j < d->nsrc; j++)
+			seen |= d->src[j].ops == &sd_src_alarm_ops && !strcmp(d->src[j].name, a->device);
+		if (!seen)
+			ret |= add(d, &sd_src_alarm_ops, a->device, a);
+	}
+	return ret;
+}
+
 int sd_sources_create(struct daemon *d)
 {
 	struct sd_config *c = &d->cfg;
 	int ret = 0;
 	size_t i;
 
+	/* rules first: they must be there when their inputs first report */
+	for (i = 0; i < c->nrule; i++)
+		ret |= add(d, &sd_src_rule_ops, c->rule[i].name, &c->rule[i]);
 	if (c->p1.enabled)
 		ret |= add(d, &sd_src_p1_ops, "p1", &c->p1);
 	if (c->status.enabled)
@@ -53,6 +82,11 @@ int sd_sources_create(struct daemon *d)
 		ret |= add(d, &sd_src_mbus_slave_ops, "slave", &c->mbus_slave);
 	for (i = 0; i < c->nmodbus; i++)
 		ret |= add(d, &sd_src_modbus_ops, c->modbus[i].name, &c->modbus[i]);
+	for (i = 0; i < c->niiodev; i++)
+		ret |= add(d, &sd_src_iiodev_ops, c->iiodev[i].name, &c->iiodev[i]);
+	ret |= add_alarm_sources(d);
+	if (!ret)
+		ret = sd_mbsrv_create(d);
 	return ret ? -ENOMEM : 0;
 }
 
@@ -68,6 +102,7 @@ void sd_sources_destroy(struct daemon *d)
 	free(d->src);
 	d->src = NULL;
 	d->nsrc = 0;
+	sd_mbsrv_destroy(d);
 }
 
 void sd_source_fail(struct source *s, int err, const char *what)

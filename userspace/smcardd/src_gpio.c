@@ -22,6 +22,7 @@ struct gpio_priv {
 	struct gpiod_edge_event_buffer *events;
 	unsigned int offset;
 	int value;
+	int alarm;			/* digital: alarm state, -1 unknown */
 };
 
 static void release(struct source *s)
@@ -146,6 +147,8 @@ static int digital_open(struct source *s)
 	s->due = c->interval > 0 ? sd_now_ms() + (int64_t)(c->interval * 1000) : SD_NEVER;
 	entity(s, "binary_sensor", "digital", c->device_class);
 	publish(s, "digital", p->value);
+	p->alarm = -1;
+	sd_digital_input(s, p->value, 0, &p->alarm);
 	return 0;
 }
 
@@ -164,6 +167,8 @@ static int digital_on_fd(struct source *s, short revents)
 
 		p->value = gpiod_edge_event_get_event_type(ev) == GPIOD_EDGE_EVENT_RISING_EDGE;
 		publish(s, "digital", p->value);
+		sd_digital_input(s, p->value, (int64_t)gpiod_edge_event_get_timestamp_ns(ev),
+				 &p->alarm);
 	}
 	return 0;
 }
@@ -178,6 +183,7 @@ static int digital_on_tick(struct source *s)
 		return -errno;
 	p->value = v == GPIOD_LINE_VALUE_ACTIVE;
 	publish(s, "digital", p->value);
+	sd_digital_input(s, p->value, 0, &p->alarm);
 	s->due = sd_now_ms() + (int64_t)(c->interval * 1000);
 	return 0;
 }

@@ -21,6 +21,7 @@ struct iio_priv {
 	struct iio_channel *ch;
 	bool current;
 	bool fault;
+	struct sd_analog_alarm *alarm;
 };
 
 static void an_close(struct source *s)
@@ -29,6 +30,7 @@ static void an_close(struct source *s)
 
 	if (!p)
 		return;
+	sd_analog_alarm_close(p->alarm);
 	if (p->ctx)
 		p->lib->context_destroy(p->ctx);
 	free(p);
@@ -61,6 +63,7 @@ static int an_open(struct source *s)
 	struct iio_device *dev;
 	char id[32], sub[96], obj[96];
 	const char *cid;
+	int ret;
 
 	if (!p)
 		return -ENOMEM;
@@ -110,8 +113,23 @@ static int an_open(struct source *s)
 	sd_entity_sensor(s->d, sub, obj, s->name, "value",
 			 c->unit[0] ? c->unit : p->current ? "mA" : "V",
 			 c->device_class, c->state_class, false);
+	ret = sd_analog_alarm_open(s, dev, p->ch, p->current, &p->alarm);
+	if (ret) {
+		an_close(s);
+		return ret;
+	}
 	s->due = sd_now_ms();
 	return 0;
+}
+
+struct sd_analog_alarm *sd_analog_alarm_get(struct source *s, struct iio_channel **ch)
+{
+	struct iio_priv *p = s->priv;
+
+	if (!p)
+		return NULL;
+	*ch = p->ch;
+	return p->alarm;
 }
 
 static int attr(const struct sd_iio *l, struct iio_channel *ch, const char *name,
@@ -145,6 +163,7 @@ static int an_on_tick(struct source *s)
 		ret = attr(p->lib, p->ch, "offset", &offset, 0);
 	if (ret)
 		return ret;
+	sd_analog_alarm_reading(s, p->alarm, raw);
 	in = (raw + offset) * scale;
 	if (!p->current)
 		in /= 1000;	/* mV -> V */

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Modbus register values: width, decoding and encoding. */
 #include <math.h>
+#include <stdint.h>
 #include <string.h>
 
 #include "modbus_regs.h"
@@ -99,4 +100,33 @@ void mbreg_encode(double v, enum mbreg_type t, enum mbreg_order o,
 	}
 	regs[0] = (uint16_t)(w[0] << 8 | w[1]);
 	regs[1] = (uint16_t)(w[2] << 8 | w[3]);
+}
+
+int mbreg_encode_sat(double v, enum mbreg_type t, enum mbreg_order o,
+		     uint16_t *regs)
+{
+	static const double lim[][2] = {
+		[MBREG_INT16] = { INT16_MIN, INT16_MAX },
+		[MBREG_UINT16] = { 0, UINT16_MAX },
+		[MBREG_INT32] = { INT32_MIN, INT32_MAX },
+		[MBREG_UINT32] = { 0, UINT32_MAX },
+		[MBREG_BOOL] = { 0, 1 },
+	};
+	double r;
+	int clipped = 0;
+
+	if (t == MBREG_FLOAT32) {
+		mbreg_encode(v, t, o, regs);
+		return isfinite((float)v) || !isfinite(v) ? 0 : 1;
+	}
+	if (t == MBREG_BOOL) {
+		mbreg_encode(v, t, o, regs);
+		return isnan(v);
+	}
+	r = isnan(v) ? 0 : round(v);
+	if (isnan(v) || r < lim[t][0] || r > lim[t][1])
+		clipped = 1;
+	r = r < lim[t][0] ? lim[t][0] : r > lim[t][1] ? lim[t][1] : r;
+	mbreg_encode(r, t, o, regs);
+	return clipped;
 }

@@ -30,4 +30,12 @@ int mbreg_decode(const uint16_t *regs, enum mbreg_type t, enum mbreg_order o,
 void mbreg_encode(double v, enum mbreg_type t, enum mbreg_order o,
 		  uint16_t *regs);
 
+/*
+ * Same for any @v: integer types saturate at their range and take 0 for
+ * NaN, float32 keeps NaN and infinities. Returns 0, or 1 when the value
+ * did not fit (saturated, or NaN in an integer).
+ */
+int mbreg_encode_sat(double v, enum mbreg_type t, enum mbreg_order o,
+		     uint16_t *regs);
+
 #endif
