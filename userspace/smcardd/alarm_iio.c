@@ -155,9 +155,10 @@ static void report(struct source *s, struct sd_analog_alarm *a, unsigned int cha
 	sd_rules_input(s->d, "analog", s->name, mask);
 }
 
-static int read_raw(struct iio_channel *ch, double *raw)
+/* libiio is loaded: every alarm belongs to an open analog source */
+static int read_raw(const struct sd_iio *l, struct iio_channel *ch, double *raw)
 {
-	int ret = iio_channel_attr_read_double(ch, "raw", raw);
+	int ret = l->channel_attr_read_double(ch, "raw", raw);
 
 	return ret < 0 ? ret : 0;
 }
@@ -167,9 +168,10 @@ int sd_analog_alarm_open(struct source *s, struct iio_device *dev,
 			 struct sd_analog_alarm **out)
 {
 	const struct sd_analog *c = s->cfg;
+	const struct sd_iio *l = &s->d->iio;
 	struct sd_analog_alarm *a;
 	struct sd_entity e = { .component = "binary_sensor" };
-	const char *id = iio_channel_get_id(ch);
+	const char *id = l->channel_get_id(ch);
 	char err[160], path[SD_PATH_MAX + 128];
 	double raw;
 	int ret;
@@ -180,23 +182,23 @@ int sd_analog_alarm_open(struct source *s, struct iio_device *dev,
 	a = calloc(1, sizeof(*a));
 	if (!a)
 		return -ENOMEM;
-	snprintf(a->devdir, sizeof(a->devdir), SYSFS_IIO "/%.64s", iio_device_get_id(dev));
+	snprintf(a->devdir, sizeof(a->devdir), SYSFS_IIO "/%.64s", l->device_get_id(dev));
 	snprintf(a->attr, sizeof(a->attr), "in_%s_thresh", id);
 	a->current = current;
 	a->chan_type = current ? IIO_CURRENT : IIO_VOLTAGE;
 	a->channel = atoi(id + strcspn(id, "0123456789"));
 	a->clock = event_clock(a->devdir);
 	a->scale = 1;
-	if (iio_channel_find_attr(ch, "scale") &&
-	    iio_channel_attr_read_double(ch, "scale", &a->scale) < 0)
+	if (l->channel_find_attr(ch, "scale") &&
+	    l->channel_attr_read_double(ch, "scale", &a->scale) < 0)
 		a->scale = 1;
-	if (iio_channel_find_attr(ch, "offset") &&
-	    iio_channel_attr_read_double(ch, "offset", &a->offset) < 0)
+	if (l->channel_find_attr(ch, "offset") &&
+	    l->channel_attr_read_double(ch, "offset", &a->offset) < 0)
 		a->offset = 0;
 	snprintf(path, sizeof(path), "%s/events/%s_rising_en", a->devdir, a->attr);
 	if (access(path, W_OK)) {
 		sd_log(s->d, SD_LOG_WARN, "[analog %s] %s has no threshold events for %s (%s); alarms off",
-		       s->name, iio_device_get_name(dev) ? iio_device_get_name(dev) : "the device",
+		       s->name, l->device_get_name(dev) ? l->device_get_name(dev) : "the device",
 		       id, strerror(errno));
 		free(a);
 		return 0;
@@ -206,7 +208,7 @@ int sd_analog_alarm_open(struct source *s, struct iio_device *dev,
 		free(a);
 		return 0;
 	}
-	ret = read_raw(ch, &raw);
+	ret = read_raw(&s->d->iio, ch, &raw);
 	if (ret) {
 		free(a);
 		return ret;
@@ -255,7 +257,7 @@ static void on_event(struct source *s, struct sd_analog_alarm *a,
 {
 	unsigned int changed;
 	double raw = 0;
-	bool fresh = ts >= a->written_ns, have = !read_raw(ch, &raw);
+	bool fresh = ts >= a->written_ns, have = !read_raw(&s->d->iio, ch, &raw);
 
 	/*
 	 * A fresh event moves the state across the point it was programmed
@@ -365,7 +367,7 @@ static int ev_open(struct source *s)
 		    (al = sd_analog_alarm_get(a, &ch)) && !strcmp(al->devdir, p->devdir)) {
 			double raw;
 
-			if (!read_raw(ch, &raw))
+			if (!read_raw(&s->d->iio, ch, &raw))
 				sd_analog_alarm_reading(a, al, raw);
 		}
 	}

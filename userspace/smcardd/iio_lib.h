@@ -18,6 +18,10 @@ struct sd_iio {
 	__typeof__(&iio_create_local_context) create_local_context;
 	__typeof__(&iio_context_destroy) context_destroy;
 	__typeof__(&iio_context_find_device) context_find_device;
+	__typeof__(&iio_context_get_devices_count) context_get_devices_count;
+	__typeof__(&iio_context_get_device) context_get_device;
+	__typeof__(&iio_device_get_id) device_get_id;
+	__typeof__(&iio_device_get_name) device_get_name;
 	__typeof__(&iio_device_find_channel) device_find_channel;
 	__typeof__(&iio_device_get_channel) device_get_channel;
 	__typeof__(&iio_device_get_channels_count) device_get_channels_count;

@@ -42,6 +42,7 @@ struct chan {
 };
 
 struct iiodev_priv {
+	const struct sd_iio *lib;
 	struct iio_context *ctx;
 	struct chan ch[MAX_CH];
 	int n;
@@ -54,24 +55,25 @@ static void dev_close(struct source *s)
 	if (!p)
 		return;
 	if (p->ctx)
-		iio_context_destroy(p->ctx);
+		p->lib->context_destroy(p->ctx);
 	free(p);
 	s->priv = NULL;
 }
 
 /* The device called @want: its id, name or label, or its driver's name. */
-static struct iio_device *find(struct iio_context *ctx, const char *want)
+static struct iio_device *find(const struct sd_iio *l, struct iio_context *ctx,
+			       const char *want)
 {
-	struct iio_device *dev = iio_context_find_device(ctx, want);
-	unsigned int n = iio_context_get_devices_count(ctx);
+	struct iio_device *dev = l->context_find_device(ctx, want);
+	unsigned int n = l->context_get_devices_count(ctx);
 
 	for (unsigned int i = 0; !dev && i < n; i++) {
-		struct iio_device *d = iio_context_get_device(ctx, i);
+		struct iio_device *d = l->context_get_device(ctx, i);
 		char path[128], target[SD_PATH_MAX];
 		ssize_t len;
 
 		snprintf(path, sizeof(path), "/sys/bus/iio/devices/%.64s/../driver",
-			 iio_device_get_id(d));
+			 l->device_get_id(d));
 		len = readlink(path, target, sizeof(target) - 1);
 		if (len <= 0)
 			continue;
@@ -119,25 +121,31 @@ static int dev_open(struct source *s)
 	if (!p)
 		return -ENOMEM;
 	s->priv = p;
-	p->ctx = iio_create_local_context();
+	p->lib = sd_iio_load(s->d);
+	if (!p->lib) {
+		dev_close(s);
+		return -ENOENT;
+	}
+	p->ctx = p->lib->create_local_context();
 	if (!p->ctx) {
 		err = errno ? -errno : -ENODEV;
 		dev_close(s);
 		return err;
 	}
-	dev = find(p->ctx, c->device);
+	dev = find(p->lib, p->ctx, c->device);
 	if (!dev) {
 		sd_log(s->d, SD_LOG_DEBUG, "[iio %s] no IIO device '%s'", s->name, c->device);
 		dev_close(s);
 		return -ENODEV;
 	}
-	n = iio_device_get_channels_count(dev);
+	n = p->lib->device_get_channels_count(dev);
 	for (unsigned int i = 0; i < n && p->n < MAX_CH; i++) {
-		struct iio_channel *ch = iio_device_get_channel(dev, i);
-		const char *id = iio_channel_get_id(ch);
+		struct iio_channel *ch = p->lib->device_get_channel(dev, i);
+		const char *id = p->lib->channel_get_id(ch);
 
-		if (iio_channel_is_output(ch) || !strcmp(id, "timestamp") || !wanted(c, id) ||
-		    (!iio_channel_find_attr(ch, "input") && !iio_channel_find_attr(ch, "raw")))
+		if (p->lib->channel_is_output(ch) || !strcmp(id, "timestamp") || !wanted(c, id) ||
+		    (!p->lib->channel_find_attr(ch, "input") &&
+		     !p->lib->channel_find_attr(ch, "raw")))
 			continue;
 		p->ch[p->n].ch = ch;
 		describe(&p->ch[p->n], id);
@@ -164,31 +172,32 @@ static int dev_open(struct source *s)
 	return 0;
 }
 
-static int attr(struct iio_channel *ch, const char *name, double *v, double dflt)
+static int attr(const struct sd_iio *l, struct iio_channel *ch, const char *name,
+		double *v, double dflt)
 {
 	int ret;
 
-	if (!iio_channel_find_attr(ch, name)) {
+	if (!l->channel_find_attr(ch, name)) {
 		*v = dflt;
 		return 0;
 	}
-	ret = iio_channel_attr_read_double(ch, name, v);
+	ret = l->channel_attr_read_double(ch, name, v);
 	return ret < 0 ? ret : 0;
 }
 
-static int read_chan(const struct chan *c, double *out)
+static int read_chan(const struct sd_iio *l, const struct chan *c, double *out)
 {
 	double raw, scale, offset;
 	int ret;
 
-	if (iio_channel_find_attr(c->ch, "input"))
-		ret = attr(c->ch, "input", out, 0);
+	if (l->channel_find_attr(c->ch, "input"))
+		ret = attr(l, c->ch, "input", out, 0);
 	else {
-		ret = attr(c->ch, "raw", &raw, 0);
+		ret = attr(l, c->ch, "raw", &raw, 0);
 		if (!ret)
-			ret = attr(c->ch, "scale", &scale, 1);
+			ret = attr(l, c->ch, "scale", &scale, 1);
 		if (!ret)
-			ret = attr(c->ch, "offset", &offset, 0);
+			ret = attr(l, c->ch, "offset", &offset, 0);
 		*out = (raw + offset) * scale;
 	}
 	if (!ret && c->kind)
@@ -214,7 +223,7 @@ static int dev_tick(struct source *s)
 	for (int i = 0; i < p->n && !ret; i++) {
 		double v;
 
-		ret = read_chan(&p->ch[i], &v);
+		ret = read_chan(p->lib, &p->ch[i], &v);
 		if (ret)
 			break;
 		sd_json_num_digits(o, p->ch[i].key, v, 6);
