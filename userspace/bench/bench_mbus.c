@@ -9,7 +9,7 @@
  * parse path are counted too (malloc is interposed in this program).
  *
  *   bench_mbus [--iterations N] [--data DIR] [--typical FILE]
- *              [--only parse|json [--frame NAME]]
+ *              [--only parse|json|object [--frame NAME]]
  *
  * --only repeats one operation over the corpus (or one telegram of it)
  * and prints only the number of telegrams: the instruction counts of
@@ -196,7 +196,24 @@ static int parse(const struct frame *f, struct mbus_telegram *t)
 	return mbus_telegram_parse(f->b, f->len, t, NULL);
 }
 
+/* The text, as smcardctl writes it: one generator, cleared per telegram. */
 static size_t to_json(const struct mbus_telegram *t)
+{
+	static yajl_gen g;
+	const unsigned char *buf;
+	size_t len = 0;
+
+	if (!g)
+		g = yajl_gen_alloc(NULL);
+	yajl_gen_reset(g, NULL);
+	yajl_gen_clear(g);
+	if (g && mbus_telegram_json_gen(g, t) == 0)
+		yajl_gen_get_buf(g, &buf, &len);
+	return len;
+}
+
+/* The json-c object that tools add to, and its text. */
+static size_t to_json_object(const struct mbus_telegram *t)
 {
 	struct json_object *j = mbus_telegram_to_json(t);
 	size_t len = 0;
@@ -211,8 +228,8 @@ static size_t to_json(const struct mbus_telegram *t)
 }
 
 struct cost {
-	double parse_ns, json_ns;
-	double parse_allocs;
+	double parse_ns, json_ns, object_ns;
+	double parse_allocs, reused_ns, reused_allocs;
 	size_t records, json_len;
 	int ret;
 };
@@ -240,6 +257,17 @@ static void measure(const struct frame *f, long n, struct cost *c)
 	c->parse_ns = (now_ns() - t0) / (double)n;
 	c->parse_allocs = (double)(allocations - a0) / (double)n;
 
+	/* one telegram parsed into again and again keeps its records */
+	mbus_telegram_init(&t);
+	mbus_telegram_parse(f->b, f->len, &t, NULL);
+	a0 = allocations;
+	t0 = now_ns();
+	for (long i = 0; i < n; i++)
+		mbus_telegram_parse(f->b, f->len, &t, NULL);
+	c->reused_ns = (now_ns() - t0) / (double)n;
+	c->reused_allocs = (double)(allocations - a0) / (double)n;
+	mbus_telegram_free(&t);
+
 	if (c->ret)
 		return;
 	parse(f, &t);
@@ -247,6 +275,10 @@ static void measure(const struct frame *f, long n, struct cost *c)
 	for (long i = 0; i < n; i++)
 		to_json(&t);
 	c->json_ns = (now_ns() - t0) / (double)n;
+	t0 = now_ns();
+	for (long i = 0; i < n / 4; i++)
+		to_json_object(&t);
+	c->object_ns = (now_ns() - t0) / (double)(n / 4 ? n / 4 : 1);
 	mbus_telegram_free(&t);
 }
 
@@ -267,13 +299,16 @@ static bool access_ok(const char *path)
 static void repeat_only(const struct corpus *c, const char *what, long n)
 {
 	static struct mbus_telegram t[MAX_FRAMES];
-	bool json = !strcmp(what, "json");
+	bool json = !strcmp(what, "json") || !strcmp(what, "object");
+	bool object = !strcmp(what, "object");
 
 	for (size_t k = 0; json && k < c->n; k++)
 		parse(&c->f[k], &t[k]);
 	for (long i = 0; i < n; i++) {
 		for (size_t k = 0; k < c->n; k++) {
-			if (json) {
+			if (object) {
+				to_json_object(&t[k]);
+			} else if (json) {
 				to_json(&t[k]);
 			} else {
 				parse(&c->f[k], &t[k]);
@@ -295,7 +330,8 @@ int main(int argc, char **argv)
 	static struct corpus c;
 	const char *data = getenv("SMCARD_MBUS_DATA");
 	const char *typical = NULL, *only = NULL, *frame = NULL;
-	double sum_p = 0, sum_j = 0, sum_a = 0, sum_len = 0, max_p = 0;
+	double sum_p = 0, sum_j = 0, sum_o = 0, sum_a = 0, sum_ra = 0;
+	double sum_len = 0, max_p = 0;
 	const char *max_name = "";
 	size_t failed = 0, records = 0;
 	long n = 20000;
@@ -314,7 +350,7 @@ int main(int argc, char **argv)
 			frame = argv[++i];
 		} else {
 			fprintf(stderr, "usage: bench_mbus [--iterations N] [--data DIR] "
-				"[--typical FILE] [--only parse|json [--frame NAME]]\n");
+				"[--typical FILE] [--only parse|json|object [--frame NAME]]\n");
 			return 2;
 		}
 	}
@@ -368,21 +404,24 @@ int main(int argc, char **argv)
 	printf("M-Bus decode cost per telegram, %zu telegrams (%zu files of %s, "
 	       "1 typical RSP_UD, %zu generated meters), %ld runs each\n",
 	       c.n, c.files, data, c.n - c.files - 1, n);
-	printf("%-34s %5s %4s %9s %9s %7s %10s\n", "telegram", "bytes", "recs",
-	       "parse ns", "json ns", "allocs", "wire 38400");
+	printf("%-34s %5s %4s %8s %8s %8s %6s %9s\n", "telegram", "bytes",
+	       "recs", "parse", "JSON", "json-c", "allocs", "wire 38400");
 	for (size_t i = 0; i < c.n; i++) {
 		struct cost k;
 
 		measure(&c.f[i], n, &k);
-		printf("%-34s %5zu %4zu %9.0f %9.0f %7.1f %8.0f ns%s\n",
+		printf("%-34s %5zu %4zu %5.0f ns %5.0f ns %5.0f ns %6.1f %6.0f us%s\n",
 		       c.f[i].name, c.f[i].len, k.records, k.parse_ns,
-		       k.json_ns, k.parse_allocs, wire_ns(c.f[i].len, 38400),
+		       k.json_ns, k.object_ns, k.parse_allocs,
+		       wire_ns(c.f[i].len, 38400) / 1e3,
 		       k.ret ? "  (does not decode)" : "");
 		failed += k.ret != 0;
 		records += k.records;
 		sum_p += k.parse_ns;
 		sum_j += k.json_ns;
+		sum_o += k.object_ns;
 		sum_a += k.parse_allocs;
+		sum_ra += k.reused_allocs;
 		sum_len += (double)c.f[i].len;
 		if (k.parse_ns > max_p) {
 			max_p = k.parse_ns;
@@ -391,29 +430,34 @@ int main(int argc, char **argv)
 	}
 	printf("# figure: mbus decode | telegrams in the corpus (that do not decode) "
 	       "| %zu (%zu) | >= 30 (0)\n", c.n, failed);
-	printf("# figure: mbus decode | parse, corpus mean | %.0f ns/telegram "
-	       "(%.0f bytes, %.1f records) | wire time %.0f ns at 38400 Bd\n",
-	       sum_p / (double)c.n, sum_len / (double)c.n,
-	       (double)records / (double)c.n,
-	       wire_ns((size_t)(sum_len / (double)c.n), 38400));
+	printf("# figure: mbus decode | parse, corpus mean (%.0f bytes, %.1f records) "
+	       "| %.0f ns | wire time at 38400 Bd: %.0f us\n",
+	       sum_len / (double)c.n, (double)records / (double)c.n,
+	       sum_p / (double)c.n,
+	       wire_ns((size_t)(sum_len / (double)c.n), 38400) / 1e3);
 	printf("# figure: mbus decode | parse, slowest (%s) | %.0f ns | \n",
 	       max_name, max_p);
-	printf("# figure: mbus decode | JSON output, corpus mean | %.0f ns/telegram "
-	       "| \n", sum_j / (double)(c.n - failed));
-	printf("# figure: mbus decode | heap allocations in parse, corpus mean | "
-	       "%.2f per telegram (%.3f per record) | 0 per record\n",
-	       sum_a / (double)c.n, sum_a / (double)(records ? records : 1));
+	printf("# figure: mbus decode | JSON text, corpus mean | %.0f ns | \n",
+	       sum_j / (double)(c.n - failed));
+	printf("# figure: mbus decode | json-c object and text, corpus mean | %.0f ns | \n",
+	       sum_o / (double)(c.n - failed));
+	printf("# figure: mbus decode | heap allocations per record in parse | "
+	       "%.3f (%.2f per telegram; %.2f into a reused telegram) | 0\n",
+	       sum_a / (double)(records ? records : 1), sum_a / (double)c.n,
+	       sum_ra / (double)c.n);
 	{
 		struct cost k;
 		const struct frame *f = &c.f[c.files];
 
 		measure(f, n, &k);
 		printf("# figure: mbus decode | typical %zu-byte RSP_UD (%s, %zu "
-		       "records): parse | %.0f ns | < 1000 ns\n", f->len,
-		       f->name, k.records, k.parse_ns);
+		       "records): parse + normalise | %.0f ns (%.0f ns reused) | < 1000 ns\n",
+		       f->len, f->name, k.records, k.parse_ns, k.reused_ns);
 		printf("# figure: mbus decode | typical %zu-byte RSP_UD: JSON "
-		       "output (%zu characters) | %.0f ns | < 3000 ns\n", f->len,
+		       "text (%zu characters) | %.0f ns | < 3000 ns\n", f->len,
 		       k.json_len, k.json_ns);
+		printf("# figure: mbus decode | typical %zu-byte RSP_UD: json-c "
+		       "object and text | %.0f ns | \n", f->len, k.object_ns);
 	}
 	return failed ? 1 : 0;
 }

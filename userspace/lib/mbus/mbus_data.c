@@ -698,10 +698,12 @@ int mbus_records_parse(const uint8_t *data, size_t len, size_t pos,
 			    .from_master = from_master, .msb_first = msb_first };
 	size_t prev_at = 0, prev_idx = 0;
 	bool have_prev = false;
+	/* filled by the reader that fails: not cleared per record */
+	struct mbus_error why;
 
-	(void)err;
+	why.pos = 0;
+	why.msg[0] = 0;
 	while (c.at < c.len) {
-		struct mbus_error why = { 0 };
 		struct mbus_record *r;
 		uint8_t dif = data[c.at];
 		unsigned int amb = 0;
@@ -715,9 +717,9 @@ int mbus_records_parse(const uint8_t *data, size_t len, size_t pos,
 		if (!r)
 			return mbus_fail(err, -ENOMEM, pos + c.at,
 					 "out of memory");
-		init_record(r, pos + c.at);
 		if (dif == MBUS_DIF_MANUFACTURER ||
 		    dif == MBUS_DIF_MORE_RECORDS) {
+			init_record(r, pos + c.at);
 			r->dif = dif;
 			c.at++;
 			vendor_data(&c, r);
@@ -726,6 +728,7 @@ int mbus_records_parse(const uint8_t *data, size_t len, size_t pos,
 			break;
 		}
 		if (dif == MBUS_DIF_GLOBAL_READOUT && from_master) {
+			init_record(r, pos + c.at);
 			r->dif = dif;
 			c.at++;
 			r->global_readout = true;
