@@ -385,9 +385,11 @@ static int replay(const struct mbus_sim_meter *m, uint8_t *out, size_t size)
 		return -ENOSPC;
 	memcpy(out, m->tele[idx], len);
 	out[5] = m->m.primary;
-	if (len >= 19 && out[6] == MBUS_CI_RSP_LONG) {
+	/* an encrypted telegram keeps its access number: it is in the IV */
+	if (len >= 21 && out[6] == MBUS_CI_RSP_LONG) {
 		mbus_secaddr_encode(&m->m.addr, out + 7);
-		out[15] = m->m.access_number;
+		if (!(out[18] & 0x1F))
+			out[15] = m->m.access_number;
 	}
 	out[len - 2] = mbus_checksum(out + 4, len - 6);
 	return (int)len;

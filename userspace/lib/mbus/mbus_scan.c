@@ -807,7 +807,7 @@ static unsigned int next_level(const struct mbus_secaddr *pattern,
 {
 	/* with an AND, the order that uses it; without, the cheap fields first */
 	static const unsigned int with_and[] = { LEVEL_MAN, LEVEL_VER, LEVEL_MED };
-	static const unsigned int blind[] = { LEVEL_MED, LEVEL_VER, LEVEL_MAN };
+	static const unsigned int blind[] = { LEVEL_MED, LEVEL_MAN, LEVEL_VER };
 	const unsigned int *order = aligned ? with_and : blind;
 
 	for (unsigned int k = 0; k < LEVEL_MAN; k++)

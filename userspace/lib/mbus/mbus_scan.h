@@ -166,9 +166,9 @@ int mbus_scan_primary(struct mbus_link *l, const struct mbus_scan_opts *o);
  * (0..9, then A..E), then manufacturer, version and medium, guided by
  * the AND when the collided answers are one (meters that started
  * together). Meters that answer after delays of their own give garbage:
- * then medium (likely media first, the assigned codes), version (all)
- * and manufacturer (known codes; all 26^3 only when exhaustive, else a
- * note says what was left out). Returns the number found or an error.
+ * then medium (likely media first, the assigned codes), manufacturer
+ * (known codes; all 26^3 only when exhaustive, else a note says what was
+ * left out) and version (all). Returns the number found or an error.
  */
 int mbus_scan_secondary(struct mbus_link *l, const struct mbus_secaddr *pattern,
 			const struct mbus_scan_opts *o);
