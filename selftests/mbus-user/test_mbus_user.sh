@@ -16,7 +16,7 @@
 
 
 ktap_print_header
-ktap_set_plan 13
+ktap_set_plan 15
 mu_bus_ready 9600
 # only the commands that talk to meters take --timeout-extra
 extra=${MBUS_USER_EXTRA:-50}
@@ -75,6 +75,15 @@ kill "$mon" 2>/dev/null
 wait "$mon" 2>/dev/null
 check "monitor shows SND_NKE and E5" "10 40 07 47 16|E5" \
 	"$(grep -o '"frame":"[^"]*"' "$TMP/mon" | cut -d'"' -f4 | paste -sd'|')"
+
+# --- read an OMS mode 5 meter with and without its key ---
+mu_emu_start --baud 9600 --meter "9=$here/water_oms_mode5.hex"
+key=51728910E66D83F851728910E66D83F8
+check "read --key decrypts the meter's telegram" 1 \
+	"$(mread 9 --key "$key" --json 2>&1 | tr -d ' \n' | grep -c '"decrypted":true.*"value":12.345')"
+out=$(mread 9 2>&1; echo "status $?")
+check "read without the key names the meter and the mode, status 1" 2 \
+	"$(echo "$out" | grep -c 'meter 12345678 (KAM, water): security mode 5\|^status 1$')"
 
 # --- secondary search at 38400 Bd ---
 smcardctl mbus set-baud 38400 >/dev/null
