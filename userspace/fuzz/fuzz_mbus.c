@@ -30,12 +30,17 @@ static void decode(const uint8_t *buf, size_t len)
 		if (g && mbus_telegram_json_gen(g, &t))
 			__builtin_trap();
 		yajl_gen_free(g);
-		/* the json-c object is parsed from that text: it must parse */
-		j = mbus_telegram_to_json(&t);
-		if (!j)
-			__builtin_trap();
-		json_object_to_json_string(j);
-		json_object_put(j);
+		/*
+		 * The json-c object is parsed from that text: it must parse.
+		 * json-c is not instrumented, so one input in eight is enough.
+		 */
+		if ((len & 7) == 0) {
+			j = mbus_telegram_to_json(&t);
+			if (!j)
+				__builtin_trap();
+			json_object_to_json_string(j);
+			json_object_put(j);
+		}
 		for (size_t i = 0; i < t.n_records; i++)
 			if (t.records[i].end > len ||
 			    (i && t.records[i].pos < t.records[i - 1].end))
