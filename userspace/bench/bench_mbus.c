@@ -239,6 +239,7 @@ struct cost {
 	double parse_ns, json_ns, object_ns;
 	double parse_allocs, reused_ns, reused_allocs;
 	size_t records, json_len;
+	bool encrypted;
 	int ret;
 };
 
@@ -251,6 +252,7 @@ static void measure(const struct frame *f, long n, struct cost *c)
 	memset(c, 0, sizeof(*c));
 	c->ret = parse(f, &t);
 	c->records = t.n_records;
+	c->encrypted = t.sec.decrypted;
 	c->json_len = c->ret ? 0 : to_json(&t);
 	mbus_telegram_free(&t);
 	if (n <= 0)
@@ -339,7 +341,8 @@ int main(int argc, char **argv)
 	const char *data = getenv("SMCARD_MBUS_DATA");
 	const char *typical = NULL, *only = NULL, *frame = NULL;
 	double sum_p = 0, sum_j = 0, sum_o = 0, sum_a = 0, sum_ra = 0;
-	double sum_len = 0, max_p = 0;
+	double sum_len = 0, max_p = 0, enc_a = 0;
+	size_t enc = 0, plain_records = 0;
 	const char *max_name = "";
 	size_t failed = 0, records = 0;
 	long n = 20000;
@@ -428,8 +431,14 @@ int main(int argc, char **argv)
 		sum_p += k.parse_ns;
 		sum_j += k.json_ns;
 		sum_o += k.object_ns;
-		sum_a += k.parse_allocs;
-		sum_ra += k.reused_allocs;
+		if (k.encrypted) {
+			enc++;
+			enc_a += k.reused_allocs;
+		} else {
+			plain_records += k.records;
+			sum_a += k.parse_allocs;
+			sum_ra += k.reused_allocs;
+		}
 		sum_len += (double)c.f[i].len;
 		if (k.parse_ns > max_p) {
 			max_p = k.parse_ns;
@@ -449,10 +458,13 @@ int main(int argc, char **argv)
 	       sum_j / (double)(c.n - failed));
 	printf("# figure: mbus decode | json-c object and text, corpus mean | %.0f ns | \n",
 	       sum_o / (double)(c.n - failed));
-	printf("# figure: mbus decode | heap allocations per record in parse | "
-	       "%.3f (%.2f per telegram; %.2f into a reused telegram) | 0\n",
-	       sum_a / (double)(records ? records : 1), sum_a / (double)c.n,
-	       sum_ra / (double)c.n);
+	printf("# figure: mbus decode | heap allocations per record in parse, plain "
+	       "telegrams | %.3f (%.2f per telegram; %.2f into a reused telegram) | 0\n",
+	       sum_a / (double)(plain_records ? plain_records : 1),
+	       sum_a / (double)(c.n - enc), sum_ra / (double)(c.n - enc));
+	printf("# figure: mbus decode | heap allocations of decryption (libcrypto "
+	       "contexts) | %.1f per encrypted telegram (%zu telegrams) | \n",
+	       enc ? enc_a / (double)enc : 0.0, enc);
 	{
 		struct cost k;
 		const struct frame *f = &c.f[c.files];
