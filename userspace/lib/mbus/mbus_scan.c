@@ -837,11 +837,11 @@ static int search(struct search *s, const struct mbus_secaddr *pattern,
 		return ret;
 	/*
 	 * A selection was acknowledged but nobody answered the REQ_UD2 (a
-	 * late or damaged answer): look at the next ID digit rather than
-	 * lose meters; the other fields would cost a full sweep.
+	 * late or damaged answer, or answers so scattered that the link
+	 * layer saw no frame start): search below rather than lose meters.
 	 */
 	if (ret == PROBE_UNSURE)
-		ret = level < LEVEL_MAN ? PROBE_MANY : PROBE_NONE;
+		ret = PROBE_MANY;
 	if (ret == PROBE_NONE)
 		return 0;
 	if (ret == PROBE_ONE) {
