@@ -12,7 +12,9 @@
 #   1. primary scan of 0..250 with 10 meters at 2400 Bd (SND_NKE each
 #      address, REQ_UD2 to those that answer)
 #   2. secondary search of MBUS_BENCH_METERS (250) random IDs at
-#      MBUS_BENCH_SEC_BAUD (9600) Bd
+#      MBUS_BENCH_SEC_BAUD (9600) Bd, twice: meters that answer together
+#      (aligned: collisions are a wired-AND) and with realistic reply
+#      delays (11..330 bit times per meter and request: garbage)
 #   3. read of one meter with a 100-byte RSP_UD at 2400 Bd (SND_NKE,
 #      REQ_UD2), MBUS_BENCH_READS (5) times
 set -uo pipefail
@@ -25,7 +27,7 @@ d=/usr/lib/smcard/selftests/mbus-user
 out=$(mktemp)
 trap 'rm -f "$out"' EXIT
 
-"$top/tools/vm/run" --no-build --timeout 3000 -- "
+"$top/tools/vm/run" --no-build --timeout 7200 -- "
 smcardctl mbus power on && smcardctl mbus set-baud 2400 >/dev/null || exit 1
 mbus-meters --generate 10 --seed 5 --baud 2400 & e=\$!; sleep 0.5
 echo BENCH primary; smcardctl mbus scan --json 2>/dev/null | tr -d ' \n'; echo
@@ -38,6 +40,9 @@ kill \$e; wait \$e
 smcardctl mbus set-baud $sec_baud >/dev/null
 mbus-meters --generate $n --seed 17 --no-primary --baud $sec_baud & e=\$!; sleep 0.5
 echo BENCH secondary; smcardctl mbus scan --secondary --json 2>/dev/null | tr -d ' \n'; echo
+kill \$e; wait \$e
+mbus-meters --generate $n --seed 17 --no-primary --baud $sec_baud --realistic & e=\$!; sleep 0.5
+echo BENCH realistic; smcardctl mbus scan --secondary --json 2>/dev/null | tr -d ' \n'; echo
 kill \$e; wait \$e
 smcardctl mbus set-baud 2400 >/dev/null
 " > "$out" 2>&1
@@ -68,7 +73,8 @@ def show(name, t, secs, found):
 
 ok = True
 for kind, title in (("primary", "primary scan 0..250, 10 meters"),
-                    ("secondary", f"secondary search, {n} meters")):
+                    ("secondary", f"secondary search, {n} meters, aligned"),
+                    ("realistic", f"secondary search, {n} meters, realistic")):
     for k, j in runs:
         if k != kind:
             continue
@@ -77,6 +83,10 @@ for kind, title in (("primary", "primary scan 0..250, 10 meters"),
         t = j["traffic"]
         show(f"{title}, {t['baud']} Bd", t, t["elapsed_s"],
              f", found {len(j['meters'])}")
+        print(f"# figure: mbus scan | {title}, {t['baud']} Bd | "
+              f"{t['elapsed_s']:.1f} s, {t['requests']} requests, "
+              f"{t['elapsed_s'] / limit(t):.2f} x its wire time, "
+              f"{len(j['meters'])} found | {n} meters, wire time {limit(t):.1f} s")
 reads = sorted((j for k, j in runs if k == "read" and j),
                key=lambda j: j["traffic"]["elapsed_s"])
 if reads:

@@ -9,12 +9,14 @@
 # MBUS_USER_EXTRA the extra reply time in ms that the commands allow the
 # emulator, a process in a TCG guest (50; the 250-meter search at 38400 Bd
 # takes about 4 min without it and 6.5 min with it, nearly all of it in
-# the reply windows of ~3000 absent-address probes).
+# the reply windows of ~3000 absent-address probes). MBUS_USER_REAL_METERS
+# (10, one ID twin among them) meters answer with realistic reply delays
+# for a second secondary search: collisions are garbage there.
 . "$(dirname "$0")/mbus_user_lib.sh"
 
 
 ktap_print_header
-ktap_set_plan 9
+ktap_set_plan 15
 mu_bus_ready 9600
 # only the commands that talk to meters take --timeout-extra
 extra=${MBUS_USER_EXTRA:-50}
@@ -96,6 +98,15 @@ ok "monitor shows SND_NKE and E5 ($frames)" \
 	eval '[[ $frames == *"10 40 07 47 16|"*E5* ]]'
 stall_stop
 
+# --- read an OMS mode 5 meter with and without its key ---
+mu_emu_start --baud 9600 --meter "9=$here/water_oms_mode5.hex"
+key=51728910E66D83F851728910E66D83F8
+check "read --key decrypts the meter's telegram" 1 \
+	"$(mread 9 --key "$key" --json 2>&1 | tr -d ' \n' | grep -c '"decrypted":true.*"value":12.345')"
+out=$(mread 9 2>&1; echo "status $?")
+check "read without the key names the meter and the mode, status 1" 2 \
+	"$(echo "$out" | grep -c 'meter 12345678 (KAM, water): security mode 5\|^status 1$')"
+
 # --- secondary search at 38400 Bd ---
 smcardctl mbus set-baud 38400 >/dev/null
 mbus-meters --generate "$n" --seed 11 --no-primary --list | awk '{ print $1 }' |
@@ -110,6 +121,31 @@ check "twins that differ only in manufacturer, version or medium are among them"
 	yes "$(awk '{ print substr($1, 1, 8) }' "$TMP/expect" | sort | uniq -d | grep -q . && echo yes)"
 ktap_print_msg "secondary search of $n meters: $((end - start)) s, $(tr -d ' \n' < "$TMP/scan.json" | grep -o '"traffic":{[^}]*}')"
 
+# --- secondary search with realistic reply delays (garbage collisions) ---
+nr=${MBUS_USER_REAL_METERS:-10}
+mbus-meters --generate "$nr" --seed 13 --no-primary --list | awk '{ print $1 }' |
+	sort > "$TMP/expect"
+mu_emu_start --generate "$nr" --seed 13 --no-primary --baud 38400 --realistic
+start=$(date +%s)
+scan --secondary --json 2>"$TMP/scan.err" > "$TMP/scan.json"
+end=$(date +%s)
+tr -d ' \n' < "$TMP/scan.json" | grep -o '"secondary":"[0-9A-F]*"' | cut -d'"' -f4 |
+	sort > "$TMP/got"
+check_files "realistic delays: the secondary search finds exactly the $nr meters" \
+	"$TMP/expect" "$TMP/got"
+check "realistic delays: the ID twin is among them" \
+	yes "$(awk '{ print substr($1, 1, 8) }' "$TMP/expect" | sort | uniq -d | grep -q . && echo yes)"
+ktap_print_msg "realistic secondary search of $nr meters: $((end - start)) s, $(tr -d ' \n' < "$TMP/scan.json" | grep -o '"traffic":{[^}]*}')"
+
 mu_emu_stop
 smcardctl mbus set-baud 2400 >/dev/null
+
+# --- decode: OMS keys, and what the process loads ---
+mode5=$here/water_oms_mode5.hex
+out=$(smcardctl mbus decode --compact --key 51728910E66D83F851728910E66D83F8 "$mode5" 2>&1)
+check "decode --key decrypts an OMS mode 5 telegram" 1 \
+	"$(echo "$out" | grep -c '"decrypted":true.*"value":12.345')"
+libs=$(LD_DEBUG=libs smcardctl mbus decode --compact "$here/read100.hex" 2>&1 >/dev/null |
+	grep -o 'calling init: [^ ]*' | grep -c 'libiio\|libgpiod\|libmosquitto')
+check "decode loads neither libiio, libgpiod nor libmosquitto" 0 "$libs"
 ktap_finished

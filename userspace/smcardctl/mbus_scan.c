@@ -16,6 +16,7 @@
 struct scan {
 	struct mbus_ctx *c;
 	struct json_object *meters;
+	struct json_object *notes;
 	bool tty;
 	bool progress_shown;
 };
@@ -46,6 +47,16 @@ static void on_progress(void *arg, const struct mbus_scan_progress *p)
 	}
 	fflush(stderr);
 	s->progress_shown = true;
+}
+
+/* A limit the secondary search kept to: always on stderr, and in JSON. */
+static void on_note(void *arg, const char *text)
+{
+	struct scan *s = arg;
+
+	clear_progress(s);
+	fprintf(stderr, "smcardctl mbus scan: note: %s\n", text);
+	json_object_array_add(s->notes, json_object_new_string(text));
 }
 
 static int on_found(void *arg, const struct mbus_found *f)
@@ -90,7 +101,8 @@ static void usage(FILE *f)
 		"  --first N, --last N  primary address range\n"
 		"  --no-read            primary: only SND_NKE, no REQ_UD2 for the identity\n"
 		"  --exhaustive         secondary: try every value of manufacturer, version\n"
-		"                       and medium even when the answers are explained\n"
+		"                       and medium even when the answers are explained, and\n"
+		"                       all 26^3 manufacturer codes when collisions are garbage\n"
 		MBUS_COMMON_USAGE
 		"Probes that time out are not repeated unless --retries is given.\n");
 }
@@ -109,7 +121,7 @@ int mbus_cmd_scan(int argc, char **argv)
 	struct mbus_ctx c;
 	struct scan s = { .c = &c };
 	struct mbus_scan_opts o = { .first = 0, .last = 250, .read_id = true,
-				    .found = on_found,
+				    .found = on_found, .note = on_note,
 				    .progress = on_progress, .arg = &s };
 	struct mbus_secaddr pattern = MBUS_SECADDR_WILDCARD;
 	bool secondary = false;
@@ -171,6 +183,7 @@ int mbus_cmd_scan(int argc, char **argv)
 		return 1;
 	s.tty = isatty(STDERR_FILENO);
 	s.meters = json_object_new_array();
+	s.notes = json_object_new_array();
 	t0 = mbus_now();
 	if (secondary)
 		ret = mbus_scan_secondary(&c.link, &pattern, &o);
@@ -180,6 +193,7 @@ int mbus_cmd_scan(int argc, char **argv)
 	if (ret < 0) {
 		mbus_ctx_fail(&c, ret);
 		json_object_put(s.meters);
+		json_object_put(s.notes);
 		mbus_ctx_close(&c);
 		return 1;
 	}
@@ -190,11 +204,13 @@ int mbus_cmd_scan(int argc, char **argv)
 		json_object_object_add(j, "mode", json_object_new_string(
 					       secondary ? "secondary" : "primary"));
 		json_object_object_add(j, "meters", s.meters);
+		json_object_object_add(j, "notes", s.notes);
 		json_object_object_add(j, "traffic",
 				       mbus_traffic_json(&c, mbus_now() - t0));
 		mbus_print_json(j);
 	} else {
 		json_object_put(s.meters);
+		json_object_put(s.notes);
 		printf("%d meter%s found (%lu requests, %.1f s)\n", ret,
 		       ret == 1 ? "" : "s", c.link.stats.requests,
 		       mbus_now() - t0);

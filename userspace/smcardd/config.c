@@ -216,6 +216,7 @@ static const char *const mbus_volume_classes[] = { "water", "gas", "volume", NUL
 
 static const struct key mbus_meter_keys[] = {
 	CUSTOM("address", "a primary address 0..250 or a secondary address of 16 hex digits (F: wildcard)"),
+	CUSTOM("key", "32 hex digits: the meter's AES-128 key (OMS security mode 5 or 7)"),
 	DUR(struct sd_mbus_meter, interval, 1, 86400),
 	CHOICE(struct sd_mbus_meter, device_class, mbus_volume_classes),
 	KEND,
@@ -998,6 +999,13 @@ static void set_custom(struct parser *p, const struct key *k, const char *val)
 		struct sd_mbus_meter *m = p->base;
 		struct mbus_target t;
 
+		if (!strcmp(k->name, "key")) {
+			if (mbus_key_parse(val, m->key))
+				err_at(p, p->lineno, "bad key; %s", k->hint);
+			else
+				m->has_key = true;
+			return;
+		}
 		if (strlen(val) >= sizeof(m->address) || mbus_target_parse(val, &t)) {
 			err_at(p, p->lineno, "bad address '%s'; %s", val, k->hint);
 			return;

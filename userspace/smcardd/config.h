@@ -202,6 +202,8 @@ struct sd_mbus_meter {
 	char address[24];		/* "5" or 16 hex digits (secondary) */
 	double interval;		/* 0: [mbus] interval */
 	char device_class[SD_CLASS_MAX];/* for volumes: water or gas; empty: by medium */
+	bool has_key;			/* OMS security mode 5 or 7 */
+	uint8_t key[16];
 };
 
 /* [mbus.slave]: the card answers an external M-Bus master as a meter */

@@ -53,6 +53,8 @@ struct mb_result {
 	char name[SD_NAME_MAX];
 	char address[24];
 	char device_class[SD_CLASS_MAX];
+	bool has_key;			/* the meter's OMS key */
+	uint8_t key[16];
 	int err;
 	char msg[192];
 	unsigned int n;
@@ -65,6 +67,8 @@ struct mb_meter {
 	char name[SD_NAME_MAX];
 	char address[24];
 	char device_class[SD_CLASS_MAX];
+	bool has_key;			/* OMS key from the configuration */
+	uint8_t key[16];
 	struct mbus_target t;
 	int64_t interval_ms;
 	int64_t due;
@@ -233,7 +237,7 @@ static bool known(const struct mb_priv *p, const struct mbus_found *f)
 }
 
 static int add_meter(struct mb_priv *p, const char *name, const char *address,
-		     const char *device_class, double interval)
+		     const char *device_class, const uint8_t *key, double interval)
 {
 	struct mb_meter *n = realloc(p->meters, (p->nmeters + 1) * sizeof(*n));
 
@@ -245,6 +249,9 @@ static int add_meter(struct mb_priv *p, const char *name, const char *address,
 	snprintf(n->name, sizeof(n->name), "%s", name);
 	snprintf(n->address, sizeof(n->address), "%s", address);
 	snprintf(n->device_class, sizeof(n->device_class), "%s", device_class);
+	n->has_key = key != NULL;
+	if (key)
+		memcpy(n->key, key, sizeof(n->key));
 	if (mbus_target_parse(address, &n->t))
 		return -EINVAL;
 	n->interval_ms = (int64_t)(interval * 1000);
@@ -269,7 +276,7 @@ static int on_found(void *arg, const struct mbus_found *f)
 		snprintf(addr, sizeof(addr), "%u", f->primary);
 		snprintf(name, sizeof(name), "primary%u", f->primary);
 	}
-	if (add_meter(p, name, addr, "", p->c->interval))
+	if (add_meter(p, name, addr, "", NULL, p->c->interval))
 		return 0;
 	r = new_result(MB_RES_FOUND);
 	if (r) {
@@ -314,6 +321,8 @@ static void read_meter(struct mb_priv *p, struct mb_meter *m)
 	snprintf(r->name, sizeof(r->name), "%s", m->name);
 	snprintf(r->address, sizeof(r->address), "%s", m->address);
 	snprintf(r->device_class, sizeof(r->device_class), "%s", m->device_class);
+	r->has_key = m->has_key;
+	memcpy(r->key, m->key, sizeof(r->key));
 	p->link.msg[0] = 0;
 	ret = mbus_read(&p->link, &m->t, (unsigned int)p->c->max_telegrams, collect, r);
 	if (ret < 0 || !r->n) {
@@ -478,7 +487,8 @@ static int mb_open(struct source *s)
 	for (size_t i = 0; i < cfg->nmbus_meter; i++) {
 		const struct sd_mbus_meter *m = &cfg->mbus_meter[i];
 
-		ret = add_meter(p, m->name, m->address, m->device_class, m->interval);
+		ret = add_meter(p, m->name, m->address, m->device_class,
+				m->has_key ? m->key : NULL, m->interval);
 		if (ret)
 			goto fail;
 	}
@@ -642,11 +652,15 @@ static void publish(struct source *s, struct mb_result *r)
 		struct mbus_error err = { 0 };
 
 		mbus_telegram_init(&tg);
-		if (mbus_telegram_parse(r->frames[t], r->len[t], &tg, &err)) {
+		if (mbus_telegram_parse_key(r->frames[t], r->len[t],
+					    r->has_key ? r->key : NULL, &tg, &err)) {
 			sd_log(s->d, SD_LOG_WARN, "[mbus %s] telegram %u: byte %zu: %s",
 			       r->name, t + 1, err.pos, err.msg);
-			mbus_telegram_free(&tg);
-			continue;
+			/* encrypted and not decrypted: the plain records still count */
+			if (!tg.sec.error) {
+				mbus_telegram_free(&tg);
+				continue;
+			}
 		}
 		if (!header && tg.header.type == MBUS_HEADER_LONG) {
 			struct mbus_secaddr sa = { tg.header.id, tg.header.manufacturer,

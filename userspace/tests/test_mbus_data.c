@@ -88,10 +88,11 @@ TEST(bcd_types)
 		{ "0C 13 78 56 34 F2", "volume", "m^3", "-2345.678",
 		  MBUS_VALUE_NUMBER },
 		{ "0E 2B 00 00 00 00 00 F0", "power", "W", "0", MBUS_VALUE_NUMBER },
-		/* other non-decimal digits make the value invalid, not the telegram */
-		{ "0A 13 3A 12", "volume", "m^3", "3A12", MBUS_VALUE_INVALID },
-		{ "0C 13 FF FF FF FF", "volume", "m^3", "FFFFFFFF",
-		  MBUS_VALUE_INVALID },
+		/* other non-decimal digits are read digit by digit, with a
+		 * warning (test_mbus_quirks.c checks the warning) */
+		{ "0A 13 3A 12", "volume", "m^3", "1.240", MBUS_VALUE_NUMBER },
+		{ "0C 13 FF FF FF FF", "volume", "m^3", "-16666.665",
+		  MBUS_VALUE_NUMBER },
 	};
 
 	CHECK(c);
@@ -382,24 +383,10 @@ struct err_case {
 	size_t pos;		/* frame offset; data start at 7 */
 };
 
-TEST(record_errors_name_the_byte)
+/* Header and frame level problems fail the telegram, at their byte. */
+TEST(header_errors_name_the_byte)
 {
 	static const struct err_case c[] = {
-		{ 0x78, "04 13 01 02", -ENODATA, 9 },	/* data cut */
-		{ 0x78, "04", -ENODATA, 8 },		/* VIF missing */
-		{ 0x78, "84", -ENODATA, 8 },		/* DIFE missing */
-		{ 0x78, "04 93", -ENODATA, 9 },		/* VIFE missing */
-		{ 0x78, "04 FD", -ENODATA, 9 },		/* extension code */
-		{ 0x78, "0D 13", -ENODATA, 9 },		/* LVAR missing */
-		{ 0x78, "0D 13 05 41", -ENODATA, 10 },	/* text cut */
-		{ 0x78, "0D 13 FA 00", -EBADMSG, 9 },	/* reserved LVAR */
-		{ 0x78, "02 7C 05 41 42", -ENODATA, 10 },	/* plain text cut */
-		{ 0x78, "01 13 00 3F", -EBADMSG, 10 },	/* reserved DIF */
-		{ 0x78, "01 13 00 7F", -EBADMSG, 10 },	/* readout in RSP */
-		{ 0x78, "81 80 80 80 80 80 80 80 80 80 80 00 13 00",
-		  -EBADMSG, 18 },			/* 11 DIFEs */
-		{ 0x78, "01 93 A2 A2 A2 A2 A2 A2 A2 A2 A2 A2 22 00",
-		  -EBADMSG, 19 },			/* 11 VIFEs */
 		{ 0x72, "78 56 34 12 24 40 01", -ENODATA, 14 },
 		{ 0x7A, "01 00", -ENODATA, 9 },
 		{ 0x73, "78 56 34 12 01 00 05 2C 00 00", -ENODATA, 17 },
@@ -421,6 +408,73 @@ TEST(record_errors_name_the_byte)
 		EXPECT_NE(0, err.msg[0]);
 		mbus_telegram_free(&t);
 	}
+}
+
+/*
+ * A record that cannot be read (its length is unknown or the data end
+ * inside it) does not fail the telegram: the records before it stay,
+ * and it keeps the rest as raw bytes with the byte and the reason.
+ */
+TEST(record_errors_name_the_byte)
+{
+	static const struct err_case c[] = {
+		{ 0x78, "04 13 01 02", 0, 9 },		/* data cut */
+		{ 0x78, "04", 0, 8 },			/* VIF missing */
+		{ 0x78, "84", 0, 8 },			/* DIFE missing */
+		{ 0x78, "04 93", 0, 9 },		/* VIFE missing */
+		{ 0x78, "04 FD", 0, 9 },		/* extension code */
+		{ 0x78, "0D 13", 0, 9 },		/* LVAR missing */
+		{ 0x78, "0D 13 05 41", 0, 10 },		/* text cut */
+		{ 0x78, "0D 13 FA 00", 0, 9 },		/* reserved LVAR */
+		{ 0x78, "02 7C 05 41 42", 0, 10 },	/* plain text cut */
+		{ 0x78, "3F 13 00", 0, 7 },		/* reserved DIF */
+		{ 0x78, "7F 13 00", 0, 7 },		/* readout in RSP */
+	};
+
+	for (size_t i = 0; i < sizeof(c) / sizeof(c[0]); i++) {
+		struct mbus_telegram t;
+		struct mbus_error err = { 0 };
+		char data[64], want[16];
+		const struct mbus_record *r;
+
+		/* a good record first: it must survive */
+		snprintf(data, sizeof(data), "01 13 05 %s", c[i].data);
+		ASSERT_EQ(0, decode_rsp(c[i].ci, data, &t, &err))
+			TH_LOG("case %zu: %s", i, err.msg);
+		ASSERT_EQ(2, t.n_records) TH_LOG("case %zu", i);
+		EXPECT_STREQ("volume", t.records[0].quantity);
+		r = &t.records[1];
+		EXPECT_TRUE(r->undecodable) TH_LOG("case %zu", i);
+		EXPECT_EQ(1, t.n_undecodable);
+		EXPECT_EQ(MBUS_WARN_UNDECODABLE, r->warnings);
+		EXPECT_EQ(10, r->pos) TH_LOG("case %zu", i);
+		/* the raw bytes are the record's, to the end */
+		EXPECT_EQ(t.frame.data_len - 3, r->value.len) TH_LOG("case %zu", i);
+		snprintf(want, sizeof(want), "byte %zu:", c[i].pos + 3);
+		EXPECT_EQ(0, strncmp(want, r->problem, strlen(want)))
+			TH_LOG("case %zu: %s", i, r->problem);
+		mbus_telegram_free(&t);
+	}
+}
+
+/* Chains longer than the standard allows have a known length: read on. */
+TEST(long_chains_are_read_with_a_warning)
+{
+	struct mbus_telegram t;
+	char s[32];
+
+	ASSERT_EQ(0, decode_rsp(0x78,
+		"81 80 80 80 80 80 80 80 80 80 80 00 13 00 01 13 05", &t, NULL));
+	ASSERT_EQ(2, t.n_records);
+	EXPECT_EQ(MBUS_WARN_MANY_DIFE, t.records[0].warnings);
+	EXPECT_STREQ("0.005", vstr(&t.records[1], s, sizeof(s)));
+	mbus_telegram_free(&t);
+	ASSERT_EQ(0, decode_rsp(0x78,
+		"01 93 A2 A2 A2 A2 A2 A2 A2 A2 A2 A2 22 00 01 13 07", &t, NULL));
+	ASSERT_EQ(2, t.n_records);
+	EXPECT_EQ(MBUS_WARN_MANY_VIFE, t.records[0].warnings);
+	EXPECT_STREQ("0.007", vstr(&t.records[1], s, sizeof(s)));
+	mbus_telegram_free(&t);
 }
 
 TEST(msb_first_header_and_data)

@@ -61,24 +61,114 @@ static void check_all_found(struct __test_metadata *_metadata,
 		EXPECT_FALSE(s->f[j].collision);
 }
 
-static void search_all(struct __test_metadata *_metadata, size_t n,
-		       uint64_t seed, bool exhaustive)
+static unsigned int notes;
+
+static void on_note(void *arg, const char *text)
+{
+	notes++;
+}
+
+static void search_all_on(struct __test_metadata *_metadata, size_t n,
+			  uint64_t seed, bool exhaustive, bool realistic)
 {
 	struct mbus_meterset ms;
 	struct mbus_link l;
 	static struct seen s;
-	struct mbus_scan_opts o = { .found = on_found, .arg = &s,
-				    .exhaustive = exhaustive };
+	struct mbus_scan_opts o = { .found = on_found, .note = on_note,
+				    .arg = &s, .exhaustive = exhaustive };
 	struct mbus_secaddr all = MBUS_SECADDR_WILDCARD;
 
 	s.n = 0;
+	notes = 0;
 	mbus_meterset_init(&ms);
 	ASSERT_EQ(0, mbus_meterset_generate(&ms, n, seed, true));
+	ms.realistic = realistic;
+	ms.rng = seed;
 	l = bus_link(&ms);
 	ASSERT_EQ((int)n, mbus_scan_secondary(&l, &all, &o));
 	check_all_found(_metadata, &ms, &s);
-	TH_LOG("%zu meters: %lu requests, %lu timeouts, %lu damaged", n,
-	       l.stats.requests, l.stats.timeouts, l.stats.damaged);
+	TH_LOG("%zu meters%s: %lu requests, %lu timeouts, %lu damaged, %u notes",
+	       n, realistic ? " (realistic delays)" : "", l.stats.requests,
+	       l.stats.timeouts, l.stats.damaged, notes);
+	mbus_meterset_free(&ms);
+}
+
+static void search_all(struct __test_metadata *_metadata, size_t n,
+		       uint64_t seed, bool exhaustive)
+{
+	search_all_on(_metadata, n, seed, exhaustive, false);
+}
+
+/*
+ * Meters that answer after delays of their own (11..330 bit times,
+ * differing per request): collisions are garbage, the search still
+ * finds every meter, twins included, by likely values.
+ */
+TEST(secondary_250_meters_realistic)
+{
+	search_all_on(_metadata, 250, 1, false, true);
+}
+
+TEST(secondary_realistic_seeds)
+{
+	for (uint64_t seed = 2; seed < 6; seed++)
+		search_all_on(_metadata, 40 + 30 * seed, seed, false, true);
+}
+
+/* The wire under realistic delays: one answer is clean, two are garbage. */
+TEST(realistic_wire)
+{
+	const uint8_t e5 = MBUS_ACK;
+	const uint8_t *a[2] = { &e5, &e5 };
+	size_t len[2] = { 1, 1 };
+	unsigned int d[2] = { 0, 0 };
+	uint8_t out[16];
+
+	EXPECT_EQ(1, mbus_wire_mix(a, len, d, 1, out, sizeof(out)));
+	EXPECT_EQ(0xE5, out[0]);
+	/* together: the same E5 */
+	EXPECT_EQ(1, mbus_wire_mix(a, len, d, 2, out, sizeof(out)));
+	EXPECT_EQ(0xE5, out[0]);
+	/* 5 bit times apart: neither E5 survives */
+	d[1] = 5;
+	ASSERT_LE(1, mbus_wire_mix(a, len, d, 2, out, sizeof(out)));
+	EXPECT_NE(0xE5, out[0]);
+	/* a character apart: two E5, one after the other */
+	d[1] = 11;
+	EXPECT_EQ(2, mbus_wire_mix(a, len, d, 2, out, sizeof(out)));
+	EXPECT_EQ(0xE5, out[0]);
+	EXPECT_EQ(0xE5, out[1]);
+}
+
+/* Twins that differ only in an unknown manufacturer code: a note. */
+TEST(secondary_realistic_unknown_manufacturer)
+{
+	struct mbus_meterset ms;
+	struct mbus_link l;
+	static struct seen s;
+	struct mbus_scan_opts o = { .found = on_found, .note = on_note,
+				    .arg = &s };
+	struct mbus_secaddr all = MBUS_SECADDR_WILDCARD;
+
+	s.n = 0;
+	notes = 0;
+	mbus_meterset_init(&ms);
+	ASSERT_EQ(0, mbus_meterset_generate(&ms, 3, 5, false));
+	ms.meters[1]->m.addr = ms.meters[0]->m.addr;
+	ASSERT_EQ(0, mbus_manufacturer_id("KAM", &ms.meters[0]->m.addr.manufacturer));
+	ASSERT_EQ(0, mbus_manufacturer_id("QQX", &ms.meters[1]->m.addr.manufacturer));
+	ms.realistic = true;
+	l = bus_link(&ms);
+	/* KAM and the third meter are found, QQX is not, and it is said */
+	ASSERT_EQ(2, mbus_scan_secondary(&l, &all, &o));
+	EXPECT_EQ(1, notes);
+	/* exhaustive: found, at the price of the sweep */
+	s.n = 0;
+	notes = 0;
+	o.exhaustive = true;
+	ASSERT_EQ(3, mbus_scan_secondary(&l, &all, &o));
+	EXPECT_EQ(0, notes);
+	TH_LOG("exhaustive: %lu requests", l.stats.requests);
 	mbus_meterset_free(&ms);
 }
 
@@ -387,6 +477,38 @@ TEST(read_repeat_same_fcb)
 TEST(read_secondary)
 {
 	read_multi(_metadata, 3, true);
+}
+
+/* A meter replaying an OMS mode 5 telegram: read, then decrypted. */
+TEST(read_encrypted_replay)
+{
+	const char *dir = getenv("SMCARD_MBUS_DATA");
+	char path[512];
+	const char *paths[] = { path };
+	struct mbus_meterset ms;
+	struct mbus_link l;
+	struct mbus_error err = { 0 };
+	struct mbus_target t = { .primary = 9 };
+	struct mbus_telegram tg;
+	static struct frames fr;
+	uint8_t key[MBUS_KEY_LEN];
+
+	fr.n = 0;
+	snprintf(path, sizeof(path), "%s/water_oms_mode5.hex",
+		 dir ? dir : "tests/data/mbus");
+	mbus_meterset_init(&ms);
+	ASSERT_EQ(0, mbus_meterset_load(&ms, 9, paths, 1, &err)) TH_LOG("%s", err.msg);
+	l = bus_link(&ms);
+	ASSERT_EQ(1, mbus_read(&l, &t, 4, on_frame, &fr)) TH_LOG("%s", l.msg);
+	ASSERT_EQ(0, mbus_key_parse("51728910E66D83F851728910E66D83F8", key));
+	mbus_telegram_init(&tg);
+	/* the access number is part of the IV: the replay keeps it */
+	EXPECT_EQ(0, mbus_telegram_parse_key(fr.f[0], fr.len[0], key, &tg, &err))
+		TH_LOG("%s", err.msg);
+	EXPECT_TRUE(tg.sec.decrypted);
+	EXPECT_EQ(-ENOKEY, mbus_telegram_parse(fr.f[0], fr.len[0], &tg, &err));
+	mbus_telegram_free(&tg);
+	mbus_meterset_free(&ms);
 }
 
 TEST(read_absent)

@@ -147,6 +147,7 @@ TEST(mbus)
 		"interval = 30s\n"
 		"[mbus.meter heat]\n"
 		"address = 1234567824400107\n"
+		"key = 000102030405060708090A0B0C0D0E0F\n"
 		"[mbus.meter gas]\n"
 		"address = 87654321\n"
 		"device_class = gas\n", "t");
@@ -171,6 +172,9 @@ TEST(mbus)
 	EXPECT_EQ(30.0, c.mbus_meter[0].interval);
 	EXPECT_STREQ("1234567824400107", c.mbus_meter[1].address);
 	EXPECT_EQ(300.0, c.mbus_meter[1].interval);	/* [mbus] interval */
+	EXPECT_FALSE(c.mbus_meter[0].has_key);
+	EXPECT_TRUE(c.mbus_meter[1].has_key);
+	EXPECT_EQ(0x0F, c.mbus_meter[1].key[15]);
 	EXPECT_STREQ("gas", c.mbus_meter[2].device_class);
 	sd_config_free(&c);
 
@@ -245,6 +249,7 @@ static const struct bad bads[] = {
 	{ "[mbus.meter w]\naddress = 12345678zz\n", "bad address '12345678zz'" },
 	{ "[mbus.meter w]\naddress = 5\ndevice_class = energy\n", "bad device_class 'energy'; one of: water, gas, volume" },
 	{ "[mbus.meter w]\naddress = 5\ncolour = 1\n", "unknown key 'colour' in [mbus.meter]" },
+	{ "[mbus.meter w]\naddress = 5\nkey = 0011\n", "t:3: bad key; 32 hex digits: the meter's AES-128 key" },
 	{ "[mbus.meter a]\naddress = 5\n[mbus.meter b]\naddress = 5\n",
 	  "t:3: [mbus.meter b] has the address of [mbus.meter a] (5)" },
 	{ "[mbus.meter a]\naddress = 5\n[mbus.meter a]\naddress = 6\n", "t:3: [mbus.meter a] is defined twice" },

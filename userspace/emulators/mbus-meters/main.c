@@ -7,7 +7,10 @@
  *
  * Every meter sees every request; the answers of all meters that reply
  * are combined as a wired-AND (mbus_meterset.h) and sent after the reply
- * delay, measured from the arrival of the request's last byte.
+ * delay, measured from the arrival of the request's last byte. With
+ * --realistic each meter answers after a delay of its own that changes
+ * with every request (11..330 bit times), and collisions are the garbage
+ * a UART reads from the overlapping answers.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -36,7 +39,7 @@ static void on_signal(int sig)
 struct opts {
 	const char *device;
 	unsigned int baud;
-	long delay_us;		/* -1: 11 bit times */
+	long delay_us;		/* -1: 11 bit times, or per meter (realistic) */
 	bool verbose;
 	bool list;
 };
@@ -47,7 +50,7 @@ static void usage(FILE *f)
 		"usage: mbus-meters [--device PATH] [--baud N] [--delay MS]\n"
 		"                   [--generate N [--seed S] [--no-primary]]\n"
 		"                   [--meter [PRIMARY=]FILE[,FILE...]]... [--ignore-fcb]\n"
-		"                   [--drop-every K] [--list] [-v]\n\n"
+		"                   [--drop-every K] [--realistic] [--list] [-v]\n\n"
 		"  --device PATH        the line (default /dev/smcard-sim-mbus); a tty is set\n"
 		"                       to --baud 8E1, the simulator's peer needs nothing\n"
 		"  --baud N             line rate (2400); on the peer it only sets the default\n"
@@ -60,6 +63,8 @@ static void usage(FILE *f)
 		"                       (comma-separated, one per telegram), primary address P\n"
 		"  --ignore-fcb         meters ignore FCV/FCB (always the first telegram)\n"
 		"  --drop-every K       every Kth RSP_UD is lost on the wire\n"
+		"  --realistic          each meter answers after its own delay, 11..330 bit\n"
+		"                       times, new jitter per request; collisions are garbage\n"
 		"  --list               print the meters (secondary address first) and exit\n"
 		"  -v                   log requests and answers on stderr\n");
 }
@@ -236,7 +241,7 @@ static int run(struct mbus_meterset *s, int fd, struct opts *o, bool tty)
 			if (!ret)
 				continue;
 			delay = o->delay_us >= 0 ? o->delay_us :
-				(long)(11 * 1000000L / o->baud);
+				(long)(s->delay_bits * 1000000L / o->baud);
 			sleep_until(last + delay * 1000LL);
 			if (o->verbose) {
 				char what[32];
@@ -273,6 +278,7 @@ int main(int argc, char **argv)
 		{ "meter", required_argument, NULL, 'm' },
 		{ "ignore-fcb", no_argument, NULL, 'F' },
 		{ "drop-every", required_argument, NULL, 'k' },
+		{ "realistic", no_argument, NULL, 'R' },
 		{ "list", no_argument, NULL, 'l' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
@@ -338,6 +344,9 @@ int main(int argc, char **argv)
 				return 2;
 			}
 			break;
+		case 'R':
+			s.realistic = true;
+			break;
 		case 'l':
 			o.list = true;
 			break;
@@ -356,6 +365,7 @@ int main(int argc, char **argv)
 		usage(stderr);
 		return 2;
 	}
+	s.rng = seed;
 	if (generate && mbus_meterset_generate(&s, generate, seed, primary)) {
 		fprintf(stderr, "mbus-meters: out of memory\n");
 		return 1;

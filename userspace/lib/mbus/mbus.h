@@ -7,6 +7,7 @@
  *   mbus_data.h      telegram decoding: records, DIF/VIF/VIFE, normalised values
  *   mbus_value.h     numbers and dates out of a record's data field
  *   mbus_vif.h       the VIF/VIFE tables
+ *   mbus_security.h  OMS / EN 13757-7 security modes 5 and 7 (libcrypto)
  *   mbus_json.h      a decoded telegram as JSON (json-c)
  *   mbus_build.h     RSP_UD telegrams from records (meters, emulators)
  *   mbus_addr.h      primary and secondary addresses, wildcards
@@ -32,6 +33,7 @@
 #include "mbus_meterset.h"
 #include "mbus_nl.h"
 #include "mbus_scan.h"
+#include "mbus_security.h"
 #include "mbus_value.h"
 #include "mbus_vif.h"
 

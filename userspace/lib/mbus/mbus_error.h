@@ -11,7 +11,7 @@
 
 struct mbus_error {
 	size_t pos;		/* byte offset in the frame */
-	char msg[128];
+	char msg[256];
 };
 
 /*

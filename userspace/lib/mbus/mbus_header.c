@@ -156,9 +156,49 @@ int mbus_header_build(const struct mbus_header *h, uint8_t *out, size_t size)
 	return (int)n;
 }
 
+size_t mbus_status_texts(uint8_t s, const char *out[8])
+{
+	static const char *const app[4] = {
+		NULL, "application busy", "any application error",
+		"abnormal condition / alarm",
+	};
+	static const char *const bits[8] = {
+		NULL, NULL, "power low", "permanent error", "temporary error",
+		"manufacturer specific bit 5", "manufacturer specific bit 6",
+		"manufacturer specific bit 7",
+	};
+	size_t n = 0;
+
+	if (app[s & MBUS_STATUS_APP_MASK])
+		out[n++] = app[s & MBUS_STATUS_APP_MASK];
+	for (unsigned int b = 2; b < 8; b++)
+		if (s & 1u << b)
+			out[n++] = bits[b];
+	return n;
+}
+
+const char *mbus_app_error_text(uint8_t code)
+{
+	static const char *const texts[] = {
+		"unspecified error",
+		"unimplemented CI field",
+		"buffer too long, truncated",
+		"too many records",
+		"premature end of record",
+		"more than 10 DIFEs",
+		"more than 10 VIFEs",
+		"reserved",
+		"application too busy for handling the readout request",
+		"too many readouts",
+	};
+
+	return code < sizeof(texts) / sizeof(texts[0]) ? texts[code] :
+							  "reserved";
+}
+
 const char *mbus_medium_name(uint8_t m)
 {
-	static const char *const names[0x38] = {
+	static const char *const names[0x39] = {
 		[0x00] = "other", [0x01] = "oil", [0x02] = "electricity",
 		[0x03] = "gas", [0x04] = "heat_outlet", [0x05] = "steam",
 		[0x06] = "warm_water", [0x07] = "water",
@@ -178,9 +218,10 @@ const char *mbus_medium_name(uint8_t m)
 		[0x33] = "bidirectional_repeater",
 		[0x36] = "radio_converter_system",
 		[0x37] = "radio_converter_meter",
+		[0x38] = "bus_converter_meter",
 	};
 
-	if (m < 0x38 && names[m])
+	if (m < 0x39 && names[m])
 		return names[m];
 	return "reserved";
 }

@@ -111,6 +111,20 @@ int mbus_header_parse(uint8_t ci, const uint8_t *data, size_t len, size_t pos,
 /* Encode a short or long header (h->type); returns its length or -ENOSPC. */
 int mbus_header_build(const struct mbus_header *h, uint8_t *out, size_t size);
 
+/*
+ * Texts of the status byte's bits (EN 13757-3 table 5): "application
+ * busy", "any application error", "abnormal condition / alarm", "power
+ * low", "permanent error", "temporary error", "manufacturer specific bit
+ * 5".. 7. Fills @out with up to 8 texts; returns their number.
+ */
+size_t mbus_status_texts(uint8_t status, const char *out[8]);
+
+/*
+ * Text of an application error code (CI 70h, EN 13757-3 table 20; a
+ * CI 70h frame without the byte means code 0, "unspecified error").
+ */
+const char *mbus_app_error_text(uint8_t code);
+
 /* Device type / medium name ("water", "heat_outlet", ...); never NULL. */
 const char *mbus_medium_name(uint8_t medium);
 

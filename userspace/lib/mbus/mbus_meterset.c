@@ -238,6 +238,9 @@ int mbus_meterset_add_telegrams(struct mbus_meterset *s, uint8_t primary,
 		return mbus_fail(err, -EINVAL, 0, "no telegram");
 	mbus_telegram_init(&t);
 	ret = mbus_telegram_parse(frames[0], lens[0], &t, err);
+	/* an encrypted meter: the header is all the model needs */
+	if (ret && t.sec.error)
+		ret = 0;
 	if (ret == 0 && t.frame.type != MBUS_FRAME_LONG)
 		ret = mbus_fail(err, -EINVAL, 0, "not a long frame");
 	m = calloc(1, sizeof(*m));
@@ -385,9 +388,11 @@ static int replay(const struct mbus_sim_meter *m, uint8_t *out, size_t size)
 		return -ENOSPC;
 	memcpy(out, m->tele[idx], len);
 	out[5] = m->m.primary;
-	if (len >= 19 && out[6] == MBUS_CI_RSP_LONG) {
+	/* an encrypted telegram keeps its access number: it is in the IV */
+	if (len >= 21 && out[6] == MBUS_CI_RSP_LONG) {
 		mbus_secaddr_encode(&m->m.addr, out + 7);
-		out[15] = m->m.access_number;
+		if (!(out[18] & 0x1F))
+			out[15] = m->m.access_number;
 	}
 	out[len - 2] = mbus_checksum(out + 4, len - 6);
 	return (int)len;
@@ -419,14 +424,84 @@ uint32_t mbus_wire_result(const uint8_t *buf, size_t len)
 	return METERBUS_RESULT_COLLISION;
 }
 
+/* The character of @b on the wire: start 0, data LSB first, even parity, stop 1. */
+static unsigned int char_bits(uint8_t b)
+{
+	unsigned int parity = (unsigned int)__builtin_parity(b);
+
+	return 0u | (unsigned int)b << 1 | parity << 9 | 1u << 10;
+}
+
+size_t mbus_wire_mix(const uint8_t *const *ans, const size_t *len,
+		     const unsigned int *delay, size_t n, uint8_t *out,
+		     size_t size)
+{
+	/* at most 330 bit times of offset plus a frame of 11-bit characters */
+	static const size_t max_bits = MBUS_REPLY_MAX_BITS + 11 * MBUS_MAX_FRAME + 11;
+	uint8_t line[MBUS_REPLY_MAX_BITS + 11 * MBUS_MAX_FRAME + 11];
+	size_t end = 0, w = 0;
+
+	memset(line, 1, sizeof(line));
+	for (size_t i = 0; i < n; i++) {
+		for (size_t k = 0; k < len[i]; k++) {
+			unsigned int c = char_bits(ans[i][k]);
+
+			for (unsigned int b = 0; b < 11; b++) {
+				size_t t = delay[i] + 11 * k + b;
+
+				if (t < max_bits && !(c >> b & 1))
+					line[t] = 0;
+			}
+		}
+		if (delay[i] + 11 * len[i] > end)
+			end = delay[i] + 11 * len[i];
+	}
+	if (end > max_bits)
+		end = max_bits;
+	/* a receiver: wait for a start bit, take 8 data bits, skip parity and stop */
+	for (size_t t = 0; t + 10 < end + 1 && w < size;) {
+		uint8_t b = 0;
+
+		if (line[t]) {
+			t++;
+			continue;
+		}
+		for (unsigned int i = 0; i < 8; i++)
+			b |= (uint8_t)(line[t + 1 + i] << i);
+		out[w++] = b;
+		t += 11;
+	}
+	return w;
+}
+
+/* Reply delay of meter @i for this request: its own, plus jitter. */
+static unsigned int reply_delay(struct mbus_meterset *s, size_t i)
+{
+	uint64_t own = (uint64_t)(i + 1) * 0x9E3779B97F4A7C15ULL;
+	unsigned int base = MBUS_REPLY_MIN_BITS + (unsigned int)(own >> 40) % 160;
+
+	return base + (unsigned int)(rnd(&s->rng) %
+				     (MBUS_REPLY_MAX_BITS - 160 - MBUS_REPLY_MIN_BITS + 1));
+}
+
 int mbus_meterset_handle(struct mbus_meterset *s, const uint8_t *req,
 			 size_t len, uint8_t *out, size_t size,
 			 unsigned int *answered, unsigned int *events,
 			 unsigned int *baud)
 {
 	uint8_t one[MBUS_MAX_FRAME], r[MBUS_MAX_FRAME];
+	/* realistic: the first answers, each with its delay */
+	enum { MIX = 8 };
+	uint8_t mix[MIX][MBUS_MAX_FRAME];
+	const uint8_t *mix_p[MIX];
+	size_t mix_len[MIX];
+	unsigned int mix_delay[MIX], first = MBUS_REPLY_MAX_BITS;
 	unsigned int ev_all = 0, who = 0;
 	size_t out_len = 0;
+
+	if (s->realistic && !s->rng)
+		s->rng = 0x2545F4914F6CDD1DULL;
+	s->delay_bits = MBUS_REPLY_MIN_BITS;
 
 	if (len > sizeof(r))
 		return -EMSGSIZE;
@@ -457,8 +532,30 @@ int mbus_meterset_handle(struct mbus_meterset *s, const uint8_t *req,
 		if ((size_t)n > size)
 			return -ENOSPC;
 		m->replies++;
+		if (s->realistic) {
+			if (who < MIX) {
+				memcpy(mix[who], one, (size_t)n);
+				mix_p[who] = mix[who];
+				mix_len[who] = (size_t)n;
+				mix_delay[who] = reply_delay(s, i);
+				if (mix_delay[who] < first)
+					first = mix_delay[who];
+			}
+		} else {
+			mbus_wire_and(out, &out_len, one, (size_t)n);
+		}
 		who++;
-		mbus_wire_and(out, &out_len, one, (size_t)n);
+	}
+	if (s->realistic && who == 1) {
+		memcpy(out, mix[0], mix_len[0]);
+		out_len = mix_len[0];
+		s->delay_bits = mix_delay[0];
+	} else if (s->realistic && who > 1) {
+		for (unsigned int i = 0; i < who && i < MIX; i++)
+			mix_delay[i] -= first;
+		out_len = mbus_wire_mix(mix_p, mix_len, mix_delay,
+					who < MIX ? who : MIX, out, size);
+		s->delay_bits = first;
 	}
 	if (out_len > 1 && s->drop_every &&
 	    ++s->rsp_count % s->drop_every == 0)

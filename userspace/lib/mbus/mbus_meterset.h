@@ -3,10 +3,19 @@
  * A bus full of emulated meters: each is a struct mbus_meter
  * (mbus_meter.h) that answers per EN 13757-2/-3; every meter sees every
  * request and the answers of all meters that reply are combined as on
- * the wire, a wired-AND (a 0 bit of any sender wins) of answers that
- * start together. A single E5 from several meters is still E5, which is
- * why a secondary search has to look at the REQ_UD2 that follows a
- * selection.
+ * the wire, a wired-AND (a 0 bit of any sender wins).
+ *
+ * Aligned: all answers start together, so the AND is byte by byte and a
+ * single E5 from several meters is still E5 (the secondary search then
+ * has to look at the REQ_UD2 that follows a selection).
+ *
+ * Realistic (s->realistic): each meter answers after its own delay, 11
+ * to 330 bit times after the request (a delay of its own plus jitter that
+ * differs per request), as real meters do. The answers are ANDed bit by
+ * bit on the time line (11 bits a character: start, 8 data bits, even
+ * parity, stop) and the result is read back as a UART receiver would:
+ * a collision is then garbage, with no usable AND. The delay of the
+ * first answer is left in s->delay_bits for the emulator.
  *
  * Meters are generated (unique secondary addresses, with some that
  * differ only in manufacturer, version or medium) or replay telegrams
@@ -43,7 +52,14 @@ struct mbus_meterset {
 	bool ignore_fcb;	/* meters ignore FCV/FCB: always a fresh read */
 	unsigned int drop_every;	/* lose every Nth RSP_UD on the wire */
 	unsigned long rsp_count;
+	bool realistic;		/* answers after per-meter delays, see above */
+	uint64_t rng;		/* jitter of the realistic delays */
+	unsigned int delay_bits;	/* of the last answer's first character */
 };
+
+/* Shortest and longest reply delay of EN 13757-2, in bit times. */
+#define MBUS_REPLY_MIN_BITS	11
+#define MBUS_REPLY_MAX_BITS	330
 
 void mbus_meterset_init(struct mbus_meterset *s);
 void mbus_meterset_free(struct mbus_meterset *s);
@@ -89,6 +105,15 @@ int mbus_meterset_handle(struct mbus_meterset *s, const uint8_t *req,
 			 size_t len, uint8_t *out, size_t size,
 			 unsigned int *answered, unsigned int *events,
 			 unsigned int *baud);
+
+/*
+ * What a UART reads from answers that start @delay[i] bit times after
+ * the first one: the bit-level wired-AND of their characters (8E1),
+ * decoded byte by byte from each start bit. Returns the length in @out.
+ */
+size_t mbus_wire_mix(const uint8_t *const *ans, const size_t *len,
+		     const unsigned int *delay, size_t n, uint8_t *out,
+		     size_t size);
 
 /* AND @b into @acc (length *@acc_len, grows to the longer one). */
 void mbus_wire_and(uint8_t *acc, size_t *acc_len, const uint8_t *b,

@@ -394,16 +394,50 @@ struct search {
 	struct mbus_scan_progress p;
 	unsigned int found;
 	int stop;		/* non-zero: a callback asked to stop */
+	/* addresses reported: a node searched twice reports nobody twice */
+	struct mbus_secaddr *seen;
+	size_t n_seen, cap_seen;
 };
+
+static void note(struct search *s, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* A limit the search kept to: told to the caller, who decides. */
+static void note(struct search *s, const char *fmt, ...)
+{
+	char text[192];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(text, sizeof(text), fmt, ap);
+	va_end(ap);
+	s->p.notes++;
+	if (s->o->note)
+		s->o->note(s->o->arg, text);
+}
 
 /* Manufacturers seen on wired M-Bus, tried first when nothing narrows. */
 static const char *const known_man[] = {
-	"ABB", "ACW", "AMT", "APA", "BEC", "BMT", "DEC", "DME", "DWZ", "EFE",
-	"ELS", "ELV", "EMH", "EMU", "ENG", "GAV", "GEN", "GMC", "GWF", "HAG",
-	"HYD", "ITW", "JAN", "KAM", "LSE", "LUG", "MAD", "NZR", "PAD", "QDS",
-	"REL", "RKE", "SBC", "SEN", "SIE", "SLB", "SON", "SPX", "TCH", "WEP",
-	"ZRI", "ZRM",
+	"ABB", "ACE", "ACW", "AMT", "APA", "BEC", "BHG", "BMT", "DAN", "DEC",
+	"DIE", "DME", "DWZ", "DZG", "EFE", "ELS", "ELV", "EMH", "EMU", "ENG",
+	"ESY", "FIN", "GAV", "GEN", "GMC", "GWF", "HAG", "HYD", "ITR", "ITW",
+	"JAN", "KAM", "LGB", "LSE", "LUG", "MAD", "MTC", "NZR", "PAD", "QDS",
+	"REL", "RKE", "SBC", "SCH", "SEN", "SIE", "SLB", "SON", "SPX", "SVM",
+	"TCH", "TIP", "WEP", "WZG", "ZRI", "ZRM",
 };
+
+/*
+ * Media real meters use, most common first; then the rest of the codes
+ * EN 13757-3 assigns (00h..38h). Codes above are reserved: tried only
+ * when the search is exhaustive.
+ */
+static const uint8_t likely_media[] = {
+	0x07, 0x04, 0x06, 0x02, 0x03, 0x16, 0x0C, 0x0D, 0x15, 0x0A, 0x0B,
+	0x08, 0x1B, 0x00, 0x0E, 0x01, 0x05, 0x09, 0x0F, 0x17, 0x18, 0x19,
+	0x1A, 0x1C, 0x20, 0x21, 0x25, 0x28, 0x29, 0x2A, 0x31, 0x32, 0x33,
+	0x36, 0x37, 0x38,
+};
+#define LAST_ASSIGNED_MEDIUM	0x38
 
 static unsigned int id_nibble(uint32_t id, unsigned int level)
 {
@@ -450,17 +484,59 @@ static bool is_wild(const struct mbus_secaddr *sa, unsigned int level)
 }
 
 /*
- * The secondary address fields of a collided answer, if it looks like an
- * RSP_UD whose copies started together: 68 L L 68 C A CI, then ID,
- * manufacturer, version, medium.
+ * The secondary address fields of a collided answer, if it is the
+ * wired-AND of RSP_UDs that started together: 68 L L 68, C, A, CI 72h,
+ * then ID, manufacturer, version, medium, the ID digits fixed by the
+ * pattern as they are. Meters that answer after delays of their own
+ * give garbage instead; see observe().
  */
-static bool observed(const struct mbus_reply *r, struct mbus_secaddr *obs)
+static bool observed(const struct mbus_reply *r,
+		     const struct mbus_secaddr *pattern,
+		     struct mbus_secaddr *obs)
 {
 	if (r->len < 15 || r->buf[0] != MBUS_START_LONG ||
-	    r->buf[3] != MBUS_START_LONG || r->buf[1] != r->buf[2])
+	    r->buf[3] != MBUS_START_LONG || r->buf[1] != r->buf[2] ||
+	    (r->buf[4] & 0x4F) != MBUS_C_RSP_UD ||
+	    r->buf[6] != MBUS_CI_RSP_LONG)
 		return false;
 	mbus_secaddr_decode(r->buf + 7, obs);
+	for (unsigned int k = 0; k < LEVEL_MAN; k++)
+		if (!is_wild(pattern, k) &&
+		    id_nibble(obs->id, k) != id_nibble(pattern->id, k))
+			return false;
 	return true;
+}
+
+/*
+ * Is the collided answer @r to the node @pattern a usable AND? It must
+ * look like one and come again the same when asked twice more: late
+ * answers move with every request, and their garbage (or the clean
+ * start of the earliest one) does not repeat. A false "no" costs a
+ * sweep; a false "yes" is caught when the meters found below do not
+ * explain the collision (fewer than two), see search().
+ */
+static int observe(struct search *s, const struct mbus_secaddr *pattern,
+		   const struct mbus_reply *r, struct mbus_secaddr *obs)
+{
+	struct mbus_secaddr again;
+	struct mbus_reply r2;
+	uint8_t req[8];
+	int n, ret;
+
+	if (!observed(r, pattern, obs))
+		return 0;
+	n = mbus_frame_build_short(req, sizeof(req), MBUS_C_REQ_UD2,
+				   MBUS_ADDR_SELECTED);
+	for (int i = 0; i < 2; i++) {
+		ret = mbus_link_request(s->l, req, (size_t)n, 0, &r2);
+		if (ret < 0)
+			return ret;
+		if (r2.result == METERBUS_RESULT_OK ||
+		    !observed(&r2, pattern, &again) ||
+		    memcmp(&again, obs, sizeof(again)))
+			return 0;
+	}
+	return 1;
 }
 
 static int probe(struct search *s, const struct mbus_secaddr *pattern,
@@ -509,6 +585,19 @@ static int report(struct search *s, const struct mbus_found *f)
 {
 	int ret = 0;
 
+	for (size_t i = 0; i < s->n_seen; i++)
+		if (!memcmp(&s->seen[i], &f->sa, sizeof(f->sa)))
+			return 0;
+	if (s->n_seen == s->cap_seen) {
+		size_t cap = s->cap_seen ? 2 * s->cap_seen : 64;
+		struct mbus_secaddr *p = realloc(s->seen, cap * sizeof(*p));
+
+		if (!p)
+			return link_fail(s->l, -ENOMEM, "out of memory");
+		s->seen = p;
+		s->cap_seen = cap;
+	}
+	s->seen[s->n_seen++] = f->sa;
 	s->found++;
 	if (s->o->found)
 		ret = s->o->found(s->o->arg, f);
@@ -584,6 +673,79 @@ static bool explained(const struct search *s, unsigned int level,
 	return true;
 }
 
+/*
+ * Without a usable AND (meters that answer after delays of their own):
+ * likely values first, and no blind sweep of the manufacturer field,
+ * whose 26^3 codes would cost hours of reply windows, unless the search
+ * is exhaustive; reserved media likewise. What is left out is noted.
+ */
+static int branch_blind(struct search *s, const struct mbus_secaddr *pattern,
+			unsigned int level, struct acc *a)
+{
+	char pat[MBUS_SECADDR_STRLEN];
+	bool tried[256] = { false };
+	unsigned int before = a->n;
+	int ret;
+
+	if (level == LEVEL_MED) {
+		for (size_t i = 0; i < sizeof(likely_media); i++) {
+			tried[likely_media[i]] = true;
+			ret = child(s, pattern, level, likely_media[i], a);
+			if (ret < 0 || s->stop)
+				return ret;
+		}
+		for (unsigned int v = 0; v <= 0xFE; v++) {
+			if (tried[v] || (v > LAST_ASSIGNED_MEDIUM &&
+					 !s->o->exhaustive))
+				continue;
+			ret = child(s, pattern, level, v, a);
+			if (ret < 0 || s->stop)
+				return ret;
+		}
+		return 0;
+	}
+	if (level == LEVEL_VER) {
+		for (unsigned int v = 0; v <= 0xFE; v++) {
+			ret = child(s, pattern, level, v, a);
+			if (ret < 0 || s->stop)
+				return ret;
+		}
+		return 0;
+	}
+	for (size_t i = 0; i < sizeof(known_man) / sizeof(known_man[0]); i++) {
+		uint16_t m;
+
+		if (mbus_manufacturer_id(known_man[i], &m))
+			continue;
+		ret = child(s, pattern, level, m, a);
+		if (ret < 0 || s->stop)
+			return ret;
+	}
+	if (!s->o->exhaustive) {
+		mbus_secaddr_format(pattern, pat);
+		note(s, "%s: %u meter%s told apart by known manufacturer codes; "
+		     "others that differ only in an unknown code are not excluded "
+		     "(--exhaustive tries all %u)", pat, a->n - before,
+		     a->n - before == 1 ? "" : "s", 26 * 26 * 26);
+		return 0;
+	}
+	for (unsigned int v = 0; v <= 0x7FFF; v++) {
+		char code[4];
+		bool known = false;
+
+		if (!mbus_manufacturer_code((uint16_t)v, code))
+			continue;
+		for (size_t i = 0; i < sizeof(known_man) / sizeof(known_man[0]); i++)
+			known |= !strcmp(known_man[i], code);
+		if (known)
+			continue;
+		ret = child(s, pattern, level, v, a);
+		if (ret < 0 || s->stop)
+			return ret;
+	}
+	return 0;
+}
+
 static int branch_field(struct search *s, const struct mbus_secaddr *pattern,
 			unsigned int level, const struct mbus_reply *obs_r,
 			const struct mbus_secaddr *obs, struct acc *a)
@@ -593,6 +755,9 @@ static int branch_field(struct search *s, const struct mbus_secaddr *pattern,
 	uint16_t tried_known[sizeof(known_man) / sizeof(known_man[0])];
 	size_t n_known = 0;
 	int ret;
+
+	if (!obs)
+		return branch_blind(s, pattern, level, a);
 
 	if (level == LEVEL_MAN) {
 		for (size_t i = 0; i < sizeof(known_man) / sizeof(known_man[0]);
@@ -636,6 +801,24 @@ static int branch_field(struct search *s, const struct mbus_secaddr *pattern,
 	return 0;
 }
 
+/* The field to branch on below @pattern, LEVELS when none is wild. */
+static unsigned int next_level(const struct mbus_secaddr *pattern,
+			       bool aligned)
+{
+	/* with an AND, the order that uses it; without, the cheap fields first */
+	static const unsigned int with_and[] = { LEVEL_MAN, LEVEL_VER, LEVEL_MED };
+	static const unsigned int blind[] = { LEVEL_MED, LEVEL_MAN, LEVEL_VER };
+	const unsigned int *order = aligned ? with_and : blind;
+
+	for (unsigned int k = 0; k < LEVEL_MAN; k++)
+		if (is_wild(pattern, k))
+			return k;
+	for (unsigned int i = 0; i < 3; i++)
+		if (is_wild(pattern, order[i]))
+			return order[i];
+	return LEVELS;
+}
+
 static int search(struct search *s, const struct mbus_secaddr *pattern,
 		  unsigned int level, struct acc *parent)
 {
@@ -643,27 +826,34 @@ static int search(struct search *s, const struct mbus_secaddr *pattern,
 	struct mbus_found f;
 	struct mbus_reply r;
 	struct acc *a;
-	int ret;
+	int ret, have = 0;
 
 	/* fields fixed by the caller's pattern are not searched */
-	while (level < LEVELS && !is_wild(pattern, level))
-		level++;
+	(void)level;
+	level = next_level(pattern, true);
 	s->p.level = level;
 	ret = probe(s, pattern, &f, &r);
 	if (ret < 0)
 		return ret;
 	/*
 	 * A selection was acknowledged but nobody answered the REQ_UD2 (a
-	 * late or damaged answer): look at the next ID digit rather than
-	 * lose meters; the other fields would cost a full sweep.
+	 * late or damaged answer, or answers so scattered that the link
+	 * layer saw no frame start): search below rather than lose meters.
 	 */
 	if (ret == PROBE_UNSURE)
-		ret = level < LEVEL_MAN ? PROBE_MANY : PROBE_NONE;
+		ret = PROBE_MANY;
 	if (ret == PROBE_NONE)
 		return 0;
 	if (ret == PROBE_ONE) {
 		acc_add(parent, &f.sa, f.frame, f.frame_len, NULL, 1);
 		return report(s, &f);
+	}
+	if (level >= LEVEL_MAN && level < LEVELS) {
+		have = observe(s, pattern, &r, &obs);
+		if (have < 0)
+			return have;
+		level = next_level(pattern, have);
+		s->p.level = level;
 	}
 	if (level >= LEVELS) {
 		/* the same secondary address more than once */
@@ -684,10 +874,16 @@ static int search(struct search *s, const struct mbus_secaddr *pattern,
 		for (unsigned int v = 0; v < 0xF && ret >= 0 && !s->stop; v++)
 			ret = child(s, pattern, level, v, a);
 	} else {
-		bool have = observed(&r, &obs);
-
 		ret = branch_field(s, pattern, level, have ? &r : NULL,
 				   have ? &obs : NULL, a);
+		/* a collision with fewer than two meters below: the AND was
+		 * not one; look again without it */
+		if (ret >= 0 && !s->stop && have && a->n < 2) {
+			unsigned int blind = next_level(pattern, false);
+
+			memset(a, 0, sizeof(*a));
+			ret = branch_field(s, pattern, blind, NULL, NULL, a);
+		}
 	}
 	if (ret >= 0 && a->n)
 		acc_add(parent, &a->sa, a->frame, a->len, a->moving, a->n);
@@ -708,6 +904,7 @@ int mbus_scan_secondary(struct mbus_link *l, const struct mbus_secaddr *pattern,
 		return link_fail(l, -ENOMEM, "out of memory");
 	ret = search(&s, pattern, 0, a);
 	free(a);
+	free(s.seen);
 	/* leave nobody selected */
 	len = mbus_frame_build_short(req, sizeof(req), MBUS_C_SND_NKE,
 				     MBUS_ADDR_SELECTED);

@@ -134,6 +134,7 @@ struct mbus_scan_progress {
 	unsigned int level;	/* secondary: 0..7 ID digits, 8.. fields */
 	unsigned long probes;
 	unsigned int found;
+	unsigned int notes;	/* limits the search kept to (opts.note) */
 };
 
 struct mbus_scan_opts {
@@ -146,6 +147,8 @@ struct mbus_scan_opts {
 	bool exhaustive;
 	int (*found)(void *arg, const struct mbus_found *f);
 	void (*progress)(void *arg, const struct mbus_scan_progress *p);
+	/* secondary: a limit the search kept to, as a sentence */
+	void (*note)(void *arg, const char *text);
 	void *arg;
 };
 
@@ -160,8 +163,12 @@ int mbus_scan_primary(struct mbus_link *l, const struct mbus_scan_opts *o);
  * selection with wildcards, E5 means at least one match, then REQ_UD2 to
  * 0xFD tells one meter (a valid RSP_UD) from several (a damaged reply,
  * the wired-AND of their answers). Several: recurse on the next ID digit
- * (0..9, then A..E), then manufacturer, version and medium. Returns the
- * number found or an error.
+ * (0..9, then A..E), then manufacturer, version and medium, guided by
+ * the AND when the collided answers are one (meters that started
+ * together). Meters that answer after delays of their own give garbage:
+ * then medium (likely media first, the assigned codes), manufacturer
+ * (known codes; all 26^3 only when exhaustive, else a note says what was
+ * left out) and version (all). Returns the number found or an error.
  */
 int mbus_scan_secondary(struct mbus_link *l, const struct mbus_secaddr *pattern,
 			const struct mbus_scan_opts *o);

@@ -11,6 +11,7 @@ static void clear(struct mbus_value *v, enum mbus_value_type type)
 	v->type = type;
 	v->magnitude = 0;
 	v->negative = false;
+	v->exponent = 0;
 	v->real = 0;
 	v->len = 0;
 	v->bytes[0] = 0;
@@ -42,7 +43,7 @@ bool mbus_value_bcd(struct mbus_value *v, const uint8_t *p, size_t len,
 		    bool negative_allowed)
 {
 	uint64_t u = 0;
-	bool neg = false;
+	bool neg = false, decimal = true;
 
 	clear(v, MBUS_VALUE_NUMBER);
 	for (size_t i = len; i-- > 0;) {
@@ -52,15 +53,18 @@ bool mbus_value_bcd(struct mbus_value *v, const uint8_t *p, size_t len,
 			neg = true;
 			hi = 0;
 		}
-		if (hi > 9 || lo > 9) {
-			mbus_value_bytes(v, MBUS_VALUE_INVALID, p, len);
-			return false;
-		}
+		if (hi > 9 || lo > 9)
+			decimal = false;
 		u = u * 100 + hi * 10 + lo;
 	}
 	v->magnitude = u;
 	v->negative = neg && u;
-	return true;
+	if (!decimal) {
+		len = len < MBUS_VALUE_MAX_BYTES ? len : MBUS_VALUE_MAX_BYTES;
+		memcpy(v->bytes, p, len);
+		v->len = len;
+	}
+	return decimal;
 }
 
 void mbus_value_real32(struct mbus_value *v, const uint8_t *p)
@@ -213,13 +217,30 @@ bool mbus_value_is_numeric(const struct mbus_value *v)
 	return v->type == MBUS_VALUE_NUMBER || v->type == MBUS_VALUE_REAL;
 }
 
+/* Powers of ten that a double holds exactly. */
+static const double exact_pow10[23] = {
+	1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12,
+	1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
+};
+
 double mbus_value_double(const struct mbus_value *v)
 {
 	char buf[64];
+	double d;
 
 	switch (v->type) {
 	case MBUS_VALUE_NUMBER:
-		/* via the exact decimal text, so the result is correctly rounded */
+		/*
+		 * One IEEE operation on two exact operands is correctly
+		 * rounded; otherwise via the exact decimal text.
+		 */
+		if (v->magnitude < (UINT64_C(1) << 53) && v->exponent >= -22 &&
+		    v->exponent <= 22) {
+			d = (double)v->magnitude;
+			d = v->exponent < 0 ? d / exact_pow10[-v->exponent] :
+					      d * exact_pow10[v->exponent];
+			return v->negative ? -d : d;
+		}
 		mbus_value_format(v, buf, sizeof(buf));
 		return strtod(buf, NULL);
 	case MBUS_VALUE_REAL:
@@ -229,11 +250,36 @@ double mbus_value_double(const struct mbus_value *v)
 	}
 }
 
+/* Decimal digits of @u into @out (no NUL); returns their number. */
+static int utoa(uint64_t u, char out[20])
+{
+	char tmp[20];
+	int n = 0;
+
+	do {
+		tmp[n++] = (char)('0' + u % 10);
+		u /= 10;
+	} while (u);
+	for (int i = 0; i < n; i++)
+		out[i] = tmp[n - 1 - i];
+	return n;
+}
+
+static int copy_out(const char *s, size_t n, char *buf, size_t size)
+{
+	if (size) {
+		size_t k = n < size ? n : size - 1;
+
+		memcpy(buf, s, k);
+		buf[k] = 0;
+	}
+	return (int)n;
+}
+
 static int format_number(const struct mbus_value *v, char *buf, size_t size)
 {
 	char digits[24], out[64];
-	int n = snprintf(digits, sizeof(digits), "%llu",
-			 (unsigned long long)v->magnitude);
+	int n = utoa(v->magnitude, digits);
 	size_t w = 0;
 	int e = v->exponent;
 
@@ -259,22 +305,21 @@ static int format_number(const struct mbus_value *v, char *buf, size_t size)
 		memcpy(out + w, digits, (size_t)n);
 		w += (size_t)n;
 	}
-	out[w] = 0;
-	return snprintf(buf, size, "%s", out);
+	return copy_out(out, w, buf, size);
 }
 
 static int format_hex(const uint8_t *p, size_t len, char *buf, size_t size)
 {
+	static const char hexd[] = "0123456789ABCDEF";
 	size_t w = 0;
 
-	if (size)
-		buf[0] = 0;
-	for (size_t i = 0; i < len; i++) {
-		if (w + 2 < size)
-			snprintf(buf + w, size - w, "%02X", p[i]);
-		w += 2;
+	for (size_t i = 0; i < len && w + 2 < size; i++) {
+		buf[w++] = hexd[p[i] >> 4];
+		buf[w++] = hexd[p[i] & 0xF];
 	}
-	return (int)w;
+	if (size)
+		buf[w] = 0;
+	return (int)(2 * len);
 }
 
 int mbus_value_format(const struct mbus_value *v, char *buf, size_t size)
@@ -297,7 +342,7 @@ int mbus_value_format(const struct mbus_value *v, char *buf, size_t size)
 		return snprintf(buf, size, "%02u:%02u:%02u", t->hour, t->minute,
 				t->second);
 	case MBUS_VALUE_TEXT:
-		return snprintf(buf, size, "%s", (const char *)v->bytes);
+		return copy_out((const char *)v->bytes, v->len, buf, size);
 	case MBUS_VALUE_BINARY:
 	case MBUS_VALUE_INVALID:
 		return format_hex(v->bytes, v->len, buf, size);

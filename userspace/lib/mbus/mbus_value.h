@@ -23,7 +23,7 @@ enum mbus_value_type {
 	MBUS_VALUE_TIME,	/* type J */
 	MBUS_VALUE_TEXT,	/* LVAR 0x00..0xBF, plain ASCII */
 	MBUS_VALUE_BINARY,	/* bytes without a numeric meaning */
-	MBUS_VALUE_INVALID,	/* BCD with a non-decimal digit; bytes kept */
+	MBUS_VALUE_INVALID,	/* not a value of its type; bytes kept */
 };
 
 struct mbus_datetime {
@@ -52,7 +52,14 @@ struct mbus_value {
 /* Decoders for data fields as sent (LSB first). */
 void mbus_value_int(struct mbus_value *v, const uint8_t *p, size_t len,
 		    bool is_signed);
-/* Returns false (and sets MBUS_VALUE_INVALID) on a non-decimal digit. */
+/*
+ * Type A. A 0xF top digit is a minus sign when @negative_allowed.
+ * Returns false when a digit is not decimal (A..F, F not as the sign):
+ * meters send these as error or blank markers. The value is then still a
+ * NUMBER, read digit by digit with each nibble's own weight (A = 10, as
+ * other decoders read it), and the bytes are kept in v->bytes so that the
+ * caller can report both.
+ */
 bool mbus_value_bcd(struct mbus_value *v, const uint8_t *p, size_t len,
 		    bool negative_allowed);
 void mbus_value_real32(struct mbus_value *v, const uint8_t *p);
