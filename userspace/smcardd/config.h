@@ -213,6 +213,21 @@ struct sd_status {
 	char sysfs[SD_PATH_MAX];	/* card core device dir, empty: search */
 };
 
+/* [http]: the web page, JSON API and Prometheus metrics */
+struct sd_http {
+	bool enabled;
+	unsigned int line;
+	char listen[64];		/* numeric address, default 127.0.0.1 */
+	int port;
+	char certfile[SD_PATH_MAX];	/* both set: HTTPS */
+	char keyfile[SD_PATH_MAX];
+	char token[128];		/* bearer token */
+	char username[SD_NAME_MAX];	/* basic auth */
+	char password[128];
+	bool read_only;			/* no: outputs can be set (needs auth) */
+	int max_connections;
+};
+
 struct sd_config {
 	char file[SD_PATH_MAX];
 	struct sd_general general;
@@ -235,6 +250,7 @@ struct sd_config {
 	struct sd_mbus_meter *mbus_meter;
 	size_t nmbus_meter;
 	struct sd_mbus_slave mbus_slave;
+	struct sd_http http;
 	/* "FILE:LINE: message" per problem */
 	char **errors;
 	size_t nerrors;

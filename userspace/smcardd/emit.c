@@ -50,6 +50,7 @@ void sd_emit(struct daemon *d, const char *sub, struct json_object *payload,
 		sd_mqtt_pump(d);
 	}
 	sd_mbus_slave_observe(d, sub, payload);
+	sd_http_observe(d, sub, payload);
 	json_object_put(payload);
 }
 

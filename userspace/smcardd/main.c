@@ -90,6 +90,8 @@ static int start(struct daemon *d)
 		ret = sd_mqtt_start(d);
 	if (!ret)
 		ret = sd_sources_create(d);
+	if (!ret)
+		ret = sd_http_start(d);
 	if (!ret && !sd_config_has_sources(&d->cfg))
 		sd_log(d, SD_LOG_WARN, "%s: no source configured; nothing to do", d->cfg.file);
 	if (!ret && !d->cfg.mqtt.enabled && !d->cfg.jsonl.enabled)
@@ -100,6 +102,7 @@ static int start(struct daemon *d)
 
 static void stop(struct daemon *d)
 {
+	sd_http_stop(d);
 	sd_sources_destroy(d);
 	sd_mqtt_stop(d, 2000);
 	sd_jsonl_close(d);
@@ -162,7 +165,7 @@ static int run(struct daemon *d)
 
 	for (;;) {
 		int64_t now = sd_now_ms(), due = SD_NEVER, t;
-		int n = 0, mq = -1, timeout, ret;
+		int n = 0, mq = -1, web = -1, timeout, ret;
 		short ev;
 
 		retry_sources(d, now);
@@ -177,6 +180,14 @@ static int run(struct daemon *d)
 			owner[n++] = NULL;
 		}
 		t = sd_mqtt_due(d);
+		due = t < due ? t : due;
+		ret = sd_http_fd(d);
+		if (ret >= 0) {
+			web = n;
+			pfd[n] = (struct pollfd){ .fd = ret, .events = POLLIN };
+			owner[n++] = NULL;
+		}
+		t = sd_http_due(d);
 		due = t < due ? t : due;
 		for (size_t i = 0; i < d->nsrc && n < MAX_POLL; i++) {
 			struct source *s = &d->src[i];
@@ -213,6 +224,9 @@ static int run(struct daemon *d)
 		}
 		if (ret > 0 && mq >= 0 && pfd[mq].revents)
 			sd_mqtt_handle(d, pfd[mq].revents);
+		/* also when its timeout is due: idle connections are closed */
+		if (web >= 0)
+			sd_http_run(d);
 		for (int i = 1; ret > 0 && i < n; i++) {
 			struct source *s = owner[i];
 
