@@ -94,8 +94,8 @@ static int start(struct daemon *d)
 		ret = sd_http_start(d);
 	if (!ret && !sd_config_has_sources(&d->cfg))
 		sd_log(d, SD_LOG_WARN, "%s: no source configured; nothing to do", d->cfg.file);
-	if (!ret && !d->cfg.mqtt.enabled && !d->cfg.jsonl.enabled)
-		sd_log(d, SD_LOG_WARN, "%s: no sink configured ([mqtt] or [jsonl]); readings go nowhere",
+	if (!ret && !d->cfg.mqtt.enabled && !d->cfg.jsonl.enabled && !d->cfg.http.enabled)
+		sd_log(d, SD_LOG_WARN, "%s: no sink configured ([mqtt], [jsonl] or [http]); readings go nowhere",
 		       d->cfg.file);
 	return ret;
 }

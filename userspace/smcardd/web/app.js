@@ -5,8 +5,15 @@
 
 const POLL_MS = 2000;
 const HISTORY_MS = 30000;
-let history = {};
+let series = {};
 let lastHistory = 0;
+
+// A kiosk or bookmark may carry the token as #token=...; it is moved to
+// this tab's session storage and taken out of the address bar.
+if (location.hash.startsWith('#token=')) {
+	sessionStorage.setItem('smcard-token', decodeURIComponent(location.hash.slice(7)));
+	history.replaceState(null, '', location.pathname);
+}
 
 function token() {
 	return sessionStorage.getItem('smcard-token') || '';
@@ -160,7 +167,7 @@ function showReadings(readings, st) {
 				cell(tr, meta.name || key);
 				cell(tr, fmt(value), 'num');
 				cell(tr, meta.unit);
-				tr.insertCell().appendChild(sparkline(history[sub + '#' + key]));
+				tr.insertCell().appendChild(sparkline(series[sub + '#' + key]));
 			});
 		}
 	}
@@ -181,9 +188,9 @@ async function refresh() {
 	try {
 		if (Date.now() - lastHistory > HISTORY_MS) {
 			const h = await api('/api/history');
-			history = {};
+			series = {};
 			for (const s of h.series)
-				history[s.topic + '#' + s.key] = s.points;
+				series[s.topic + '#' + s.key] = s.points;
 			lastHistory = Date.now();
 		}
 		const [st, readings] = await Promise.all([api('/api/status'), api('/api/readings')]);
