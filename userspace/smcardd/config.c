@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <arpa/inet.h>
 #include <ini.h>
 #include <linux/meterbus.h>
 
@@ -268,10 +269,24 @@ static const struct key iiodev_keys[] = {
 	KEND,
 };
 
+static const struct key http_keys[] = {
+	CUSTOM("enabled", "yes or no"),
+	CUSTOM("listen", "a numeric IPv4 or IPv6 address, e.g. 127.0.0.1 or ::"),
+	INT(struct sd_http, port, 1, 65535),
+	STR(struct sd_http, certfile, "a PEM certificate file (HTTPS)"),
+	STR(struct sd_http, keyfile, "the PEM key file of certfile"),
+	CUSTOM("token", "a bearer token of 16 to 127 printable characters"),
+	STR(struct sd_http, username, "a basic-auth user name"),
+	STR(struct sd_http, password, "the basic-auth password"),
+	BOOL(struct sd_http, read_only),
+	INT(struct sd_http, max_connections, 1, 1024),
+	KEND,
+};
+
 enum sect {
 	S_NONE, S_GENERAL, S_MQTT, S_JSONL, S_SPOOL, S_P1, S_STATUS, S_MODBUS,
 	S_ANALOG, S_COUNTER, S_DIGITAL, S_OUTPUT, S_MBUS, S_MBUS_METER, S_MBUS_SLAVE,
-	S_MBSRV, S_RULE, S_IIODEV, S_SKIP,
+	S_MBSRV, S_RULE, S_IIODEV, S_HTTP, S_SKIP,
 };
 
 struct sect_desc {
@@ -299,6 +314,7 @@ static const struct sect_desc sects[] = {
 	{ "modbus.server", S_MBSRV, false, mbsrv_keys },
 	{ "rule", S_RULE, true, rule_keys },
 	{ "iio", S_IIODEV, true, iiodev_keys },
+	{ "http", S_HTTP, false, http_keys },
 	{ NULL, S_NONE, false, NULL },
 };
 
@@ -318,7 +334,7 @@ struct parser {
 	unsigned int sect_line;
 	unsigned int seen[MAX_KEYS];	/* line a key was set on, per key */
 	bool seen_general, seen_mqtt, seen_jsonl, seen_spool, seen_p1, seen_status;
-	bool seen_mbus, seen_mbus_slave, seen_mbsrv;
+	bool seen_mbus, seen_mbus_slave, seen_mbsrv, seen_http;
 	bool nomem;
 };
 
@@ -834,6 +850,35 @@ static int two_numbers(const char *s, double out[2])
 	return *end || !isfinite(out[0]) || !isfinite(out[1]) ? -1 : 0;
 }
 
+/* [http] listen (a numeric address, so nothing is resolved) and token. */
+static void set_http(struct parser *p, const struct key *k, const char *val)
+{
+	struct sd_http *h = p->base;
+	unsigned char addr[sizeof(struct in6_addr)];
+	size_t n = strlen(val);
+
+	if (!strcmp(k->name, "listen")) {
+		if (n >= sizeof(h->listen) || (inet_pton(AF_INET, val, addr) != 1 &&
+					      inet_pton(AF_INET6, val, addr) != 1)) {
+			err_at(p, p->lineno, "bad listen '%s'; %s", val, k->hint);
+			return;
+		}
+		memcpy(h->listen, val, n + 1);
+		return;
+	}
+	for (size_t i = 0; i < n; i++) {
+		if (!isgraph((unsigned char)val[i])) {
+			n = 0;
+			break;
+		}
+	}
+	if (n < 16 || n >= sizeof(h->token)) {
+		err_at(p, p->lineno, "bad token; %s", k->hint);
+		return;
+	}
+	memcpy(h->token, val, n + 1);
+}
+
 static void set_custom(struct parser *p, const struct key *k, const char *val)
 {
 	bool b;
@@ -995,6 +1040,9 @@ static void set_custom(struct parser *p, const struct key *k, const char *val)
 			((struct sd_mbus_slave *)p->base)->baud = (int)l;
 		return;
 	}
+	case S_HTTP:
+		set_http(p, k, val);
+		return;
 	case S_MBUS_METER: {
 		struct sd_mbus_meter *m = p->base;
 		struct mbus_target t;
@@ -1082,6 +1130,10 @@ static void defaults(struct sd_config *c)
 	c->mbsrv.auto_map = true;
 	c->mbsrv.max_clients = 8;
 	c->mbsrv.idle_timeout = 300;
+	snprintf(c->http.listen, sizeof(c->http.listen), "127.0.0.1");
+	c->http.port = 8080;
+	c->http.read_only = true;
+	c->http.max_connections = 16;
 }
 
 static bool name_taken(struct parser *p, const char *name)
@@ -1272,7 +1324,7 @@ static void hint_section(struct parser *p, const char *kind)
 		err_at(p, p->lineno, "unknown section [%s]; did you mean [%s%s]?", kind,
 		       best->name, best->named ? " NAME" : "");
 	else
-		err_at(p, p->lineno, "unknown section [%s]; sections: general, mqtt, jsonl, spool, p1, status, mbus, mbus.meter NAME, mbus.slave, modbus.meter NAME, modbus.server, analog NAME, counter NAME, digital NAME, output NAME, iio NAME, rule NAME",
+		err_at(p, p->lineno, "unknown section [%s]; sections: general, mqtt, jsonl, spool, p1, status, mbus, mbus.meter NAME, mbus.slave, modbus.meter NAME, modbus.server, analog NAME, counter NAME, digital NAME, output NAME, iio NAME, rule NAME, http",
 		       kind);
 }
 
@@ -1288,6 +1340,7 @@ static bool *seen_flag(struct parser *p, enum sect id)
 	case S_MBUS: return &p->seen_mbus;
 	case S_MBUS_SLAVE: return &p->seen_mbus_slave;
 	case S_MBSRV: return &p->seen_mbsrv;
+	case S_HTTP: return &p->seen_http;
 	default: return NULL;
 	}
 }
@@ -1304,6 +1357,7 @@ static void *single_base(struct sd_config *c, enum sect id)
 	case S_MBUS: return &c->mbus;
 	case S_MBUS_SLAVE: return &c->mbus_slave;
 	case S_MBSRV: return &c->mbsrv;
+	case S_HTTP: return &c->http;
 	default: return NULL;
 	}
 }
@@ -1370,10 +1424,13 @@ static void begin_section(struct parser *p, const char *section)
 	p->sect = s;
 	p->base = single_base(p->cfg, s->id);
 	if (s->id == S_MQTT || s->id == S_JSONL || s->id == S_P1 || s->id == S_STATUS ||
-	    s->id == S_MBUS || s->id == S_MBUS_SLAVE || s->id == S_MBSRV)
+	    s->id == S_MBUS || s->id == S_MBUS_SLAVE || s->id == S_MBSRV ||
+	    s->id == S_HTTP)
 		*(bool *)p->base = true;	/* present means enabled */
 	if (s->id == S_MBSRV)
 		p->cfg->mbsrv.line = p->lineno;
+	if (s->id == S_HTTP)
+		p->cfg->http.line = p->lineno;
 	if (s->id == S_MBUS_SLAVE)
 		p->cfg->mbus_slave.line = p->lineno;
 	if (s->id == S_MBUS)
@@ -1635,6 +1692,16 @@ static void validate(struct parser *p)
 			err_at(p, c->mqtt.line, "[mqtt]: cafile/capath/certfile are set but tls is off; add 'tls = yes'");
 		if (c->mqtt.tls && !c->mqtt.cafile[0] && !c->mqtt.capath[0])
 			snprintf(c->mqtt.capath, sizeof(c->mqtt.capath), "/etc/ssl/certs");
+	}
+	if (c->http.enabled) {
+		bool auth = c->http.token[0] || c->http.username[0];
+
+		if ((c->http.certfile[0] != 0) != (c->http.keyfile[0] != 0))
+			err_at(p, c->http.line, "[http]: certfile and keyfile go together");
+		if ((c->http.username[0] != 0) != (c->http.password[0] != 0))
+			err_at(p, c->http.line, "[http]: username and password go together");
+		if (!c->http.read_only && !auth)
+			err_at(p, c->http.line, "[http]: read_only = no needs 'token' or 'username'/'password': writes need authentication");
 	}
 	if (c->p1.enabled && !c->p1.device[0])
 		err_at(p, c->p1.line, "[p1] needs 'device', e.g. device = /dev/ttySIM2");

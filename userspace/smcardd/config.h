@@ -282,6 +282,21 @@ struct sd_status {
 	char sysfs[SD_PATH_MAX];	/* card core device dir, empty: search */
 };
 
+/* [http]: the web page, JSON API and Prometheus metrics */
+struct sd_http {
+	bool enabled;
+	unsigned int line;
+	char listen[64];		/* numeric address, default 127.0.0.1 */
+	int port;
+	char certfile[SD_PATH_MAX];	/* both set: HTTPS */
+	char keyfile[SD_PATH_MAX];
+	char token[128];		/* bearer token */
+	char username[SD_NAME_MAX];	/* basic auth */
+	char password[128];
+	bool read_only;			/* no: outputs can be set (needs auth) */
+	int max_connections;
+};
+
 /* A checksum of each section's keys and values, to see what a reload changes. */
 struct sd_section_sum {
 	char head[SD_NAME_MAX * 2];	/* "kind" or "kind NAME" */
@@ -315,6 +330,7 @@ struct sd_config {
 	size_t nrule;
 	struct sd_iiodev *iiodev;
 	size_t niiodev;
+	struct sd_http http;
 	/* "FILE:LINE: message" per problem */
 	char **errors;
 	size_t nerrors;

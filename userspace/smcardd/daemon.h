@@ -31,6 +31,7 @@ struct sd_mbsrv_state;
 struct sd_analog_alarm;
 struct iio_device;
 struct iio_channel;
+struct http;
 
 struct source_ops {
 	const char *kind;		/* topic level: p1, analog, counter ... */
@@ -79,6 +80,7 @@ struct daemon {
 	struct sd_store *store;
 	char store_path[SD_PATH_MAX];
 	struct mqtt *mqtt;
+	struct http *http;
 	FILE *jsonl;
 	struct source *src;
 	size_t nsrc;
@@ -139,6 +141,21 @@ void sd_mqtt_pump(struct daemon *d);
 /* A new entity while connected: publish its discovery config. */
 void sd_mqtt_discovery_one(struct daemon *d, const struct sd_entity *e);
 bool sd_mqtt_connected(struct daemon *d);
+
+/* http.c: the web page and API ([http]); off unless configured */
+int sd_http_start(struct daemon *d);
+void sd_http_stop(struct daemon *d);
+/* Poll integration: the descriptor (or -1) to wait on for POLLIN, the due time. */
+int sd_http_fd(struct daemon *d);
+int64_t sd_http_due(struct daemon *d);
+void sd_http_run(struct daemon *d);
+/*
+ * A reading as published (@text, the MQTT payload with its time and id):
+ * kept for the page, the API and the sparklines.
+ */
+void sd_http_observe(struct daemon *d, const char *sub, const char *text);
+void sd_http_counts(struct daemon *d, unsigned long *requests,
+		    unsigned long *denied);
 
 /* sources.c: build the source list from the config, run the retry logic */
 int sd_sources_create(struct daemon *d);

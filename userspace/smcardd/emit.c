@@ -108,6 +108,7 @@ void sd_emit(struct daemon *d, const char *sub, struct json_object *payload,
 	if (!d->mqtt || !spool(d, topic, text, retain))
 		sd_store_take_id(d->store);	/* not queued: the id is used anyway */
 	sd_jsonl_write(d, topic, text);
+	sd_http_observe(d, sub, text);
 	free(text);
 	sd_mbus_slave_observe(d, sub, payload);
 	sd_mbsrv_observe(d, sub, payload);

@@ -99,16 +99,19 @@ static int start(struct daemon *d)
 		ret = sd_mqtt_start(d);
 	if (!ret && !d->src)
 		ret = sd_sources_create(d);
+	if (!ret)
+		ret = sd_http_start(d);
 	if (!ret && !sd_config_has_sources(&d->cfg))
 		sd_log(d, SD_LOG_WARN, "%s: no source configured; nothing to do", d->cfg.file);
-	if (!ret && !d->cfg.mqtt.enabled && !d->cfg.jsonl.enabled)
-		sd_log(d, SD_LOG_WARN, "%s: no sink configured ([mqtt] or [jsonl]); readings go nowhere",
+	if (!ret && !d->cfg.mqtt.enabled && !d->cfg.jsonl.enabled && !d->cfg.http.enabled)
+		sd_log(d, SD_LOG_WARN, "%s: no sink configured ([mqtt], [jsonl] or [http]); readings go nowhere",
 		       d->cfg.file);
 	return ret;
 }
 
 static void stop(struct daemon *d)
 {
+	sd_http_stop(d);
 	sd_sources_destroy(d);
 	sd_mqtt_stop(d, 2000);
 	sd_jsonl_close(d);
@@ -120,6 +123,14 @@ static void stop(struct daemon *d)
 static bool same_mqtt(const struct sd_mqtt *a, const struct sd_mqtt *b)
 {
 	struct sd_mqtt x = *a, y = *b;
+
+	x.line = y.line = 0;
+	return !memcmp(&x, &y, sizeof(x));
+}
+
+static bool same_http(const struct sd_http *a, const struct sd_http *b)
+{
+	struct sd_http x = *a, y = *b;
 
 	x.line = y.line = 0;
 	return !memcmp(&x, &y, sizeof(x));
@@ -173,6 +184,9 @@ static void reload(struct daemon *d)
 	}
 	if (d->mqtt && (!next.mqtt.enabled || !same_mqtt(&d->cfg.mqtt, &next.mqtt) || !base_same))
 		sd_mqtt_stop(d, 2000);
+	/* the page keeps its history unless [http] changed */
+	if (!same_http(&d->cfg.http, &next.http) || !base_same)
+		sd_http_stop(d);
 	sd_jsonl_close(d);
 	sd_log_close(d);
 	if (!base_same) {
@@ -261,7 +275,7 @@ static int run(struct daemon *d)
 		dog_ms = (int64_t)(usec / 2000) > 0 ? (int64_t)(usec / 2000) : 1;
 	for (;;) {
 		int64_t now = sd_now_ms(), due = SD_NEVER, t;
-		int n = 0, mq = -1, timeout, ret;
+		int n = 0, mq = -1, web = -1, timeout, ret;
 		short ev;
 
 		retry_sources(d, now);
@@ -284,6 +298,14 @@ static int run(struct daemon *d)
 			owner[n++] = NULL;
 		}
 		t = sd_mqtt_due(d);
+		due = t < due ? t : due;
+		ret = sd_http_fd(d);
+		if (ret >= 0) {
+			web = n;
+			pfd[n] = (struct pollfd){ .fd = ret, .events = POLLIN };
+			owner[n++] = NULL;
+		}
+		t = sd_http_due(d);
 		due = t < due ? t : due;
 		for (size_t i = 0; i < d->nsrc && n < MAX_POLL; i++) {
 			struct source *s = &d->src[i];
@@ -320,6 +342,9 @@ static int run(struct daemon *d)
 		}
 		if (ret > 0 && mq >= 0 && pfd[mq].revents)
 			sd_mqtt_handle(d, pfd[mq].revents);
+		/* also when its timeout is due: idle connections are closed */
+		if (web >= 0)
+			sd_http_run(d);
 		for (int i = 1; ret > 0 && i < n; i++) {
 			struct source *s = owner[i];
 

@@ -112,9 +112,12 @@ static bool mbus_state(struct json_object *o)
 	sd_json_str(o, "mbus_bus", b.name);
 	sd_json_str(o, "mbus_role", mbus_nl_role_name(b.role));
 	sd_json_str(o, "mbus_power", b.power ? "on" : "off");
+	json_object_object_add(o, "mbus_baud", json_object_new_int64(b.baud));
 	json_object_object_add(o, "mbus_over_current", json_object_new_boolean(b.over_current));
 	if (b.has_voltage)
 		sd_json_num(o, "mbus_voltage_v", b.voltage_mv / 1000.0);
+	json_object_object_add(o, "mbus_frames_tx", json_object_new_int64((int64_t)b.stats.frames_tx));
+	json_object_object_add(o, "mbus_frames_rx", json_object_new_int64((int64_t)b.stats.frames_rx));
 	json_object_object_add(o, "mbus_timeouts", json_object_new_int64((int64_t)b.stats.timeouts));
 	json_object_object_add(o, "mbus_collisions", json_object_new_int64((int64_t)b.stats.collisions));
 	json_object_object_add(o, "mbus_bad_frames", json_object_new_int64((int64_t)b.stats.bad_frames));

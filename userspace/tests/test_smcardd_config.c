@@ -335,6 +335,15 @@ static const struct bad bads[] = {
 	{ "[status]\ninterval = 0\n", "bad interval '0'" },
 	{ "[spool]\nmax_rows = -1\n", "bad max_rows '-1'" },
 	{ "[jsonl]\nenabled = 3\n", "bad enabled '3'" },
+	{ "[http]\nlisten = localhost\n", "t:2: bad listen 'localhost'; a numeric IPv4 or IPv6 address" },
+	{ "[http]\nlisten = 300.1.1.1\n", "bad listen '300.1.1.1'" },
+	{ "[http]\nport = 0\n", "bad port '0'" },
+	{ "[http]\ntoken = short\n", "t:2: bad token; a bearer token of 16 to 127 printable characters" },
+	{ "[http]\ntoken = has a space in it!!\n", "bad token" },
+	{ "[http]\ncertfile = /c.pem\n", "t:1: [http]: certfile and keyfile go together" },
+	{ "[http]\nusername = admin\n", "[http]: username and password go together" },
+	{ "[http]\nread_only = no\n", "t:1: [http]: read_only = no needs 'token' or 'username'/'password'" },
+	{ "[http]\nmax_connections = 0\n", "bad max_connections '0'" },
 };
 
 TEST(every_error)
@@ -382,6 +391,29 @@ TEST(all_errors_in_one_run)
 	EXPECT_EQ(-EINVAL, sd_config_parse_string(&c,
 		"[mqtt]\nport = 0\nqos = 9\n[bogus]\nx = 1\n[jsonl]\nhm = 1\n", "t"));
 	EXPECT_EQ(4, c.nerrors);	/* keys under [bogus] are not reported again */
+	sd_config_free(&c);
+}
+
+TEST(http)
+{
+	struct sd_config c;
+
+	ASSERT_EQ(0, sd_config_parse_string(&c, "[status]\n", "t"));
+	EXPECT_FALSE(c.http.enabled);			/* off unless present */
+	sd_config_free(&c);
+	ASSERT_EQ(0, sd_config_parse_string(&c, "[http]\n", "t"));
+	EXPECT_TRUE(c.http.enabled);
+	EXPECT_STREQ("127.0.0.1", c.http.listen);	/* loopback by default */
+	EXPECT_EQ(8080, c.http.port);
+	EXPECT_TRUE(c.http.read_only);
+	EXPECT_EQ(16, c.http.max_connections);
+	sd_config_free(&c);
+	ASSERT_EQ(0, sd_config_parse_string(&c, "[http]\nlisten = ::\nport = 443\n"
+					    "certfile = /c\nkeyfile = /k\nread_only = no\n"
+					    "token = 0123456789abcdef\n", "t"));
+	EXPECT_STREQ("::", c.http.listen);
+	EXPECT_STREQ("0123456789abcdef", c.http.token);
+	EXPECT_FALSE(c.http.read_only);
 	sd_config_free(&c);
 }
 
