@@ -68,10 +68,10 @@ echo "$name" > "$drv/unbind"
 check "unbinding the transceiver unbinds its UART" no \
 	"$([ -e "$uart/driver" ] && echo yes || echo no)"
 echo "$name" > "$drv/bind"
-wait_for [ -e "$uart/driver" ]
+wait_for 30 [ -e "$uart/driver" ]
 check "after binding again the UART is back, both views at its defaults" \
 	"rs232 0 rs232 0" \
-	"$(wait_for eval '[ "$(cat "$SIM/serial_mode")" = rs232 ]'
+	"$(wait_for 30 eval '[ "$(cat "$SIM/serial_mode")" = rs232 ]'
 	   cat "$dev/serial_mode" "$dev/rs485_termination" "$SIM/serial_mode" \
 		"$SIM/rs485_termination" | tr '\n' ' ' | sed 's/ $//')"
 
