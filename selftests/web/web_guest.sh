@@ -47,7 +47,7 @@ host = localhost
 [spool]
 path = /tmp/a.db
 [p1]
-device = /dev/smcard-sim-p1
+device = /dev/ttySIM2
 interval = 2s
 [status]
 interval = 5s

@@ -299,8 +299,9 @@ static struct mbval *value(struct sd_mbmap *m, const char *sub, const char *key)
 
 	snprintf(id, sizeof(id), "%s %s", sub, key);
 	at = find(m, id);
-	if (*at)
-		return *at;
+	v = *at;
+	if (v)
+		return v;
 	if ((m->nval + 1) * 2 > m->hcap) {
 		if (grow(m))
 			return NULL;

@@ -187,7 +187,7 @@ static int attr(const struct sd_iio *l, struct iio_channel *ch, const char *name
 
 static int read_chan(const struct sd_iio *l, const struct chan *c, double *out)
 {
-	double raw, scale, offset;
+	double raw = 0, scale = 1, offset = 0;
 	int ret;
 
 	if (l->channel_find_attr(c->ch, "input"))

@@ -187,9 +187,12 @@ bool smcard_sim_ioc_reset(struct smcard_sim *sim)
 
 void smcard_sim_ioc_init(struct smcard_sim *sim)
 {
-	guard(spinlock_irqsave)(&sim->lock);
+	unsigned long flags;
+
+	spin_lock_irqsave(&sim->lock, flags);
 	sim->mbus_supply_mv = 30000;
 	smcard_sim_ioc_reset(sim);
+	spin_unlock_irqrestore(&sim->lock, flags);
 }
 
 static void ioc_snapshot_pin(struct smcard_sim_pin *pin, u8 *img)
