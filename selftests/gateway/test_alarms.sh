@@ -16,10 +16,15 @@ ROUNDS=5
 BUDGET_MS=200
 
 ktap_print_header
-ktap_set_plan 8
+ktap_set_plan 9
 
 echo 12000 > $S/io2/current_ua
 echo 0 > $S/io4/level
+# the channel's threshold settings before the daemon programs them
+iio=$(grep -l '^smcard-adc$' /sys/bus/iio/devices/iio:device*/name | head -1)
+ev=${iio%/name}/events
+thresh() { cat "$ev"/in_current2_thresh_{rising,falling}_{value,hysteresis,en} | xargs; }
+before=$(thresh)
 broker_start || ktap_exit_fail_msg "mosquitto did not start"
 stamped
 config <<C
@@ -141,6 +146,9 @@ echo 0 > $S/io4/level
 ok "JSON lines: the alarms are there too" \
 	bash -c "grep -q '\"topic\":\"$T/alarm/analog/pressure\".*over_range' $W/readings.jsonl &&
 		 grep -q '\"topic\":\"$T/alarm/digital/leak\"' $W/readings.jsonl"
+
+daemon_stop
+check "the daemon leaves the thresholds as it found them ($before)" "$before" "$(thresh)"
 
 [ "$KTAP_CNT_FAIL" = 0 ] || e2e_dump
 ktap_finished

@@ -50,6 +50,13 @@ struct sd_analog_alarm {
 	long rise, fall;
 	unsigned int reported;		/* mask last published */
 	bool published;
+	char saved[6][24];		/* the device's settings before us */
+};
+
+/* What the source changes, restored when it closes */
+static const char *const owned[6] = {
+	"rising_value", "falling_value", "rising_hysteresis", "falling_hysteresis",
+	"rising_en", "falling_en",
 };
 
 /* The clock of the device's event time stamps (current_timestamp_clock). */
@@ -213,6 +220,11 @@ int sd_analog_alarm_open(struct source *s, struct iio_device *dev,
 		free(a);
 		return ret;
 	}
+	for (int i = 0; i < 6; i++) {
+		snprintf(path, sizeof(path), "%s/events/%s_%s", a->devdir, a->attr, owned[i]);
+		if (sd_read_file(path, a->saved[i], sizeof(a->saved[i])))
+			a->saved[i][0] = '\0';
+	}
 	/* we keep the hysteresis ourselves */
 	ev_write(a, "rising_hysteresis", 0);
 	ev_write(a, "falling_hysteresis", 0);
@@ -229,12 +241,21 @@ int sd_analog_alarm_open(struct source *s, struct iio_device *dev,
 	return 0;
 }
 
+/* Events off, then the thresholds as the source found them (others' defaults) */
 void sd_analog_alarm_close(struct sd_analog_alarm *a)
 {
+	char path[SD_PATH_MAX + 128];
+
 	if (!a)
 		return;
 	ev_write(a, "rising_en", 0);
 	ev_write(a, "falling_en", 0);
+	for (int i = 0; i < 6; i++) {
+		if (!a->saved[i][0])
+			continue;
+		snprintf(path, sizeof(path), "%s/events/%s_%s", a->devdir, a->attr, owned[i]);
+		sd_write_file(path, a->saved[i]);
+	}
 	free(a);
 }
 
