@@ -22,8 +22,8 @@ echo 12000 > $S/io2/current_ua
 echo 0 > $S/io4/level
 # the channel's threshold settings before the daemon programs them
 iio=$(grep -l '^smcard-adc$' /sys/bus/iio/devices/iio:device*/name | head -1)
-ev=${iio%/name}/events
-thresh() { cat "$ev"/in_current2_thresh_{rising,falling}_{value,hysteresis,en} | xargs; }
+adc_events=${iio%/name}/events
+thresh() { cat "$adc_events"/in_current2_thresh_{rising,falling}_{value,hysteresis,en} | xargs; }
 before=$(thresh)
 broker_start || ktap_exit_fail_msg "mosquitto did not start"
 stamped

@@ -61,6 +61,18 @@ ok "IO4 (input) refuses to be an output" \
 ok "IO5 (output) refuses to be an input" \
 	eval '! gpioget -c "$chip" IO5 >/dev/null 2>&1'
 
+# A previous user selected both edges of IO4; the edges that happen while
+# nobody holds the line latch in the controller and must not reach the
+# next user.
+gpiomon -c "$chip" -e both -n 1 IO4 > /dev/null &
+mon=$!
+until_ok 60 waiting $mon
+echo 1 > "$SIM/io4/level"
+wait_for 30 eval '! kill -0 $mon 2>/dev/null'
+kill "$mon" 2>/dev/null
+wait "$mon" 2>/dev/null
+echo 0 > "$SIM/io4/level"
+
 # Edges: gpiomon exits after 6 events. Each level change waits for the
 # event of the one before: the controller latches one edge per pin, like
 # real hardware, and a guest the host stalls may not have read it yet.

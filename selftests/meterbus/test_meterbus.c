@@ -495,11 +495,13 @@ MBUS_TEST(present_and_absent)
 	EXPECT_EQ(1, r.frame_len);
 	EXPECT_EQ(0xe5, r.frame[0]);
 	/*
-	 * The answer's first byte cannot arrive before its own wire time
-	 * (11 bits at 2400 Bd) and came before the transfer ended. How soon
-	 * the peer answers is the peer's: a process in a loaded guest.
+	 * The answer's first byte came before the transfer ended. No lower
+	 * bound: the end of the request is stamped when the line driver's
+	 * write returns (its transmitter empty), which a stalled guest sees
+	 * late (seen: latencies of 0 and 4375 us, below the answer byte's
+	 * 4583 us wire time).
+	 * How soon the peer answers is the peer's: a process in a loaded guest.
 	 */
-	EXPECT_LE(11 * 1000000 / 2400, r.latency);
 	EXPECT_GE(r.elapsed, r.latency);
 
 	r = xfer_answered(self, XFER(req_ud2_5));

@@ -172,7 +172,8 @@ PIDS+=($!)
 if until_seen 60 $T/p1/mbus1 '"value":' &&
    until_seen 30 $H/p1_mbus1_value/config '"state_topic"'; then
 	check "M-Bus gas meter on p1/mbus1 at its reading time: ${LAST[$T/p1/mbus1]}" \
-		holds $T/p1/mbus1 '{"time":"2024-06-13T10:20:00Z","utc_offset":"+02:00","channel":1,"device_type":3,"medium":"gas"'
+		holds $T/p1/mbus1 '{"time":"2024-06-13T10:20:00Z","id":' \
+			'"utc_offset":"+02:00","channel":1,"device_type":3,"medium":"gas"'
 	check "discovery: the gas meter is gas, m³, total_increasing" \
 		holds $H/p1_mbus1_value/config "\"state_topic\":\"$T/p1/mbus1\"" \
 			'"unit_of_measurement":"m³","device_class":"gas","state_class":"total_increasing"'

@@ -159,6 +159,8 @@ FIXTURE_SETUP(rs485)
 	ASSERT_EQ(0, find_port(self->knobs, sizeof(self->knobs), self->tty,
 			       sizeof(self->tty)))
 		TH_LOG("no smcard-serial device with a tty behind its uart link");
+	/* from a known state: an earlier user may have left RS485 on */
+	set_knobs(self->knobs, "rs232", 0);
 	self->fd = open(self->tty, O_RDWR | O_NOCTTY | O_NONBLOCK);
 	ASSERT_LE(0, self->fd) TH_LOG("open %s: %s", self->tty, strerror(errno));
 }

@@ -78,7 +78,9 @@ check "after binding again the UART is back, both views at its defaults" \
 echo rs485-full > "$dev/serial_mode"
 echo 1 > "$dev/rs485_termination"
 echo 1 > "$SIM/reset"
+# the core acknowledges the reset before its children restore their state
 wait_for card_reset_done
+wait_for 30 eval '[ "$(cat "$SIM/serial_mode") $(cat "$SIM/rs485_termination")" = "rs485-full 1" ]'
 check "state is restored after a controller reset" "rs485-full 1" \
 	"$(cat "$SIM/serial_mode") $(cat "$SIM/rs485_termination")"
 

@@ -69,40 +69,44 @@ static bool spool(struct daemon *d, const char *topic, const char *text, bool re
 void sd_emit(struct daemon *d, const char *sub, struct json_object *payload,
 	     bool retain)
 {
+	static const char own_time[] = "{\"time\":\"";
 	char topic[512], now[32], head[96];
-	struct json_object *t;
-	const char *body;
+	const char *body, *rest;
+	size_t len, keep = 0;
 	char *text;
-	size_t len;
 
 	if (!payload) {
 		sd_log(d, SD_LOG_ERR, "%s: out of memory building a reading", sub);
 		return;
 	}
 	snprintf(topic, sizeof(topic), "%s/%s", d->base, sub);
-	/*
-	 * Time first for readable lines, then the reading's id (the same in
-	 * every copy of it: a consumer drops what it has seen), then the
-	 * members json-c wrote.
-	 */
-	if (json_object_object_get_ex(payload, "time", &t)) {
-		snprintf(head, sizeof(head), "{\"id\":%lld", (long long)sd_store_next_id(d->store));
-	} else {
-		sd_iso_time(now, sizeof(now));
-		snprintf(head, sizeof(head), "{\"time\":\"%s\",\"id\":%lld", now,
-			 (long long)sd_store_next_id(d->store));
-	}
 	body = json_object_to_json_string_ext(payload, JSON_C_TO_STRING_PLAIN |
 					      JSON_C_TO_STRING_NOSLASHESCAPE);
-	len = strlen(head) + strlen(body) + 2;
+	/*
+	 * Time first for readable lines (the reading's own when it starts
+	 * with one: a meter's reading time), then the reading's id (the same
+	 * in every copy of it: a consumer drops what it has seen), then the
+	 * members json-c wrote.
+	 */
+	if (!strncmp(body, own_time, sizeof(own_time) - 1) &&
+	    (rest = strchr(body + sizeof(own_time) - 1, '"'))) {
+		keep = (size_t)(rest + 1 - body);	/* {"time":"..." */
+		snprintf(head, sizeof(head), ",\"id\":%lld", (long long)sd_store_next_id(d->store));
+		rest++;
+	} else {
+		sd_iso_time(now, sizeof(now));
+		snprintf(head, sizeof(head), "{\"time\":\"%s\",\"id\":%lld%s", now,
+			 (long long)sd_store_next_id(d->store), strcmp(body, "{}") ? "," : "");
+		rest = body + 1;
+	}
+	len = keep + strlen(head) + strlen(rest) + 1;
 	text = malloc(len);
 	if (!text) {
 		sd_log(d, SD_LOG_ERR, "%s: out of memory building a reading", sub);
 		json_object_put(payload);
 		return;
 	}
-	/* body is an object "{...}" */
-	snprintf(text, len, "%s%s%s", head, strcmp(body, "{}") ? "," : "}", body + 1);
+	snprintf(text, len, "%.*s%s%s", (int)keep, body, head, rest);
 	sd_log(d, SD_LOG_DEBUG, "%s %s", topic, text);
 	/* committed first: a line in the JSON file is a reading MQTT will get */
 	if (!d->mqtt || !spool(d, topic, text, retain))
