@@ -16,6 +16,7 @@
 #include <linux/mod_devicetable.h>
 #include <linux/module.h>
 #include <linux/regmap.h>
+#include <linux/sysfs.h>
 
 #include "smcard-core.h"
 
@@ -140,6 +141,49 @@ static int smcard_check_identity(struct smcard *smcard)
 	return 0;
 }
 
+/* The controller's versions, for tools that report what is installed */
+static ssize_t firmware_version_show(struct device *dev,
+				     struct device_attribute *attr, char *buf)
+{
+	struct smcard *smcard = dev_get_drvdata(dev);
+	__le16 fw;
+	int ret;
+
+	ret = regmap_bulk_read(smcard->regmap, SMCARD_REG_FW_VERSION, &fw,
+			       sizeof(fw));
+	if (ret)
+		return ret;
+
+	return sysfs_emit(buf, "%lu.%lu\n",
+			  FIELD_GET(SMCARD_FW_VERSION_MAJOR, le16_to_cpu(fw)),
+			  FIELD_GET(SMCARD_FW_VERSION_MINOR, le16_to_cpu(fw)));
+}
+static DEVICE_ATTR_RO(firmware_version);
+
+static ssize_t abi_version_show(struct device *dev,
+				struct device_attribute *attr, char *buf)
+{
+	struct smcard *smcard = dev_get_drvdata(dev);
+	unsigned int major, minor;
+	int ret;
+
+	ret = regmap_read(smcard->regmap, SMCARD_REG_ABI_MAJOR, &major);
+	if (!ret)
+		ret = regmap_read(smcard->regmap, SMCARD_REG_ABI_MINOR, &minor);
+	if (ret)
+		return ret;
+
+	return sysfs_emit(buf, "%u.%u\n", major, minor);
+}
+static DEVICE_ATTR_RO(abi_version);
+
+static struct attribute *smcard_attrs[] = {
+	&dev_attr_firmware_version.attr,
+	&dev_attr_abi_version.attr,
+	NULL
+};
+ATTRIBUTE_GROUPS(smcard);
+
 static int smcard_add_cell(struct smcard *smcard, const struct mfd_cell *cell)
 {
 	return devm_mfd_add_devices(smcard->dev, PLATFORM_DEVID_AUTO, cell, 1,
@@ -241,6 +285,7 @@ static struct i2c_driver smcard_driver = {
 	.driver = {
 		.name = "smcard-core",
 		.of_match_table = smcard_of_match,
+		.dev_groups = smcard_groups,
 	},
 	.probe = smcard_probe,
 	.id_table = smcard_id,

@@ -296,6 +296,7 @@ static void entity_metrics(FILE *f, struct daemon *d, const struct web_cache *c)
 		const struct web_topic *t;
 		struct json_object *v;
 		bool counter = !strcmp(e->state_class, "total_increasing");
+		double factor;
 
 		if (strcmp(e->component, "sensor") ||
 		    strncmp(e->state_topic, d->base, base) || e->state_topic[base] != '/')
@@ -306,11 +307,11 @@ static void entity_metrics(FILE *f, struct daemon *d, const struct web_cache *c)
 		     json_object_get_type(v) != json_type_int))
 			continue;
 		if (web_metric_name(e->device_class, e->key, e->unit, counter,
-				    m[n].name, sizeof(m[n].name)) < 0)
+				    m[n].name, sizeof(m[n].name), &factor) < 0)
 			continue;
 		m[n].e = e;
 		m[n].t = t;
-		m[n].v = json_object_get_double(v);
+		m[n].v = json_object_get_double(v) * factor;
 		n++;
 	}
 	qsort(m, n, sizeof(*m), by_name);

@@ -122,29 +122,35 @@ unsigned int web_series_points(const struct web_series *s, int64_t since_ms,
 	return n;
 }
 
+/*
+ * Prometheus wants base units (promtool check metrics): energy in joules,
+ * durations in seconds, no SI prefixes. A value is multiplied by @factor.
+ */
 static const struct {
 	const char *unit, *name;
+	double factor;
 } units[] = {
-	{ "W", "watts" }, { "kW", "kilowatts" }, { "MW", "megawatts" },
-	{ "Wh", "watt_hours" }, { "kWh", "kilowatt_hours" },
-	{ "MWh", "megawatt_hours" }, { "GJ", "gigajoules" },
-	{ "MJ", "megajoules" }, { "J", "joules" },
-	{ "V", "volts" }, { "mV", "millivolts" }, { "kV", "kilovolts" },
-	{ "A", "amperes" }, { "mA", "milliamperes" },
-	{ "Hz", "hertz" },
-	{ "var", "volt_amperes_reactive" }, { "kvar", "kilovolt_amperes_reactive" },
-	{ "varh", "volt_ampere_reactive_hours" },
-	{ "kvarh", "kilovolt_ampere_reactive_hours" },
-	{ "VA", "volt_amperes" }, { "kVA", "kilovolt_amperes" },
-	{ "VAh", "volt_ampere_hours" }, { "kVAh", "kilovolt_ampere_hours" },
-	{ "m3", "cubic_meters" }, { "m³", "cubic_meters" },
-	{ "m3/h", "cubic_meters_per_hour" }, { "m³/h", "cubic_meters_per_hour" },
-	{ "L", "liters" }, { "l", "liters" }, { "L/h", "liters_per_hour" },
-	{ "degC", "celsius" }, { "°C", "celsius" }, { "K", "kelvin" },
-	{ "%", "percent" }, { "bar", "bar" }, { "Pa", "pascals" },
-	{ "hPa", "hectopascals" }, { "kPa", "kilopascals" },
-	{ "s", "seconds" }, { "min", "minutes" }, { "h", "hours" },
-	{ "lx", "lux" },
+	{ "W", "watts", 1 }, { "kW", "watts", 1e3 }, { "MW", "watts", 1e6 },
+	{ "Wh", "joules", 3600 }, { "kWh", "joules", 3.6e6 },
+	{ "MWh", "joules", 3.6e9 }, { "GJ", "joules", 1e9 },
+	{ "MJ", "joules", 1e6 }, { "J", "joules", 1 },
+	{ "V", "volts", 1 }, { "mV", "volts", 1e-3 }, { "kV", "volts", 1e3 },
+	{ "A", "amperes", 1 }, { "mA", "amperes", 1e-3 },
+	{ "Hz", "hertz", 1 },
+	{ "var", "volt_amperes_reactive", 1 }, { "kvar", "volt_amperes_reactive", 1e3 },
+	{ "varh", "volt_ampere_reactive_seconds", 3600 },
+	{ "kvarh", "volt_ampere_reactive_seconds", 3.6e6 },
+	{ "VA", "volt_amperes", 1 }, { "kVA", "volt_amperes", 1e3 },
+	{ "VAh", "volt_ampere_seconds", 3600 }, { "kVAh", "volt_ampere_seconds", 3.6e6 },
+	{ "m3", "cubic_meters", 1 }, { "m³", "cubic_meters", 1 },
+	{ "m3/h", "cubic_meters_per_second", 1 / 3600.0 },
+	{ "m³/h", "cubic_meters_per_second", 1 / 3600.0 },
+	{ "L", "liters", 1 }, { "l", "liters", 1 }, { "L/h", "liters_per_second", 1 / 3600.0 },
+	{ "degC", "celsius", 1 }, { "°C", "celsius", 1 }, { "K", "kelvin", 1 },
+	{ "%", "percent", 1 }, { "bar", "pascals", 1e5 }, { "Pa", "pascals", 1 },
+	{ "hPa", "pascals", 100 }, { "kPa", "pascals", 1e3 },
+	{ "s", "seconds", 1 }, { "min", "seconds", 60 }, { "h", "seconds", 3600 },
+	{ "lx", "lux", 1 },
 };
 
 static int append(char *buf, size_t size, size_t *len, const char *s)
@@ -167,19 +173,23 @@ static int append(char *buf, size_t size, size_t *len, const char *s)
 }
 
 int web_metric_name(const char *device_class, const char *key,
-		    const char *unit, bool counter, char *buf, size_t size)
+		    const char *unit, bool counter, char *buf, size_t size,
+		    double *factor)
 {
 	const char *what = device_class && *device_class ? device_class : key;
 	const char *u = NULL;
 	size_t len = 0;
 
+	*factor = 1;
 	if (!size)
 		return -1;
 	buf[0] = 0;
 	if (unit && *unit) {
-		for (size_t i = 0; i < sizeof(units) / sizeof(units[0]); i++)
-			if (!strcmp(units[i].unit, unit))
+		for (size_t i = 0; i < sizeof(units) / sizeof(units[0]) && !u; i++)
+			if (!strcmp(units[i].unit, unit)) {
 				u = units[i].name;
+				*factor = units[i].factor;
+			}
 		if (!u)
 			u = unit;
 	}

@@ -71,11 +71,13 @@ unsigned int web_series_points(const struct web_series *s, int64_t since_ms,
 
 /*
  * Prometheus metric name for a value: smcard_ + what it measures (the
- * Home Assistant device class, else the payload key) + the unit spelled
- * out (kWh -> kilowatt_hours) + _total for counters. Characters outside
- * [a-zA-Z0-9_] become '_'. Returns the length, or -1 if @size is too small.
+ * Home Assistant device class, else the payload key) + its base unit
+ * spelled out (kWh -> joules) + _total for counters; @factor takes the
+ * value to that unit (kWh: 3.6e6). Characters outside [a-zA-Z0-9_]
+ * become '_'. Returns the length, or -1 if @size is too small.
  */
 int web_metric_name(const char *device_class, const char *key,
-		    const char *unit, bool counter, char *buf, size_t size);
+		    const char *unit, bool counter, char *buf, size_t size,
+		    double *factor);
 
 #endif

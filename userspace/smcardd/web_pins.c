@@ -33,7 +33,11 @@ static const char *function_name(unsigned int code)
 	}
 }
 
-/* The first sysfs device directory matching @pattern whose name is @name. */
+/*
+ * The first sysfs device directory matching @pattern whose name is @name,
+ * or @name and a suffix after a dot (a counter is named after its device,
+ * smcard-counter.N.auto).
+ */
 static int find_named(const char *pattern, const char *name, char *dir,
 		      size_t size)
 {
@@ -45,7 +49,9 @@ static int find_named(const char *pattern, const char *name, char *dir,
 		return -ENODEV;
 	for (size_t i = 0; i < g.gl_pathc; i++) {
 		snprintf(path, sizeof(path), "%s/name", g.gl_pathv[i]);
-		if (!sd_read_file(path, buf, sizeof(buf)) && !strcmp(buf, name)) {
+		if (!sd_read_file(path, buf, sizeof(buf)) &&
+		    !strncmp(buf, name, strlen(name)) &&
+		    (!buf[strlen(name)] || buf[strlen(name)] == '.')) {
 			snprintf(dir, size, "%s", g.gl_pathv[i]);
 			ret = 0;
 			break;

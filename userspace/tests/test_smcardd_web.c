@@ -146,21 +146,31 @@ TEST(topics_and_series_are_bounded)
 TEST(metric_names)
 {
 	char buf[96];
+	double f;
 
-	ASSERT_LT(0, web_metric_name("energy", "energy_import", "kWh", true, buf, sizeof(buf)));
-	EXPECT_STREQ("smcard_energy_kilowatt_hours_total", buf);
-	ASSERT_LT(0, web_metric_name("", "power", "W", false, buf, sizeof(buf)));
+	/* base units, as promtool check metrics wants them */
+	ASSERT_LT(0, web_metric_name("energy", "energy_import", "kWh", true, buf, sizeof(buf), &f));
+	EXPECT_STREQ("smcard_energy_joules_total", buf);
+	EXPECT_EQ(3.6e6, f);
+	ASSERT_LT(0, web_metric_name("", "power", "W", false, buf, sizeof(buf), &f));
 	EXPECT_STREQ("smcard_power_watts", buf);
-	ASSERT_LT(0, web_metric_name("water", "volume", "m³", true, buf, sizeof(buf)));
+	EXPECT_EQ(1, f);
+	ASSERT_LT(0, web_metric_name("current", "current", "mA", false, buf, sizeof(buf), &f));
+	EXPECT_STREQ("smcard_current_amperes", buf);
+	EXPECT_EQ(1e-3, f);
+	ASSERT_LT(0, web_metric_name("", "flow", "m³/h", false, buf, sizeof(buf), &f));
+	EXPECT_STREQ("smcard_flow_cubic_meters_per_second", buf);
+	ASSERT_LT(0, web_metric_name("water", "volume", "m³", true, buf, sizeof(buf), &f));
 	EXPECT_STREQ("smcard_water_cubic_meters_total", buf);
-	ASSERT_LT(0, web_metric_name(NULL, "flow temp", "°C", false, buf, sizeof(buf)));
+	ASSERT_LT(0, web_metric_name(NULL, "flow temp", "°C", false, buf, sizeof(buf), &f));
 	EXPECT_STREQ("smcard_flow_temp_celsius", buf);
-	ASSERT_LT(0, web_metric_name("", "door", "", false, buf, sizeof(buf)));
+	ASSERT_LT(0, web_metric_name("", "door", "", false, buf, sizeof(buf), &f));
 	EXPECT_STREQ("smcard_door", buf);
-	/* an unknown unit keeps its letters */
-	ASSERT_LT(0, web_metric_name("", "x", "imp/kWh", false, buf, sizeof(buf)));
+	/* an unknown unit keeps its letters, and the value */
+	ASSERT_LT(0, web_metric_name("", "x", "imp/kWh", false, buf, sizeof(buf), &f));
 	EXPECT_STREQ("smcard_x_imp_kWh", buf);
-	EXPECT_EQ(-1, web_metric_name("energy", "e", "kWh", true, buf, 12));
+	EXPECT_EQ(1, f);
+	EXPECT_EQ(-1, web_metric_name("energy", "e", "kWh", true, buf, 12, &f));
 }
 
 TEST_HARNESS_MAIN

@@ -52,8 +52,13 @@ function fill(id, rows) {
 }
 
 function fmt(v) {
-	if (typeof v === 'number')
-		return Number.isInteger(v) ? String(v) : v.toPrecision(6).replace(/\.?0+$/, '');
+	if (typeof v === 'number') {
+		if (Number.isInteger(v))
+			return String(v);
+		const s = v.toPrecision(6);
+		/* trailing zeros of a fraction only (not of 120000, not of 1e+21) */
+		return /\.\d*$/.test(s) ? s.replace(/\.?0+$/, '') : s;
+	}
 	if (typeof v === 'boolean')
 		return v ? 'yes' : 'no';
 	if (v === null)
@@ -159,7 +164,8 @@ function showReadings(readings, st) {
 	for (const topic of Object.keys(readings).sort()) {
 		const sub = topic.startsWith(base) ? topic.slice(base.length) : topic;
 		for (const [key, value] of Object.entries(readings[topic])) {
-			if (key === 'time')
+			/* when and which reading: the Last reading column says it */
+			if (key === 'time' || key === 'id')
 				continue;
 			const meta = units[sub + '#' + key] || {};
 			rows.push(tr => {
