@@ -66,10 +66,21 @@ static int smcard_gpio_init_valid_mask(struct gpio_chip *gc,
 	return 0;
 }
 
-/* gpiolib refuses lines outside the valid mask only to chips with this hook */
+/*
+ * gpiolib refuses lines outside the valid mask only to chips with this hook.
+ * An input's edges latch in IRQ_PIN_STATUS while nobody listens, once a
+ * previous user selected the edge types: clear them, so that a new user
+ * sees only the edges after its request.
+ */
 static int smcard_gpio_request(struct gpio_chip *gc, unsigned int offset)
 {
-	return 0;
+	struct smcard_gpio *sg = gpiochip_get_data(gc);
+
+	if (smcard_gpio_function(sg, offset) != SMCARD_FUNC_DIGITAL_IN)
+		return 0;
+
+	return regmap_write(sg->smcard->regmap, SMCARD_REG_IRQ_PIN_STATUS,
+			    BIT(offset - 1));
 }
 
 static int smcard_gpio_get_direction(struct gpio_chip *gc, unsigned int offset)

@@ -17,6 +17,8 @@
 #include <linux/mutex.h>
 #include <linux/netlink.h>
 #include <linux/of.h>
+#include <linux/of_platform.h>
+#include <linux/platform_device.h>
 #include <linux/regmap.h>
 #include <linux/regulator/consumer.h>
 #include <linux/serdev.h>
@@ -253,6 +255,30 @@ static int smcard_mbus_get_ioc(struct smcard_mbus *sm, struct device *dev)
 	return 0;
 }
 
+/*
+ * The same for the bus supply, another cell of the card: its driver can be
+ * unbound alone, and the regulator core only warns when a supply in use
+ * goes away.
+ */
+static int smcard_mbus_link_supply(struct device *dev)
+{
+	struct device_node *np = of_parse_phandle(dev->of_node, "vbus-supply", 0);
+	struct platform_device *pdev;
+	struct device_link *link;
+
+	if (!np)
+		return dev_err_probe(dev, -ENODEV, "no vbus-supply\n");
+	pdev = of_find_device_by_node(np);
+	of_node_put(np);
+	if (!pdev)
+		return dev_err_probe(dev, -EPROBE_DEFER, "no supply device yet\n");
+	link = device_link_add(dev, &pdev->dev, DL_FLAG_AUTOPROBE_CONSUMER);
+	put_device(&pdev->dev);
+	if (!link)
+		return dev_err_probe(dev, -EINVAL, "no link to the supply\n");
+	return 0;
+}
+
 static int smcard_mbus_probe(struct serdev_device *serdev)
 {
 	struct device *dev = &serdev->dev;
@@ -273,6 +299,9 @@ static int smcard_mbus_probe(struct serdev_device *serdev)
 	sm->vbus = devm_regulator_get(dev, "vbus");
 	if (IS_ERR(sm->vbus))
 		return dev_err_probe(dev, PTR_ERR(sm->vbus), "no vbus supply\n");
+	ret = smcard_mbus_link_supply(dev);
+	if (ret)
+		return ret;
 
 	/* Start as master with the supply off, as after a controller reset. */
 	ret = regmap_update_bits(sm->ioc->regmap, SMCARD_REG_MBUS_CTRL,

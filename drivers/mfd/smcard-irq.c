@@ -73,38 +73,10 @@ static int smcard_irq_set_type_config(unsigned int **buf, unsigned int type,
 	return 0;
 }
 
-/*
- * Pin edges latch in IRQ_PIN_STATUS while their interrupt is disabled, once
- * a previous user selected the edge types (the controller's interrupt
- * model). A new user must see only the edges after its request, so the
- * stale status of a pin is cleared before its interrupt is enabled.
- * Counter and system events keep theirs: they report state, not edges.
- */
-static int smcard_irq_mask_sync(int index, unsigned int mask_buf_def,
-				unsigned int mask_buf, void *irq_drv_data)
-{
-	struct regmap *map = irq_drv_data;
-	unsigned int en = mask_buf_def & ~mask_buf, old;
-	int ret;
-
-	if (index == 0) {
-		ret = regmap_read(map, SMCARD_REG_IRQ_PIN_EN, &old);
-		if (!ret && (en & ~old))
-			ret = regmap_write(map, SMCARD_REG_IRQ_PIN_STATUS,
-					   en & ~old);
-		if (ret)
-			return ret;
-	}
-
-	return regmap_update_bits(map, SMCARD_REG_IRQ_PIN_EN + index,
-				  mask_buf_def, en);
-}
-
 static const struct regmap_irq_chip smcard_irq_chip = {
 	.name = "smcard",
 	.status_base = SMCARD_REG_IRQ_PIN_STATUS,
 	.unmask_base = SMCARD_REG_IRQ_PIN_EN,
-	.handle_mask_sync = smcard_irq_mask_sync,
 	.ack_base = SMCARD_REG_IRQ_PIN_STATUS,
 	.use_ack = true,
 	.num_regs = SMCARD_IRQ_NUM_REGS,
@@ -146,20 +118,14 @@ static irqreturn_t smcard_reset_irq(int irq, void *data)
 int smcard_irq_init(struct smcard *smcard, int irq)
 {
 	struct device *dev = smcard->dev;
-	struct regmap_irq_chip *chip;
 	int ret, virq;
 
 	if (irq <= 0)
 		return dev_err_probe(dev, -EINVAL, "no interrupt\n");
 
-	chip = devm_kmemdup(dev, &smcard_irq_chip, sizeof(*chip), GFP_KERNEL);
-	if (!chip)
-		return -ENOMEM;
-	chip->irq_drv_data = smcard->regmap;
-
 	ret = devm_regmap_add_irq_chip(dev, smcard->regmap, irq,
 				       irq_get_trigger_type(irq) | IRQF_ONESHOT,
-				       0, chip, &smcard->irq_data);
+				       0, &smcard_irq_chip, &smcard->irq_data);
 	if (ret)
 		return dev_err_probe(dev, ret, "failed to add interrupt chip\n");
 
