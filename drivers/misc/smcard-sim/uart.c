@@ -372,13 +372,7 @@ static int sim_uart_init_rs485(struct smcard_sim_uart *u)
 		return dev_err_probe(dev, -EINVAL,
 				     "option,rs485-mode-gpios needs 2 lines\n");
 	INIT_WORK(&u->rs485_work, sim_uart_rs485_work);
-	ret = devm_add_action_or_reset(dev, sim_uart_cancel_rs485, u);
-	if (ret)
-		return ret;
-	/* An RS485 mode enabled at boot (linux,rs485-enabled-at-boot-time) */
-	if (u->rs485_mode)
-		schedule_work(&u->rs485_work);
-	return 0;
+	return devm_add_action_or_reset(dev, sim_uart_cancel_rs485, u);
 }
 
 static const char *sim_uart_type(struct uart_port *port)
@@ -565,6 +559,12 @@ static int sim_uart_probe(struct platform_device *pdev)
 	ret = devm_add_action_or_reset(dev, sim_uart_remove_port, u);
 	if (ret)
 		return ret;
+	/*
+	 * An RS485 mode enabled at boot (linux,rs485-enabled-at-boot-time):
+	 * the work takes the port lock, which exists once the port is added.
+	 */
+	if (u->rs485_mode)
+		schedule_work(&u->rs485_work);
 
 	ret = smcard_sim_peer_register(u);
 	if (ret)
