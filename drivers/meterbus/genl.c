@@ -186,7 +186,12 @@ static int meterbus_nl_fill_bus(struct sk_buff *skb, struct meterbus_bus *bus,
 	     nla_put_string(skb, METERBUS_A_BUS_PARENT, dev_name(bus->dev.parent))) ||
 	    nla_put_u32(skb, METERBUS_A_BUS_BATTERY, supply.battery) ||
 	    (measured &&
-	     nla_put_u32(skb, METERBUS_A_BUS_VOLTAGE, supply.bus_mv)))
+	     nla_put_u32(skb, METERBUS_A_BUS_VOLTAGE, supply.bus_mv)) ||
+	    (measured && supply.has_budget &&
+	     (nla_put_u32(skb, METERBUS_A_BUS_SUPPLY_VOLTAGE, supply.supply_mv) ||
+	      nla_put_u32(skb, METERBUS_A_BUS_UNIT_LOADS, supply.unit_loads) ||
+	      nla_put_u32(skb, METERBUS_A_BUS_CURRENT_LIMIT, supply.limit_ua) ||
+	      nla_put_u32(skb, METERBUS_A_BUS_CURRENT, supply.bus_ua))))
 		goto cancel;
 
 	genlmsg_end(skb, hdr);

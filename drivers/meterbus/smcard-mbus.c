@@ -4,12 +4,19 @@
  * the card's M-Bus transceiver on a UART (serdev), its master supply (a
  * regulator of smcard-core) and its role select (IO controller register
  * METERBUS_CTRL.SLAVE). Link-layer logic is in the mbus core.
+ *
+ * The master feeds the bus from the card's VDC input, and what it can feed
+ * depends on that voltage: 250 unit loads at 30 V, 64 at 24 V (product
+ * documentation), none below the 21 V bus minimum. Before switching the
+ * supply on, the driver reads VDC (IO controller ABI 1.1), derives the
+ * load budget and sets the supply's over-current limit from it.
  */
 
 #include <linux/device.h>
 #include <linux/devm-helpers.h>
 #include <linux/i2c.h>
 #include <linux/jiffies.h>
+#include <linux/math.h>
 #include <linux/mfd/smcard.h>
 #include <linux/meterbus.h>
 #include <linux/mod_devicetable.h>
@@ -28,6 +35,16 @@
 #define SMCARD_MBUS_BAUD	2400
 #define SMCARD_MBUS_CHAR_BITS	11	/* 8E1 */
 
+/* EN 13757-2: a unit load draws 1.5 mA; an answer adds 11..20 mA */
+#define SMCARD_MBUS_UNIT_LOAD_UA	1500
+#define SMCARD_MBUS_ANSWER_UA		20000
+/* The supply points of the card's master, and the bus minimum */
+#define SMCARD_MBUS_BUS_MIN_MV		21000
+#define SMCARD_MBUS_LOW_MV		24000
+#define SMCARD_MBUS_LOW_LOADS		64
+#define SMCARD_MBUS_FULL_MV		30000
+#define SMCARD_MBUS_FULL_LOADS		250
+
 struct smcard_mbus {
 	struct serdev_device *serdev;
 	struct meterbus_bus *bus;
@@ -38,8 +55,89 @@ struct smcard_mbus {
 	/* serializes supply switching; protects supply_on writes */
 	struct mutex supply_lock;
 	bool supply_on;
+	bool has_vdc;		/* the controller measures VDC (ABI >= 1.1) */
 	u32 baud;
 };
+
+/*
+ * Unit loads the master can feed from @vdc_mv: linear between the
+ * documented points (no load at the bus minimum, where a drop on the
+ * cable leaves the far meters without supply; 64 at 24 V; 250 at 30 V),
+ * rounded down, so a documented point is never exceeded.
+ */
+static u32 smcard_mbus_unit_loads(u32 vdc_mv)
+{
+	if (vdc_mv < SMCARD_MBUS_BUS_MIN_MV)
+		return 0;
+	if (vdc_mv < SMCARD_MBUS_LOW_MV)
+		return SMCARD_MBUS_LOW_LOADS * (vdc_mv - SMCARD_MBUS_BUS_MIN_MV) /
+		       (SMCARD_MBUS_LOW_MV - SMCARD_MBUS_BUS_MIN_MV);
+	if (vdc_mv < SMCARD_MBUS_FULL_MV)
+		return SMCARD_MBUS_LOW_LOADS +
+		       (SMCARD_MBUS_FULL_LOADS - SMCARD_MBUS_LOW_LOADS) *
+		       (vdc_mv - SMCARD_MBUS_LOW_MV) /
+		       (SMCARD_MBUS_FULL_MV - SMCARD_MBUS_LOW_MV);
+	return SMCARD_MBUS_FULL_LOADS;
+}
+
+/* The over-current limit for @loads: their current and one answer, in mA steps. */
+static int smcard_mbus_limit_ua(u32 loads)
+{
+	return rounddown(loads * SMCARD_MBUS_UNIT_LOAD_UA + SMCARD_MBUS_ANSWER_UA,
+			 1000);
+}
+
+static int smcard_mbus_read_vdc(struct smcard_mbus *sm, u32 *mv)
+{
+	u8 buf[2];
+	int ret;
+
+	ret = regmap_bulk_read(sm->ioc->regmap, SMCARD_REG_VDC_VOLTAGE, buf,
+			       sizeof(buf));
+	if (!ret)
+		*mv = get_unaligned_le16(buf);
+	return ret;
+}
+
+/* Refuse a VDC below the bus minimum; set the limit for what it feeds. */
+static int smcard_mbus_set_budget(struct smcard_mbus *sm,
+				  struct netlink_ext_ack *extack)
+{
+	u32 mv, loads;
+	int limit, ret;
+
+	if (!sm->has_vdc)
+		return 0;
+	ret = smcard_mbus_read_vdc(sm, &mv);
+	if (ret) {
+		NL_SET_ERR_MSG(extack, "cannot read the VDC supply voltage");
+		return ret;
+	}
+	if (mv < SMCARD_MBUS_BUS_MIN_MV) {
+		NL_SET_ERR_MSG_FMT(extack,
+				   "VDC supply %u mV is below the bus minimum of %u mV: no master supply",
+				   mv, SMCARD_MBUS_BUS_MIN_MV);
+		return -EBUSY;
+	}
+	loads = smcard_mbus_unit_loads(mv);
+	if (!loads) {
+		NL_SET_ERR_MSG_FMT(extack,
+				   "VDC supply %u mV feeds no unit load: no master supply",
+				   mv);
+		return -EBUSY;
+	}
+	limit = smcard_mbus_limit_ua(loads);
+	ret = regulator_set_current_limit(sm->vbus, limit, limit);
+	if (ret == -EPERM) {
+		/* a device tree without regulator-{min,max}-microamp */
+		dev_warn_once(&sm->serdev->dev,
+			      "the supply's current limit is fixed: the controller keeps its own\n");
+		return 0;
+	}
+	if (ret)
+		NL_SET_ERR_MSG(extack, "cannot set the bus supply's current limit");
+	return ret;
+}
 
 static int smcard_mbus_write(struct meterbus_bus *bus, const u8 *buf, size_t len)
 {
@@ -92,10 +190,14 @@ static int smcard_mbus_set_power(struct meterbus_bus *bus, bool on,
 
 	mutex_lock(&sm->supply_lock);
 	if (on && !sm->supply_on) {
-		ret = regulator_enable(sm->vbus);
-		if (ret)
-			NL_SET_ERR_MSG(extack, "the bus supply did not start");
-		else
+		ret = smcard_mbus_set_budget(sm, extack);
+		if (!ret) {
+			ret = regulator_enable(sm->vbus);
+			if (ret)
+				NL_SET_ERR_MSG(extack,
+					       "the bus supply did not start (over-current?)");
+		}
+		if (!ret)
 			WRITE_ONCE(sm->supply_on, true);
 	} else if (!on && sm->supply_on) {
 		/* Cleared first: the DISABLE notification is ours. */
@@ -130,18 +232,32 @@ static int smcard_mbus_measure(struct meterbus_bus *bus,
 {
 	struct smcard_mbus *sm = meterbus_bus_priv(bus);
 	unsigned int status;
-	u8 buf[2];
-	int ret;
+	u8 buf[4];
+	int limit, ret;
 
 	ret = regmap_read(sm->ioc->regmap, SMCARD_REG_STATUS, &status);
 	if (ret)
 		return ret;
-	ret = regmap_bulk_read(sm->ioc->regmap, SMCARD_REG_MBUS_VOLTAGE, buf,
-			       sizeof(buf));
+	ret = regmap_bulk_read(sm->ioc->regmap, SMCARD_REG_MBUS_VOLTAGE, buf, 2);
 	if (ret)
 		return ret;
 	s->battery = status & SMCARD_STATUS_BATTERY;
 	s->bus_mv = get_unaligned_le16(buf);
+	if (!sm->has_vdc)
+		return 0;
+
+	/* VDC_VOLTAGE and MBUS_CURRENT: one read, one snapshot */
+	ret = regmap_bulk_read(sm->ioc->regmap, SMCARD_REG_VDC_VOLTAGE, buf, 4);
+	if (ret)
+		return ret;
+	limit = regulator_get_current_limit(sm->vbus);
+	if (limit < 0)
+		return limit;
+	s->has_budget = true;
+	s->supply_mv = get_unaligned_le16(buf);
+	s->unit_loads = smcard_mbus_unit_loads(s->supply_mv);
+	s->limit_ua = limit;
+	s->bus_ua = get_unaligned_le16(buf + 2) * SMCARD_MBUS_CURRENT_UNIT_UA;
 	return 0;
 }
 
@@ -283,6 +399,7 @@ static int smcard_mbus_probe(struct serdev_device *serdev)
 {
 	struct device *dev = &serdev->dev;
 	struct smcard_mbus *sm;
+	unsigned int minor;
 	int ret;
 
 	sm = devm_kzalloc(dev, sizeof(*sm), GFP_KERNEL);
@@ -302,6 +419,11 @@ static int smcard_mbus_probe(struct serdev_device *serdev)
 	ret = smcard_mbus_link_supply(dev);
 	if (ret)
 		return ret;
+
+	ret = regmap_read(sm->ioc->regmap, SMCARD_REG_ABI_MINOR, &minor);
+	if (ret)
+		return dev_err_probe(dev, ret, "cannot read the ABI version\n");
+	sm->has_vdc = minor >= 1;
 
 	/* Start as master with the supply off, as after a controller reset. */
 	ret = regmap_update_bits(sm->ioc->regmap, SMCARD_REG_MBUS_CTRL,

@@ -33,6 +33,8 @@ static const struct regmap_range smcard_rd_ranges[] = {
 	regmap_reg_range(SMCARD_REG_PIN(4, 0), SMCARD_PIN_REGS_LAST(4)),
 	regmap_reg_range(SMCARD_REG_ADC(0), SMCARD_REG_ADC(SMCARD_NUM_PINS) - 1),
 	regmap_reg_range(SMCARD_REG_COUNT(0), SMCARD_REG_LAST),
+	regmap_reg_range(SMCARD_REG_VDC_VOLTAGE, SMCARD_REG_MBUS_CURRENT + 1),
+	regmap_reg_range(SMCARD_REG_MBUS_OC_LIMIT, SMCARD_REG_MBUS_OC_LIMIT + 1),
 };
 
 static const struct regmap_range smcard_wr_ranges[] = {
@@ -46,6 +48,7 @@ static const struct regmap_range smcard_wr_ranges[] = {
 	regmap_reg_range(SMCARD_REG_PIN(3, 0), SMCARD_PIN_REGS_LAST(3)),
 	regmap_reg_range(SMCARD_REG_PIN(4, 0), SMCARD_PIN_REGS_LAST(4)),
 	regmap_reg_range(SMCARD_REG_COUNT(0), SMCARD_REG_LAST),
+	regmap_reg_range(SMCARD_REG_MBUS_OC_LIMIT, SMCARD_REG_MBUS_OC_LIMIT + 1),
 };
 
 /*
@@ -58,6 +61,7 @@ static const struct regmap_range smcard_volatile_ranges[] = {
 	regmap_reg_range(SMCARD_REG_IN_LEVEL, SMCARD_REG_IN_LEVEL),
 	regmap_reg_range(SMCARD_REG_MBUS_CTRL, SMCARD_REG_MBUS_STATUS),
 	regmap_reg_range(SMCARD_REG_MBUS_VOLTAGE, SMCARD_REG_MBUS_VOLTAGE + 1),
+	regmap_reg_range(SMCARD_REG_VDC_VOLTAGE, SMCARD_REG_MBUS_CURRENT + 1),
 	regmap_reg_range(SMCARD_REG_ADC(0), SMCARD_REG_ADC(SMCARD_NUM_PINS) - 1),
 	regmap_reg_range(SMCARD_REG_COUNT(0), SMCARD_REG_LAST),
 };
@@ -80,7 +84,7 @@ static const struct regmap_access_table smcard_volatile_table = {
 static const struct regmap_config smcard_regmap_config = {
 	.reg_bits = 8,
 	.val_bits = 8,
-	.max_register = SMCARD_REG_LAST,
+	.max_register = SMCARD_REG_MBUS_OC_LIMIT + 1,
 	.rd_table = &smcard_rd_table,
 	.wr_table = &smcard_wr_table,
 	.volatile_table = &smcard_volatile_table,

@@ -9,10 +9,15 @@
  * switch to battery cuts it; consumers see REGULATOR_EVENT_OVER_CURRENT
  * resp. REGULATOR_EVENT_DISABLE and re-enable (disable, then enable) when
  * they want power again. Enabling clears a latched over-current.
+ *
+ * The over-current limit (MBUS_OC_LIMIT, ABI 1.1) is the regulator's
+ * current limit, in mA steps from 10 to 600 mA; the consumer sets it from
+ * the load the supply can feed.
  */
 
 #include <linux/device.h>
 #include <linux/interrupt.h>
+#include <linux/minmax.h>
 #include <linux/mfd/smcard.h>
 #include <linux/mod_devicetable.h>
 #include <linux/module.h>
@@ -21,6 +26,7 @@
 #include <linux/regmap.h>
 #include <linux/regulator/driver.h>
 #include <linux/regulator/of_regulator.h>
+#include <linux/unaligned.h>
 
 /* EN 13757-2 master: the card feeds the bus from 30 V VDC */
 #define SMCARD_MBUS_UV		30000000
@@ -127,11 +133,45 @@ static int smcard_regulator_get_error_flags(struct regulator_dev *rdev,
 	return 0;
 }
 
+/* The highest limit within [min_uA, max_uA] that the controller has. */
+static int smcard_regulator_set_current_limit(struct regulator_dev *rdev,
+					      int min_uA, int max_uA)
+{
+	struct smcard_regulator *sr = rdev_get_drvdata(rdev);
+	int ma = min(max_uA / 1000, SMCARD_MBUS_OC_LIMIT_MAX_MA);
+	u8 buf[2];
+
+	if (ma < SMCARD_MBUS_OC_LIMIT_MIN_MA || ma * 1000 < min_uA)
+		return -EINVAL;
+
+	put_unaligned_le16(ma, buf);
+
+	return smcard_reg_write(sr->smcard->regmap, SMCARD_REG_MBUS_OC_LIMIT,
+				buf, sizeof(buf));
+}
+
+static int smcard_regulator_get_current_limit(struct regulator_dev *rdev)
+{
+	struct smcard_regulator *sr = rdev_get_drvdata(rdev);
+	u8 buf[2];
+	int ret;
+
+	ret = regmap_bulk_read(sr->smcard->regmap, SMCARD_REG_MBUS_OC_LIMIT,
+			       buf, sizeof(buf));
+	if (ret)
+		return ret;
+
+	return clamp_t(int, get_unaligned_le16(buf), SMCARD_MBUS_OC_LIMIT_MIN_MA,
+		       SMCARD_MBUS_OC_LIMIT_MAX_MA) * 1000;
+}
+
 static const struct regulator_ops smcard_regulator_ops = {
 	.enable = smcard_regulator_enable,
 	.disable = smcard_regulator_disable,
 	.is_enabled = smcard_regulator_is_enabled,
 	.get_error_flags = smcard_regulator_get_error_flags,
+	.set_current_limit = smcard_regulator_set_current_limit,
+	.get_current_limit = smcard_regulator_get_current_limit,
 };
 
 static const struct regulator_desc smcard_regulator_desc = {

@@ -52,10 +52,20 @@ int meterbus_frame_check(const u8 *frame, size_t len);
  * struct meterbus_supply - the bus supply, as the line driver measured it
  * @battery: the card runs on battery: no master supply is possible
  * @bus_mv: bus voltage in mV
+ * @has_budget: the fields below are known
+ * @supply_mv: the master's input supply in mV
+ * @unit_loads: unit loads (1.5 mA each) that supply can feed, 0 if none
+ * @limit_ua: over-current limit of the master supply in uA
+ * @bus_ua: current the master supplies to the bus in uA
  */
 struct meterbus_supply {
 	bool battery;
 	u32 bus_mv;
+	bool has_budget;
+	u32 supply_mv;
+	u32 unit_loads;
+	u32 limit_ua;
+	u32 bus_ua;
 };
 
 /**

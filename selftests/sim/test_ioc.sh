@@ -7,7 +7,7 @@
 . "$(dirname "$0")/sim_lib.sh"
 
 ktap_print_header
-ktap_set_plan 20
+ktap_set_plan 23
 
 sim_load || ktap_exit_fail_msg "smcard-sim not loaded"
 BUS=$(sim_bus)
@@ -98,6 +98,33 @@ echo 1 > "$SIM/battery"
 check "battery power switches the M-Bus supply off and sets IRQ POWER" \
 	"0x01 0x00 0x06" "$(rd 0x06) $(rd 0x15) $(rd 0x0a)"
 echo 0 > "$SIM/battery"
+
+# VDC, the bus current and the over-current limit (ABI 1.1). The load is
+# checked against the limit once a write transaction has committed: a
+# 16-bit limit raised from 250 to 288 mA never passes through 32 mA.
+sim_fresh
+echo 24000 > "$SIM/vdc_mv"
+echo 134 > "$SIM/mbus_loads"
+wr 0x80 0x00fa w
+wr 0x15 0x01
+out="$(rd 0x1c w) $(rd 0x1e w) $(rd 0x80 w) $(cat "$SIM/mbus_power")"
+wr 0x80 0x0120 w
+out+=" | $(rd 0x80 w) $(cat "$SIM/mbus_power") $(rd 0x16)"
+check "VDC (mV), bus current (10 uA), a 16-bit limit changes as a whole" \
+	"0x5dc0 0x4e84 0x00fa 1 | 0x0120 1 0x02" "$out"
+wr 0x80 0x00c8 w
+check "a limit lowered below the load (201 mA > 200 mA) trips the latch" \
+	"0 0x01 0x0000 0x02" \
+	"$(cat "$SIM/mbus_power") $(rd 0x16) $(rd 0x1e w) $(rd 0x0a)"
+wr 0x16 0x01
+echo 0 > "$SIM/mbus_loads"
+echo 20000 > "$SIM/vdc_mv"
+wr 0x15 0x01
+out="$(rd 0x15) $(rd 0x1c w)"
+sim_fresh
+check "no supply below 21 V VDC; a reset restores the 400 mA limit" \
+	"0x00 0x4e20 | 0x0190" "$out | $(rd 0x80 w)"
+echo 30000 > "$SIM/vdc_mv"
 
 sim_fresh
 ktap_finished

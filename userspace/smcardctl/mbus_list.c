@@ -20,6 +20,13 @@ static struct json_object *bus_json(const struct mbus_nl_bus *b)
 	json_object_object_add(o, "battery", json_object_new_boolean(b->battery));
 	if (b->has_voltage)
 		json_object_object_add(o, "voltage_mv", json_object_new_int64(b->voltage_mv));
+	if (b->has_supply) {
+		json_object_object_add(o, "supply_mv", json_object_new_int64(b->supply_mv));
+		json_object_object_add(o, "unit_loads", json_object_new_int64(b->unit_loads));
+		json_object_object_add(o, "current_limit_ua",
+				       json_object_new_int64(b->current_limit_ua));
+		json_object_object_add(o, "current_ua", json_object_new_int64(b->current_ua));
+	}
 	json_object_object_add(st, "frames_tx", json_object_new_int64((int64_t)b->stats.frames_tx));
 	json_object_object_add(st, "frames_rx", json_object_new_int64((int64_t)b->stats.frames_rx));
 	json_object_object_add(st, "timeouts", json_object_new_int64((int64_t)b->stats.timeouts));
@@ -75,6 +82,10 @@ int mbus_cmd_list(int argc, char **argv)
 			       b->battery ? "  battery" : "");
 			if (b->has_voltage)
 				printf("  %.1f V", b->voltage_mv / 1000.0);
+			if (b->has_supply)
+				printf("  %.1f mA (VDC %.1f V: %u unit loads, limit %.0f mA)",
+				       b->current_ua / 1000.0, b->supply_mv / 1000.0,
+				       b->unit_loads, b->current_limit_ua / 1000.0);
 			printf("  tx %llu rx %llu timeouts %llu collisions %llu bad %llu  (%s)\n",
 			       (unsigned long long)b->stats.frames_tx,
 			       (unsigned long long)b->stats.frames_rx,

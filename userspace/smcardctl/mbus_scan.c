@@ -90,6 +90,25 @@ static int on_found(void *arg, const struct mbus_found *f)
 	return 0;
 }
 
+/*
+ * More meters than unit loads the supply can feed (each meter is at least
+ * one): warn on stderr, and in the JSON output. Returns the warning or NULL.
+ */
+static const char *budget_warning(struct mbus_ctx *c, int found, char *buf,
+				  size_t size)
+{
+	struct mbus_nl_bus b;
+
+	if (mbus_nl_bus_get(c->nl, NULL, c->bus.id, &b) || !b.has_supply ||
+	    (unsigned int)found <= b.unit_loads)
+		return NULL;
+	snprintf(buf, size,
+		 "%d meters answered, but the %.1f V supply feeds %u unit loads (1.5 mA each): expect over-current trips or lost answers",
+		 found, b.supply_mv / 1000.0, b.unit_loads);
+	fprintf(stderr, "smcardctl mbus scan: warning: %s\n", buf);
+	return buf;
+}
+
 static void usage(FILE *f)
 {
 	fprintf(f,
@@ -124,7 +143,9 @@ int mbus_cmd_scan(int argc, char **argv)
 				    .found = on_found, .note = on_note,
 				    .progress = on_progress, .arg = &s };
 	struct mbus_secaddr pattern = MBUS_SECADDR_WILDCARD;
+	const char *warning;
 	bool secondary = false;
+	char warn[256];
 	unsigned long v;
 	double t0;
 	char *end;
@@ -197,10 +218,14 @@ int mbus_cmd_scan(int argc, char **argv)
 		mbus_ctx_close(&c);
 		return 1;
 	}
+	warning = budget_warning(&c, ret, warn, sizeof(warn));
 	if (c.json) {
 		struct json_object *j = json_object_new_object();
 
 		json_object_object_add(j, "bus", json_object_new_string(c.bus.name));
+		if (warning)
+			json_object_object_add(j, "warning",
+					       json_object_new_string(warning));
 		json_object_object_add(j, "mode", json_object_new_string(
 					       secondary ? "secondary" : "primary"));
 		json_object_object_add(j, "meters", s.meters);

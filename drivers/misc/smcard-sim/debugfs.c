@@ -17,6 +17,9 @@
 
 #include "sim.h"
 
+/* More unit loads than any M-Bus segment carries */
+#define SIM_MBUS_LOADS_MAX	1000
+
 static const char * const serial_modes[] = {
 	[SMCARD_SERIAL_MODE_RS232] = "rs232",
 	[SMCARD_SERIAL_MODE_RS422] = "rs422",
@@ -113,6 +116,65 @@ static int mbus_supply_set(void *data, u64 val)
 }
 DEFINE_DEBUGFS_ATTRIBUTE(mbus_supply_fops, mbus_supply_get, mbus_supply_set,
 			 "%llu\n");
+
+static int vdc_get(void *data, u64 *val)
+{
+	struct smcard_sim *sim = data;
+
+	*val = READ_ONCE(sim->vdc_mv);
+	return 0;
+}
+
+static int vdc_set(void *data, u64 val)
+{
+	struct smcard_sim *sim = data;
+
+	if (val > U16_MAX)
+		return -ERANGE;
+	WRITE_ONCE(sim->vdc_mv, val);
+	return 0;
+}
+DEFINE_DEBUGFS_ATTRIBUTE(vdc_fops, vdc_get, vdc_set, "%llu\n");
+
+static int mbus_loads_get(void *data, u64 *val)
+{
+	struct smcard_sim *sim = data;
+
+	*val = READ_ONCE(sim->mbus_loads);
+	return 0;
+}
+
+/* More load than the over-current limit allows trips the latch. */
+static int mbus_loads_set(void *data, u64 val)
+{
+	struct smcard_sim *sim = data;
+	unsigned long flags;
+	bool irq;
+
+	if (val > SIM_MBUS_LOADS_MAX)
+		return -ERANGE;
+	spin_lock_irqsave(&sim->lock, flags);
+	sim->mbus_loads = val;
+	irq = smcard_sim_ioc_mbus_check_current(sim);
+	spin_unlock_irqrestore(&sim->lock, flags);
+	if (irq)
+		smcard_sim_raise_irq(sim);
+	return 0;
+}
+DEFINE_DEBUGFS_ATTRIBUTE(mbus_loads_fops, mbus_loads_get, mbus_loads_set,
+			 "%llu\n");
+
+static int mbus_current_get(void *data, u64 *val)
+{
+	struct smcard_sim *sim = data;
+	unsigned long flags;
+
+	spin_lock_irqsave(&sim->lock, flags);
+	*val = smcard_sim_ioc_mbus_ua(sim);
+	spin_unlock_irqrestore(&sim->lock, flags);
+	return 0;
+}
+DEFINE_DEBUGFS_ATTRIBUTE(mbus_current_fops, mbus_current_get, NULL, "%llu\n");
 
 static int reset_set(void *data, u64 val)
 {
@@ -234,7 +296,7 @@ static int regs_show(struct seq_file *s, void *unused)
 	smcard_sim_ioc_snapshot(sim, img);
 	spin_unlock_irqrestore(&sim->lock, flags);
 	seq_hex_dump(s, "", DUMP_PREFIX_OFFSET, 16, 1, img,
-		     SMCARD_REG_LAST + 1, false);
+		     SMCARD_REG_MBUS_OC_LIMIT + 2, false);
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(regs);
@@ -504,6 +566,11 @@ void smcard_sim_debugfs_init(struct smcard_sim *sim)
 				   &mbus_oc_fops);
 	debugfs_create_file_unsafe("mbus_supply_mv", 0600, root, sim,
 				   &mbus_supply_fops);
+	debugfs_create_file_unsafe("vdc_mv", 0600, root, sim, &vdc_fops);
+	debugfs_create_file_unsafe("mbus_loads", 0600, root, sim,
+				   &mbus_loads_fops);
+	debugfs_create_file_unsafe("mbus_current_ua", 0400, root, sim,
+				   &mbus_current_fops);
 	debugfs_create_file_unsafe("reset", 0200, root, sim, &reset_fops);
 	debugfs_create_file("serial_mode", 0444, root, sim, &serial_mode_fops);
 	debugfs_create_file("rs485_termination", 0444, root, sim,

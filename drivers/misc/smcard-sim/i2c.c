@@ -71,6 +71,8 @@ static int sim_ioc_xfer(struct smcard_sim *sim, struct i2c_msg *msg)
 			touched_irq |= smcard_sim_ioc_write(sim,
 							    sim->ioc_pointer++,
 							    msg->buf[i], &reset);
+		/* the committed supply state against the bus load */
+		touched_irq |= smcard_sim_ioc_mbus_check_current(sim);
 	}
 	if (reset)
 		irq = smcard_sim_ioc_reset(sim);

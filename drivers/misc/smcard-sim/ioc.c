@@ -101,13 +101,47 @@ bool smcard_sim_ioc_set_irq(struct smcard_sim *sim, unsigned int group,
 	return new & sim->irq_en[group];
 }
 
+/* EN 13757-2 unit load */
+#define SIM_UNIT_LOAD_UA	1500
+
+/*
+ * The bus voltage: in slave role the external master's, in master role
+ * the card's VDC, which its master switches onto the bus.
+ */
 u16 smcard_sim_ioc_mbus_mv(struct smcard_sim *sim)
 {
 	lockdep_assert_held(&sim->lock);
-	if ((sim->mbus_ctrl & SMCARD_MBUS_CTRL_SLAVE) ||
-	    (sim->mbus_ctrl & SMCARD_MBUS_CTRL_POWER))
+	if (sim->mbus_ctrl & SMCARD_MBUS_CTRL_SLAVE)
 		return min_t(u32, sim->mbus_supply_mv, U16_MAX);
+	if (sim->mbus_ctrl & SMCARD_MBUS_CTRL_POWER)
+		return min_t(u32, sim->vdc_mv, U16_MAX);
 	return 0;
+}
+
+/* What the master supplies: 1.5 mA per unit load on the bus. */
+u32 smcard_sim_ioc_mbus_ua(struct smcard_sim *sim)
+{
+	lockdep_assert_held(&sim->lock);
+	if (!(sim->mbus_ctrl & SMCARD_MBUS_CTRL_POWER))
+		return 0;
+	return sim->mbus_loads * SIM_UNIT_LOAD_UA;
+}
+
+/*
+ * The over-current latch trips above the limit (clamped to its range).
+ * Checked when a write transaction has committed, so that a 16-bit limit
+ * changes as a whole, and when the load changes. Returns true when the
+ * trip raised an enabled interrupt.
+ */
+bool smcard_sim_ioc_mbus_check_current(struct smcard_sim *sim)
+{
+	u32 limit = clamp_t(u32, sim->mbus_oc_limit, SMCARD_MBUS_OC_LIMIT_MIN_MA,
+			    SMCARD_MBUS_OC_LIMIT_MAX_MA);
+
+	lockdep_assert_held(&sim->lock);
+	if (smcard_sim_ioc_mbus_ua(sim) > limit * 1000)
+		return smcard_sim_ioc_mbus_trip(sim);
+	return false;
 }
 
 /* The wire carries data unless the card is master with the supply off. */
@@ -119,15 +153,24 @@ void smcard_sim_ioc_update_mbus(struct smcard_sim *sim)
 					SMCARD_MBUS_CTRL_POWER)));
 }
 
+/* The supply starts only from a VDC within the bus's range. */
 static void ioc_write_mbus_ctrl(struct smcard_sim *sim, u8 val)
 {
 	u8 ctrl = val & SMCARD_MBUS_CTRL_SLAVE;
 
 	if ((val & SMCARD_MBUS_CTRL_POWER) && !ctrl && !sim->battery &&
-	    !sim->mbus_oc)
+	    !sim->mbus_oc && sim->vdc_mv >= SMCARD_MBUS_PGOOD_MIN_MV)
 		ctrl |= SMCARD_MBUS_CTRL_POWER;
 	sim->mbus_ctrl = ctrl;
 	smcard_sim_ioc_update_mbus(sim);
+}
+
+static void ioc_write_mbus_oc_limit(struct smcard_sim *sim, unsigned int byte,
+				    u8 val)
+{
+	u16 mask = 0xff << (8 * byte);
+
+	sim->mbus_oc_limit = (sim->mbus_oc_limit & ~mask) | (val << (8 * byte));
 }
 
 bool smcard_sim_ioc_set_battery(struct smcard_sim *sim, bool battery)
@@ -178,6 +221,7 @@ bool smcard_sim_ioc_reset(struct smcard_sim *sim)
 	sim->serial_ctrl = 0;
 	sim->mbus_ctrl = 0;
 	sim->mbus_oc = false;
+	sim->mbus_oc_limit = SMCARD_MBUS_OC_LIMIT_RESET_MA;
 	sim->adc_rate = SMCARD_ADC_RATE_100HZ;
 	sim->ioc_pointer = 0;
 	smcard_sim_ioc_update_mbus(sim);
@@ -191,6 +235,7 @@ void smcard_sim_ioc_init(struct smcard_sim *sim)
 
 	spin_lock_irqsave(&sim->lock, flags);
 	sim->mbus_supply_mv = 30000;
+	sim->vdc_mv = 30000;
 	smcard_sim_ioc_reset(sim);
 	spin_unlock_irqrestore(&sim->lock, flags);
 }
@@ -248,6 +293,12 @@ void smcard_sim_ioc_snapshot(struct smcard_sim *sim, u8 *img)
 	img[SMCARD_REG_MBUS_STATUS] = mbus_status;
 	img[SMCARD_REG_ADC_RATE] = sim->adc_rate;
 	put_unaligned_le16(mv, &img[SMCARD_REG_MBUS_VOLTAGE]);
+	put_unaligned_le16(min_t(u32, sim->vdc_mv, U16_MAX),
+			   &img[SMCARD_REG_VDC_VOLTAGE]);
+	put_unaligned_le16(min_t(u32, smcard_sim_ioc_mbus_ua(sim) /
+				 SMCARD_MBUS_CURRENT_UNIT_UA, U16_MAX),
+			   &img[SMCARD_REG_MBUS_CURRENT]);
+	put_unaligned_le16(sim->mbus_oc_limit, &img[SMCARD_REG_MBUS_OC_LIMIT]);
 }
 
 static void ioc_write_func(struct smcard_sim_pin *pin, u8 val)
@@ -340,6 +391,9 @@ bool smcard_sim_ioc_write(struct smcard_sim *sim, u8 reg, u8 val, bool *reset)
 		return false;
 	case SMCARD_REG_MBUS_CTRL:
 		ioc_write_mbus_ctrl(sim, val);
+		return false;
+	case SMCARD_REG_MBUS_OC_LIMIT ... SMCARD_REG_MBUS_OC_LIMIT + 1:
+		ioc_write_mbus_oc_limit(sim, reg - SMCARD_REG_MBUS_OC_LIMIT, val);
 		return false;
 	case SMCARD_REG_MBUS_STATUS:
 		if (val & SMCARD_MBUS_STATUS_OC)

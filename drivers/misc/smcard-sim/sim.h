@@ -94,7 +94,10 @@ struct smcard_sim {
 	u8 mbus_ctrl;
 	bool mbus_oc;
 	u8 adc_rate;
-	u32 mbus_supply_mv;
+	u32 mbus_supply_mv;	/* an external master's bus voltage (slave) */
+	u32 vdc_mv;		/* the card's VDC supply input */
+	u32 mbus_loads;		/* unit loads (1.5 mA each) on the bus */
+	u16 mbus_oc_limit;	/* MBUS_OC_LIMIT register, mA */
 	bool mbus_live;		/* M-Bus wire carries data (READ_ONCE) */
 	struct smcard_sim_pin pins[SMCARD_NUM_PINS];
 
@@ -123,8 +126,10 @@ bool smcard_sim_ioc_set_irq(struct smcard_sim *sim, unsigned int group,
 			    u8 bits);
 bool smcard_sim_ioc_set_battery(struct smcard_sim *sim, bool battery);
 bool smcard_sim_ioc_mbus_trip(struct smcard_sim *sim);
+bool smcard_sim_ioc_mbus_check_current(struct smcard_sim *sim);
 void smcard_sim_ioc_update_mbus(struct smcard_sim *sim);
 u16 smcard_sim_ioc_mbus_mv(struct smcard_sim *sim);
+u32 smcard_sim_ioc_mbus_ua(struct smcard_sim *sim);
 bool smcard_sim_pin_is_input(const struct smcard_sim_pin *pin);
 char smcard_sim_pin_output(const struct smcard_sim_pin *pin);
 

@@ -23,7 +23,7 @@
 
 /* ABI version implemented by this header */
 #define SMCARD_ABI_MAJOR		1
-#define SMCARD_ABI_MINOR		0
+#define SMCARD_ABI_MINOR		1
 
 /* Identity */
 #define SMCARD_REG_ID			0x00	/* R, 8 bit */
@@ -94,6 +94,10 @@
 /* Edges that set IRQ_PIN_STATUS, bit n-1 = IOn; both may be set */
 #define SMCARD_REG_IRQ_PIN_RISE		0x1a	/* R/W, reset 0x00 */
 #define SMCARD_REG_IRQ_PIN_FALL		0x1b	/* R/W, reset 0x00 */
+/* ABI 1.1: the M-Bus master's supply */
+#define SMCARD_REG_VDC_VOLTAGE		0x1c	/* R, 16 bit, mV */
+#define SMCARD_REG_MBUS_CURRENT		0x1e	/* R, 16 bit, 10 uA units */
+#define SMCARD_MBUS_CURRENT_UNIT_UA	10
 
 /* Per-pin configuration: 8 bytes per pin, pin index i = n - 1 */
 #define SMCARD_REG_PIN_BASE		0x20
@@ -134,6 +138,12 @@
 #define SMCARD_REG_COUNT_BASE		0x60
 #define SMCARD_REG_COUNT(i)		(SMCARD_REG_COUNT_BASE + 4 * (i))
 #define SMCARD_REG_LAST			(SMCARD_REG_COUNT(SMCARD_NUM_PINS) - 1)
+
+/* ABI 1.1: M-Bus master over-current limit, mA (16 bit, R/W) */
+#define SMCARD_REG_MBUS_OC_LIMIT	0x80
+#define SMCARD_MBUS_OC_LIMIT_MIN_MA	10
+#define SMCARD_MBUS_OC_LIMIT_MAX_MA	600
+#define SMCARD_MBUS_OC_LIMIT_RESET_MA	400
 
 /*
  * Driver interface of smcard-core for its MFD children (smcard-gpio,

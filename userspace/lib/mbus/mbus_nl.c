@@ -66,7 +66,7 @@ static const char *hint(int err)
 	case -ENETDOWN:
 		return "the bus supply is off; switch it on with 'smcardctl mbus power on'";
 	case -EBUSY:
-		return "busy: the bus is in slave role, runs on battery, or has a listener";
+		return "busy: slave role, battery power, a supply too low, or a listener";
 	case -ENODEV:
 		return "no such M-Bus interface";
 	default:
@@ -333,6 +333,11 @@ static void parse_bus(struct nlattr **tb, struct mbus_nl_bus *b)
 	b->battery = get_u32(tb[METERBUS_A_BUS_BATTERY]);
 	b->has_voltage = tb[METERBUS_A_BUS_VOLTAGE] != NULL;
 	b->voltage_mv = get_u32(tb[METERBUS_A_BUS_VOLTAGE]);
+	b->has_supply = tb[METERBUS_A_BUS_SUPPLY_VOLTAGE] != NULL;
+	b->supply_mv = get_u32(tb[METERBUS_A_BUS_SUPPLY_VOLTAGE]);
+	b->unit_loads = get_u32(tb[METERBUS_A_BUS_UNIT_LOADS]);
+	b->current_limit_ua = get_u32(tb[METERBUS_A_BUS_CURRENT_LIMIT]);
+	b->current_ua = get_u32(tb[METERBUS_A_BUS_CURRENT]);
 	if (tb[METERBUS_A_BUS_STATS]) {
 		struct nlattr *st[METERBUS_A_STATS_MAX + 1];
 

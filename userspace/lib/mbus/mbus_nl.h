@@ -42,6 +42,12 @@ struct mbus_nl_bus {
 	bool battery;
 	bool has_voltage;
 	uint32_t voltage_mv;
+	/* the master supply's budget, when the hardware measures its input */
+	bool has_supply;
+	uint32_t supply_mv;		/* input supply (the card's VDC) */
+	uint32_t unit_loads;		/* 1.5 mA each; 0: supply too low */
+	uint32_t current_limit_ua;	/* over-current limit */
+	uint32_t current_ua;		/* what the bus draws */
 	struct mbus_nl_stats stats;
 };
 
