@@ -77,6 +77,9 @@ check "after binding again the UART is back, both views at its defaults" \
 
 echo rs485-full > "$dev/serial_mode"
 echo 1 > "$dev/rs485_termination"
+# the UART's side of the knobs follows through its own work: settled first
+wait_for 30 eval '[ "$(cat "$SIM/serial_mode") $(cat "$SIM/rs485_termination")" = "rs485-full 1" ]' ||
+	ktap_print_msg "before the reset: $(cat "$SIM/serial_mode" "$SIM/rs485_termination" | xargs)"
 echo 1 > "$SIM/reset"
 # the core acknowledges the reset before its children restore their state
 wait_for card_reset_done

@@ -561,10 +561,11 @@ static int sim_uart_probe(struct platform_device *pdev)
 		return ret;
 	/*
 	 * An RS485 mode enabled at boot (linux,rs485-enabled-at-boot-time),
-	 * once the port and its lock exist.
+	 * once the port and its lock exist, and before probe returns: a
+	 * later setting must not be overtaken by the boot-time one.
 	 */
 	if (u->rs485_mode)
-		schedule_work(&u->rs485_work);
+		sim_uart_rs485_work(&u->rs485_work);
 
 	ret = smcard_sim_peer_register(u);
 	if (ret)
