@@ -10,6 +10,7 @@ top=$(cd "$(dirname "$0")/../.." && pwd)
 . "$top/selftests/include/ktap_helpers.sh"
 W=$(mktemp -d /tmp/smcard-web.XXXXXX)
 art=$top/build/web
+mkdir -p "$art"
 vm=
 browsers=()
 cleanup()
@@ -40,7 +41,7 @@ chromium_run()
 }
 
 ktap_print_header
-ktap_set_plan 24
+ktap_set_plan 25
 
 token=$(head -c 24 /dev/urandom | base64 | tr '+/' '-_')
 password=$(head -c 12 /dev/urandom | base64 | tr '+/' '-_')
@@ -62,7 +63,10 @@ for _ in $(seq 600); do
 	sleep 0.5
 done
 if [ "$(cat "$W/ready" 2>/dev/null)" != 7 ]; then
-	tail -30 "$W/vm.log" "$W/a.log" 2>/dev/null | sed 's/^/# /'
+	ktap_print_msg "kinds of reading seen: $(cat "$W/ready" 2>/dev/null || echo none); guest $(kill -0 "$vm" 2>/dev/null && echo running || echo stopped)"
+	for f in vm.log a.log mqtt.log; do
+		[ -e "$W/$f" ] && tail -20 "$W/$f" | sed "s/^/# $f: /"
+	done
 	ktap_exit_fail_msg "the guest's daemon did not publish every kind of reading"
 fi
 
@@ -183,7 +187,6 @@ ok '[ "$(code -k -u "admin:$password" "$B/api/status")" = 200 ] && [ "$(code -k 
 	"HTTPS: the right password 200, a wrong one 401, a write 403 (read-only)"
 
 # --- the page in a browser ---------------------------------------------------
-mkdir -p "$art"
 # a sparkline needs two points, one per 30 s step of the history
 for _ in $(seq 90); do
 	code "${auth[@]}" "$A/api/history" >/dev/null
