@@ -2,14 +2,16 @@
 # SPDX-License-Identifier: GPL-2.0
 # smcardctl mbus against the mbus-meters emulator on the simulator's
 # M-Bus peer: the primary scan and the secondary search each find exactly
-# the 250 emulated meters (including IDs that differ only in manufacturer,
+# the emulated meters (including IDs that differ only in manufacturer,
 # version or medium), read returns the emulator's telegrams (also when
 # answers are lost: the repeat keeps the FCB), set-address, reset,
-# monitor. MBUS_USER_METERS sets the number of meters (250) and
-# MBUS_USER_EXTRA the extra reply time in ms that the commands allow the
-# emulator, a process in a TCG guest (50; the 250-meter search at 38400 Bd
-# takes about 4 min without it and 6.5 min with it, nearly all of it in
-# the reply windows of ~3000 absent-address probes). MBUS_USER_REAL_METERS
+# monitor. MBUS_USER_METERS sets the number of meters of the primary scan
+# (250), MBUS_USER_SEARCH_METERS that of the secondary search (100; 250 in
+# make stress, stress_mbus_search.sh) and MBUS_USER_EXTRA the extra reply
+# time in ms that the commands allow the emulator, a process in a TCG guest
+# (50; the 250-meter search at 38400 Bd takes about 4 min without it and
+# 6.5 min with it, nearly all of it in the reply windows of ~3000
+# absent-address probes; 100 meters take about 2.5 min). MBUS_USER_REAL_METERS
 # (10, one ID twin among them) meters answer with realistic reply delays
 # for a second secondary search: collisions are garbage there.
 . "$(dirname "$0")/mbus_user_lib.sh"
@@ -24,6 +26,7 @@ scan() { smcardctl mbus scan --timeout-extra "$extra" "$@"; }
 mread() { smcardctl mbus read --timeout-extra "$extra" "$@"; }
 
 n=${MBUS_USER_METERS:-250}
+ns=${MBUS_USER_SEARCH_METERS:-100}
 
 # --- primary scan of 0..250 ---
 mbus-meters --generate "$n" --seed 5 --list |
@@ -109,17 +112,19 @@ check "read without the key names the meter and the mode, status 1" 2 \
 
 # --- secondary search at 38400 Bd ---
 smcardctl mbus set-baud 38400 >/dev/null
-mbus-meters --generate "$n" --seed 11 --no-primary --list | awk '{ print $1 }' |
+mbus-meters --generate "$ns" --seed 11 --no-primary --list | awk '{ print $1 }' |
 	sort > "$TMP/expect"
-mu_emu_start --generate "$n" --seed 11 --no-primary --baud 38400
+mu_emu_start --generate "$ns" --seed 11 --no-primary --baud 38400
 secondaries() { tr -d ' \n' | grep -o '"secondary":"[0-9A-F]*"' | cut -d'"' -f4; }
 start=$(date +%s)
-mu_scan "secondary search finds exactly the $n meters" "$TMP/expect" \
+mu_scan "secondary search finds exactly the $ns meters" "$TMP/expect" \
 	$((330 * 1000 / 38400 + 50 + extra)) secondaries --secondary
 end=$(date +%s)
 check "twins that differ only in manufacturer, version or medium are among them" \
 	yes "$(awk '{ print substr($1, 1, 8) }' "$TMP/expect" | sort | uniq -d | grep -q . && echo yes)"
-ktap_print_msg "secondary search of $n meters: $((end - start)) s, $(tr -d ' \n' < "$TMP/scan.json" | grep -o '"traffic":{[^}]*}')"
+ktap_print_msg "secondary search of $ns meters: $((end - start)) s, $(tr -d ' \n' < "$TMP/scan.json" | grep -o '"traffic":{[^}]*}')"
+figure "M-Bus search (VM)" "secondary search of $ns meters, 38400 Bd" \
+	"$((end - start)) s" "all $ns found"
 
 # --- secondary search with realistic reply delays (garbage collisions) ---
 nr=${MBUS_USER_REAL_METERS:-10}
