@@ -129,7 +129,9 @@ static const struct key modbus_keys[] = {
 	STR(struct sd_mb_meter, host, NULL),
 	INT(struct sd_mb_meter, port, 1, 65535),
 	STR(struct sd_mb_meter, device, "the serial tty, e.g. /dev/ttySIM0"),
-	CUSTOM("baud", "300 .. 230400"),
+	CUSTOM("baud", "300, 600, 1200, 2400, 4800, 9600, 19200, 38400, 57600, 115200, "
+		"230400, 460800, 500000, 576000, 921600, 1000000, 1152000, 1500000, "
+		"2500000, 3000000, 3500000 or 4000000"),
 	CUSTOM("parity", "none, even or odd"),
 	INT(struct sd_mb_meter, data_bits, 7, 8),
 	INT(struct sd_mb_meter, stop_bits, 1, 2),
@@ -950,14 +952,22 @@ static void set_custom(struct parser *p, const struct key *k, const char *val)
 				err_at(p, p->lineno, "bad transport '%s'; tcp or rtu", val);
 			}
 		} else if (!strcmp(k->name, "baud")) {
+			/*
+			 * The standard Linux rates from 300 that libmodbus
+			 * sets; for any other it quietly falls back to 9600
+			 * (1800 and 2000000 among them).
+			 */
 			static const long rates[] = { 300, 600, 1200, 2400, 4800, 9600, 19200,
-						      38400, 57600, 115200, 230400, 0 };
+						      38400, 57600, 115200, 230400, 460800,
+						      500000, 576000, 921600, 1000000, 1152000,
+						      1500000, 2500000, 3000000, 3500000,
+						      4000000, 0 };
 			int i;
 
 			for (i = 0; rates[i] && (parse_long(val, &l) || l != rates[i]); i++)
 				;
 			if (!rates[i])
-				err_at(p, p->lineno, "bad baud '%s'; a standard rate from 300 to 230400", val);
+				err_at(p, p->lineno, "bad baud '%s'; %s", val, k->hint);
 			else
 				m->baud = (int)l;
 		} else if (!strcmp(k->name, "parity")) {

@@ -290,6 +290,11 @@ static const struct bad bads[] = {
 	{ "[modbus.meter m]\ntransport = rtu\ndevice=/d\nslave = 0\nregister = a input 1 uint16\n",
 	  "slave 0 is the broadcast address" },
 	{ "[modbus.meter m]\nbaud = 1234\n", "bad baud '1234'" },
+	/* standard rates that libmodbus would quietly turn into 9600 */
+	{ "[modbus.meter m]\nbaud = 1800\n", "bad baud '1800'; 300, 600," },
+	{ "[modbus.meter m]\nbaud = 2000000\n", "bad baud '2000000'" },
+	{ "[modbus.meter m]\nbaud = 110\n", "bad baud '110'" },
+	{ "[modbus.meter m]\nbaud = 4000001\n", "3500000 or 4000000" },
 	{ "[modbus.meter m]\nparity = mark\n", "bad parity 'mark'" },
 	{ "[modbus.meter m]\nserial_mode = rs999\n", "bad serial_mode 'rs999'; one of: rs232, rs422" },
 	{ "[modbus.meter m]\ntermination = 2\n", "bad termination '2'" },
@@ -362,6 +367,29 @@ TEST(every_error)
 				TH_LOG("  got '%s'", c.errors[j]);
 		}
 		EXPECT_TRUE(found);
+		sd_config_free(&c);
+	}
+}
+
+/* Modbus RTU: every rate from 300 up that libmodbus can set on a tty */
+TEST(modbus_rtu_rates)
+{
+	static const int rates[] = { 300, 600, 1200, 2400, 4800, 9600, 19200, 38400,
+				     57600, 115200, 230400, 460800, 500000, 576000,
+				     921600, 1000000, 1152000, 1500000, 2500000,
+				     3000000, 3500000, 4000000 };
+	char text[256];
+
+	for (size_t i = 0; i < sizeof(rates) / sizeof(rates[0]); i++) {
+		struct sd_config c;
+
+		snprintf(text, sizeof(text),
+			 "[modbus.meter m]\ntransport = rtu\ndevice = /dev/ttySIM0\n"
+			 "baud = %d\nregister = a input 1 uint16\n", rates[i]);
+		ASSERT_EQ(0, sd_config_parse_string(&c, text, "t"))
+			TH_LOG("baud %d: %s", rates[i], c.nerrors ? c.errors[0] : "?");
+		ASSERT_EQ(1, c.nmodbus);
+		EXPECT_EQ(rates[i], c.modbus[0].baud);
 		sd_config_free(&c);
 	}
 }

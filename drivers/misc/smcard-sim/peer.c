@@ -5,7 +5,8 @@
  * tty side transmitted, after its wire time; write() queues bytes that the
  * tty side receives at the wire rate; fsync() waits until everything
  * written has left the wire. One opener at a time; bytes arriving while
- * nobody has the device open are lost, as on an unplugged cable.
+ * nobody has the device open are lost, as on an unplugged cable. The
+ * serial UART's peer deasserts CTS while its read buffer is nearly full.
  */
 
 #include <linux/device.h>
@@ -88,6 +89,7 @@ static int peer_open(struct inode *inode, struct file *file)
 	uart_port_lock_irqsave(&u->port, &flags);
 	kfifo_reset(&u->peer_fifo);
 	u->peer_open = true;
+	smcard_sim_uart_peer_read(u);
 	uart_port_unlock_irqrestore(&u->port, flags);
 	file->private_data = u;
 	return stream_open(inode, file);
@@ -100,6 +102,8 @@ static int peer_release(struct inode *inode, struct file *file)
 
 	uart_port_lock_irqsave(&u->port, &flags);
 	u->peer_open = false;
+	kfifo_reset(&u->peer_fifo);
+	smcard_sim_uart_peer_read(u);
 	uart_port_unlock_irqrestore(&u->port, flags);
 	clear_bit(0, &u->peer_busy);
 	kref_put(&u->kref, peer_release_uart);
@@ -125,6 +129,8 @@ static ssize_t peer_read(struct file *file, char __user *buf, size_t count,
 		uart_port_lock_irqsave(&u->port, &flags);
 		n = u->gone ? 0 : kfifo_out(&u->peer_fifo, tmp, count);
 		ret = u->gone ? -ENODEV : 0;
+		if (n)
+			smcard_sim_uart_peer_read(u);
 		uart_port_unlock_irqrestore(&u->port, flags);
 		if (n || ret)
 			break;

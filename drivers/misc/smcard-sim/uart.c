@@ -31,6 +31,12 @@
 /* Coalesce fast streams: the wire is advanced at most this often. */
 #define SIM_UART_TICK_NS	(500 * NSEC_PER_USEC)
 #define SIM_UART_WAKEUP_CHARS	(UART_XMIT_SIZE / 2)
+/*
+ * The serial UART's peer has RTS/CTS flow control: it deasserts CTS with
+ * less room than this in its buffer, and asserts it again once half of
+ * the buffer is free.
+ */
+#define SIM_UART_PEER_HIGH	64
 
 /* The label of a UART node selects its line and its peer's name. */
 static const char * const sim_uart_labels[] = { "serial", "mbus", "p1" };
@@ -86,12 +92,67 @@ static bool sim_uart_tx_next(struct smcard_sim_uart *u, ktime_t start)
 	return true;
 }
 
+/*
+ * CTS on the wire: as the peer asks, and deasserted while its buffer is
+ * nearly full. With CRTSCTS, the serial core stops the transmitter
+ * (stop_tx(): sim_uart_tx_next() starts no more while uart_tx_stopped())
+ * or starts it again (start_tx()).
+ */
+static void sim_uart_cts_update(struct smcard_sim_uart *u)
+{
+	struct uart_port *port = &u->port;
+	bool cts = u->cts && !u->peer_full;
+
+	lockdep_assert_held(&port->lock);
+	if (cts == u->cts_line)
+		return;
+	u->cts_line = cts;
+	if (!u->started)
+		return;
+	uart_handle_cts_change(port, cts);
+	wake_up_interruptible(&port->state->port.delta_msr_wait);
+}
+
 static void sim_uart_to_peer(struct smcard_sim_uart *u, u8 ch)
 {
 	if (!sim_uart_wire_live(u) || !u->peer_open)
 		return;
-	if (!kfifo_put(&u->peer_fifo, ch))
+	if (!kfifo_put(&u->peer_fifo, ch)) {
 		u->peer_dropped++;
+		return;
+	}
+	if (u->modem && !u->peer_full &&
+	    kfifo_avail(&u->peer_fifo) < SIM_UART_PEER_HIGH) {
+		u->peer_full = true;
+		u->peer_held++;
+		sim_uart_cts_update(u);
+	}
+}
+
+/* The peer read from its buffer, or emptied it. */
+void smcard_sim_uart_peer_read(struct smcard_sim_uart *u)
+{
+	lockdep_assert_held(&u->port.lock);
+	if (!u->peer_full || u->gone ||
+	    kfifo_len(&u->peer_fifo) > SMCARD_SIM_PEER_FIFO / 2)
+		return;
+	u->peer_full = false;
+	sim_uart_cts_update(u);
+}
+
+/*
+ * Bring the tty -> peer wire up to @now: the characters whose last stop
+ * bit has ended by then arrive, each next one starting where the one
+ * before it ended, as long as the transmitter may go on.
+ */
+static void sim_uart_tx_advance(struct smcard_sim_uart *u, ktime_t now)
+{
+	lockdep_assert_held(&u->port.lock);
+	while (u->tx.busy && !ktime_after(u->tx.end, now)) {
+		u->tx.busy = false;
+		sim_uart_to_peer(u, u->tx.ch);
+		sim_uart_tx_next(u, u->tx.end);
+	}
 }
 
 static enum hrtimer_restart sim_uart_tx_tick(struct hrtimer *timer)
@@ -105,11 +166,7 @@ static enum hrtimer_restart sim_uart_tx_tick(struct hrtimer *timer)
 
 	uart_port_lock_irqsave(port, &flags);
 	now = ktime_get();
-	while (u->tx.busy && !ktime_after(u->tx.end, now)) {
-		u->tx.busy = false;
-		sim_uart_to_peer(u, u->tx.ch);
-		sim_uart_tx_next(u, u->tx.end);
-	}
+	sim_uart_tx_advance(u, now);
 	/*
 	 * Wake writers while half the buffer is still queued rather than at
 	 * WAKEUP_CHARS: a busy guest then refills the transmitter before it
@@ -117,7 +174,12 @@ static enum hrtimer_restart sim_uart_tx_tick(struct hrtimer *timer)
 	 */
 	if (kfifo_len(&port->state->port.xmit_fifo) < SIM_UART_WAKEUP_CHARS)
 		uart_write_wakeup(port);
-	if (u->tx.busy) {
+	/*
+	 * A CTS change may have finished the character in flight while this
+	 * tick waited for the lock, and start_tx() armed the timer for the
+	 * next one: then it stays as armed.
+	 */
+	if (u->tx.busy && !hrtimer_is_queued(timer)) {
 		hrtimer_set_expires(timer, sim_uart_next_tick(u->tx.end, now));
 		ret = HRTIMER_RESTART;
 	}
@@ -202,14 +264,44 @@ static unsigned int sim_uart_tx_empty(struct uart_port *port)
 	return busy ? 0 : TIOCSER_TEMT;
 }
 
-/* No modem lines on the wire: report a ready DCE so CRTSCTS never stalls. */
+/*
+ * CTS is the peer's (the serial UART's only; the others have no modem
+ * lines on the wire and read a ready DCE). DSR and DCD read asserted.
+ */
 static unsigned int sim_uart_get_mctrl(struct uart_port *port)
 {
-	return TIOCM_CTS | TIOCM_DSR | TIOCM_CAR;
+	struct smcard_sim_uart *u = to_sim_uart(port);
+
+	lockdep_assert_held(&port->lock);
+	return (u->cts_line ? TIOCM_CTS : 0) | TIOCM_DSR | TIOCM_CAR;
 }
 
+/* RTS and DTR go to the peer, which reads them in debugfs. */
 static void sim_uart_set_mctrl(struct uart_port *port, unsigned int mctrl)
 {
+	struct smcard_sim_uart *u = to_sim_uart(port);
+
+	lockdep_assert_held(&port->lock);
+	u->mctrl = mctrl & (TIOCM_RTS | TIOCM_DTR | TIOCM_OUT1 | TIOCM_OUT2 |
+			    TIOCM_LOOP);
+}
+
+/*
+ * The peer drives CTS. The wire is brought up to this moment first, so
+ * the character being shifted out when CTS drops is the last one that
+ * arrives.
+ */
+static void sim_uart_set_cts(struct smcard_sim_uart *u, bool cts)
+{
+	struct uart_port *port = &u->port;
+	unsigned long flags;
+
+	uart_port_lock_irqsave(port, &flags);
+	sim_uart_tx_advance(u, ktime_get());
+	u->cts = cts;
+	sim_uart_cts_update(u);
+	uart_port_unlock_irqrestore(port, flags);
+	wake_up_interruptible(&u->peer_wq);
 }
 
 /* The character being shifted out completes; tx_next() starts no more. */
@@ -454,10 +546,55 @@ static int sim_uart_stats_show(struct seq_file *s, void *unused)
 	seq_printf(s, "tx %u\nrx %u\nrx_overrun %u\npeer_dropped %llu\nwire_dropped %llu\n",
 		   port->icount.tx, port->icount.rx, port->icount.buf_overrun,
 		   u->peer_dropped, u->wire_dropped);
+	if (u->modem)
+		seq_printf(s, "peer_held %llu\n", u->peer_held);
 	uart_port_unlock_irqrestore(port, flags);
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(sim_uart_stats);
+
+static int sim_uart_modem_show(struct seq_file *s, void *unused)
+{
+	struct smcard_sim_uart *u = s->private;
+	unsigned long flags;
+	unsigned int mctrl;
+	bool cts;
+
+	uart_port_lock_irqsave(&u->port, &flags);
+	mctrl = u->mctrl;
+	cts = u->cts_line;
+	uart_port_unlock_irqrestore(&u->port, flags);
+
+	seq_printf(s, "rts %d dtr %d cts %d\n", !!(mctrl & TIOCM_RTS),
+		   !!(mctrl & TIOCM_DTR), cts);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(sim_uart_modem);
+
+static int sim_uart_cts_show(struct seq_file *s, void *unused)
+{
+	struct smcard_sim_uart *u = s->private;
+
+	seq_printf(s, "%d\n", READ_ONCE(u->cts));
+	return 0;
+}
+
+/* The peer asserts (1) or deasserts (0) the tty side's CTS. */
+static ssize_t sim_uart_cts_write(struct file *file, const char __user *buf,
+				  size_t len, loff_t *ppos)
+{
+	struct smcard_sim_uart *u = file_inode(file)->i_private;
+	bool cts;
+	int ret;
+
+	ret = kstrtobool_from_user(buf, len, &cts);
+	if (ret)
+		return ret;
+	sim_uart_set_cts(u, cts);
+	return len;
+}
+
+DEFINE_SHOW_STORE_ATTRIBUTE(sim_uart_cts);
 
 static int sim_uart_turnaround_show(struct seq_file *s, void *unused)
 {
@@ -534,6 +671,9 @@ static int sim_uart_probe(struct platform_device *pdev)
 	u->baud = SIM_UART_DEFAULT_BAUD;
 	u->cflag = CS8 | CREAD;
 	u->char_ns = div_u64(10ULL * NSEC_PER_SEC, SIM_UART_DEFAULT_BAUD);
+	u->modem = !strcmp(u->label, "serial");
+	u->cts = true;
+	u->cts_line = true;
 	hrtimer_init(&u->tx.timer, CLOCK_MONOTONIC, HRTIMER_MODE_ABS);
 	u->tx.timer.function = sim_uart_tx_tick;
 	hrtimer_init(&u->rx.timer, CLOCK_MONOTONIC, HRTIMER_MODE_ABS);
@@ -578,6 +718,11 @@ static int sim_uart_probe(struct platform_device *pdev)
 	debugfs_create_file("stats", 0444, dir, u, &sim_uart_stats_fops);
 	debugfs_create_file("turnaround", 0644, dir, u,
 			    &sim_uart_turnaround_fops);
+	if (u->modem) {
+		debugfs_create_file("modem", 0444, dir, u,
+				    &sim_uart_modem_fops);
+		debugfs_create_file("cts", 0644, dir, u, &sim_uart_cts_fops);
+	}
 	return devm_add_action_or_reset(dev, sim_uart_remove_debugfs, dir);
 }
 

@@ -47,6 +47,17 @@ struct smcard_sim_uart {
 	tcflag_t cflag;
 	bool started;		/* between startup() and shutdown() */
 	bool rx_on;
+	/*
+	 * Modem lines of the serial UART: RTS and DTR as the tty side sets
+	 * them; CTS as the peer drives it (asserted unless it says not),
+	 * and held deasserted while the peer's buffer is nearly full.
+	 */
+	bool modem;		/* the serial UART: CTS is wired */
+	unsigned int mctrl;
+	bool cts;		/* as the peer asks */
+	bool peer_full;
+	bool cts_line;		/* on the wire: cts && !peer_full */
+	u64 peer_held;		/* times peer_full held the transmitter */
 	struct smcard_sim_wire tx;	/* tty -> peer */
 	struct smcard_sim_wire rx;	/* peer -> tty */
 	DECLARE_KFIFO_PTR(rx_fifo, u8);
@@ -82,5 +93,6 @@ struct smcard_sim_uart {
 struct smcard_sim_uart *smcard_sim_peer_alloc(struct device *dev);
 int smcard_sim_peer_register(struct smcard_sim_uart *u);
 void smcard_sim_uart_peer_written(struct smcard_sim_uart *u);
+void smcard_sim_uart_peer_read(struct smcard_sim_uart *u);
 
 #endif /* __SMCARD_SIM_UART_H */
