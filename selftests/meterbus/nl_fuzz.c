@@ -89,6 +89,8 @@ struct stats {
 	unsigned long xfer_ok, bus_set_ok, listen_ok, sockets;
 	unsigned long notifications;
 	unsigned long diags;
+	/* time to the answer per command (bus-get .. slave-reply, others) */
+	unsigned long ms_sum[7], ms_max[7], ms_n[7];
 	unsigned long errnos[ERRNO_MAX];
 };
 
@@ -242,8 +244,9 @@ static int on_error(struct sockaddr_nl *nla, struct nlmsgerr *err, void *arg)
 
 	a->err = err->error;
 	a->end = true;
+	/* the TLVs follow the echoed request, aligned */
 	if (!(nlh->nlmsg_flags & NLM_F_CAPPED))
-		off += err->msg.nlmsg_len - NLMSG_HDRLEN;
+		off = NLMSG_ALIGN(off + err->msg.nlmsg_len - NLMSG_HDRLEN);
 	if ((nlh->nlmsg_flags & NLM_F_ACK_TLVS) &&
 	    nlh->nlmsg_len >= NLMSG_HDRLEN + off) {
 		nla_parse(tb, NLMSGERR_ATTR_MAX,
@@ -303,7 +306,7 @@ static int64_t now_ms(void)
 /*
  * Send @msg (its flags as they are: nl_send() adds none) and wait for its
  * answer. Returns 0, or -ETIMEDOUT if none came in ANSWER_MS, -ENOBUFS
- * if the socket overran, -EIO if it could not be sent.
+ * if the socket overran, -4000 - NLE_* if it could not be sent.
  */
 static int exchange(struct nl_sock *sk, struct nl_msg *msg, struct ans *a)
 {
@@ -313,8 +316,9 @@ static int exchange(struct nl_sock *sk, struct nl_msg *msg, struct ans *a)
 	int ret = 0;
 
 	a->seq = nlmsg_hdr(msg)->nlmsg_seq;
-	if (nl_send(sk, msg) < 0)
-		return -EIO;
+	ret = nl_send(sk, msg);
+	if (ret < 0)
+		return ret - 4000;
 	cb = answer_cb(a);
 	if (!cb)
 		return -ENOMEM;
@@ -325,6 +329,7 @@ static int exchange(struct nl_sock *sk, struct nl_msg *msg, struct ans *a)
 			ret = -ETIMEDOUT;
 			break;
 		}
+		/* non-blocking: the rest of a dump may come later */
 		ret = nl_recvmsgs(sk, cb);
 		if (ret == -NLE_NOMEM && !a->end) {
 			ret = -ENOBUFS;
@@ -338,9 +343,8 @@ static int exchange(struct nl_sock *sk, struct nl_msg *msg, struct ans *a)
 
 static struct nl_sock *nl_open(uint64_t *rs)
 {
-	struct timeval tv = { .tv_sec = ANSWER_MS / 1000 };
 	struct nl_sock *sk = nl_socket_alloc();
-	int one = 1, cap;
+	int one = 1, cap, sndbuf = 256 * 1024;
 
 	if (!sk)
 		return NULL;
@@ -350,9 +354,11 @@ static struct nl_sock *nl_open(uint64_t *rs)
 	}
 	setsockopt(nl_socket_get_fd(sk), SOL_NETLINK, NETLINK_EXT_ACK, &one,
 		   sizeof(one));
-	/* a multipart answer read without poll() must not block forever */
-	setsockopt(nl_socket_get_fd(sk), SOL_SOCKET, SO_RCVTIMEO, &tv,
-		   sizeof(tv));
+	/* every wait is a poll() with a deadline */
+	nl_socket_set_nonblocking(sk);
+	/* room for the largest messages (the kernel caps it at wmem_max) */
+	setsockopt(nl_socket_get_fd(sk), SOL_SOCKET, SO_SNDBUF, &sndbuf,
+		   sizeof(sndbuf));
 	/* the error echoes the request, or only its header */
 	cap = rs ? (int)rnd(rs, 2) : 1;
 	setsockopt(nl_socket_get_fd(sk), SOL_NETLINK, NETLINK_CAP_ACK, &cap,
@@ -423,7 +429,9 @@ static void random_bytes(uint64_t *rs, unsigned char *b, size_t n, bool nonzero)
 static int valid_frame(uint64_t *rs, unsigned char *f)
 {
 	static const unsigned char ctl[] = { 0x40, 0x5b, 0x7b, 0x53, 0x73 };
-	static const unsigned char adr[] = { 5, 5, 5, 0xfe, 0xff, 0xfd, 7 };
+	/* mostly the peer's meter 5: answered at once, the bus is free again */
+	static const unsigned char adr[] = { 5, 5, 5, 5, 5, 5, 5, 5, 5, 0xfe,
+					     0xff, 0xfd, 7 };
 	unsigned int i, l, first, n;
 	unsigned char sum = 0;
 
@@ -477,8 +485,9 @@ static __u32 good_u32(uint64_t *rs, const struct pol *p)
 			return p->min + rnd(rs, p->max - p->min + 1);
 		}
 		if (p->max == METERBUS_TIMEOUT_EXTRA_MAX) {
-			if (r < 95)
-				return rnd(rs, 50);
+			/* long ones rarely: the bus is busy meanwhile */
+			if (r < 99)
+				return rnd(rs, 20);
 			return chance(rs, 100) ? p->max : rnd(rs, p->max + 1);
 		}
 		return p->min + rnd(rs, p->max - p->min + 1);
@@ -813,7 +822,8 @@ static void one_message(struct sender *s)
 	struct gen g = { };
 	struct nl_msg *msg;
 	struct ans a = { };
-	int cmd, flags, ret;
+	int cmd, flags, ret, k;
+	int64_t t0, ms;
 	__u32 seq;
 
 	if (s->left-- <= 0)
@@ -852,8 +862,8 @@ static void one_message(struct sender *s)
 	hdr_bad = (flags & ~(dump ? NLM_F_DUMP : 0)) &
 		  ~(NLM_F_REQUEST | NLM_F_ACK | NLM_F_ECHO);
 
-	/* below the socket's send buffer (wmem_default) */
-	msg = nlmsg_alloc_size(128 * 1024);
+	/* within the socket's send buffer */
+	msg = nlmsg_alloc_size(96 * 1024);
 	if (!msg)
 		return;
 	seq = nl_socket_use_seq(s->sk);
@@ -891,14 +901,25 @@ static void one_message(struct sender *s)
 
 	INC(sent);
 	s->done++;
+	t0 = now_ms();
 	ret = exchange(s->sk, msg, &a);
-	nlmsg_free(msg);
-	if (ret == -EIO) {
+	ms = now_ms() - t0;
+	k = short_hdr || !is_real(cmd) ? 6 : c - cmds + (dump ? 5 : 0);
+	if (k > 6)
+		k = 6;
+	ADD(ms_sum[k], ms);
+	INC(ms_n[k]);
+	if (ms > (int64_t)st->ms_max[k])
+		st->ms_max[k] = ms;
+	if (ret < -4000) {
 		INC(send_failed);
-		diag("sender %d message %lu: not sent", s->idx, s->done);
+		diag("sender %d message %lu: not sent (%u bytes): %s (%m)", s->idx,
+		     s->done, nlmsg_hdr(msg)->nlmsg_len, nl_geterror(ret + 4000));
+		nlmsg_free(msg);
 		new_socket(s);
 		return;
 	}
+	nlmsg_free(msg);
 	if (ret) {
 		if (ret == -ETIMEDOUT)
 			INC(hung);
@@ -943,24 +964,16 @@ static void one_message(struct sender *s)
 			diag("sender %d message %lu: cmd %d flags %#x: %d, not EOPNOTSUPP",
 			     s->idx, s->done, cmd, flags, a.err);
 		}
-	} else if (dump && !g.invalid && !g.nattrs) {
+	} else if (dump) {
+		/*
+		 * The dump has no policy: genetlink does not parse its
+		 * attributes (a split op without policy), whatever they are.
+		 */
 		INC(dumps);
 		if (a.err || a.replies < 1) {
 			INC(dumps_wrong);
-			diag("sender %d message %lu: bus-get dump: error %d, %d replies",
-			     s->idx, s->done, a.err, a.replies);
-		}
-	} else if (dump) {
-		/* the dump has no policy: genetlink rejects every attribute */
-		INC(policy_sent);
-		if (!a.err) {
-			INC(policy_accepted);
-			diag("sender %d message %lu: bus-get dump with %d attributes accepted",
-			     s->idx, s->done, g.nattrs);
-		} else if (!a.ext_msg) {
-			INC(policy_no_msg);
-			diag("sender %d message %lu: bus-get dump with attributes: error %d without extack message",
-			     s->idx, s->done, a.err);
+			diag("sender %d message %lu: bus-get dump with %d attributes: error %d, %d replies",
+			     s->idx, s->done, g.nattrs, a.err, a.replies);
 		}
 	} else if (s->nobody && c->admin) {
 		INC(nobody_admin);
@@ -1206,6 +1219,22 @@ static int kmsg_reports(int fd)
 	return count;
 }
 
+/* Where a sender that makes no progress waits (for the report) */
+static void show_stack(int idx, pid_t pid)
+{
+	char path[64], line[256];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/stack", pid);
+	f = fopen(path, "r");
+	ksft_print_msg("sender %d (pid %d) makes no progress; its kernel stack:\n",
+		       idx, pid);
+	while (f && fgets(line, sizeof(line), f))
+		ksft_print_msg("  %s", line);
+	if (f)
+		fclose(f);
+}
+
 static void usage(const char *me)
 {
 	fprintf(stderr, "usage: %s [-n MESSAGES] [-s SEED] [-j ROOT_SENDERS] [-J NOBODY_SENDERS]\n",
@@ -1216,7 +1245,12 @@ static void usage(const char *me)
 int main(int argc, char **argv)
 {
 	unsigned long messages = 10000, nobody_share;
-	int roots = 3, nobodies = 1, opt, i, kfd, reports_seen, status;
+	static const char *const kinds[] = { "bus-get", "bus-set", "xfer",
+		"slave-listen", "slave-reply", "bus-get dump", "other" };
+	int roots = 3, nobodies = 1, opt, i, kfd, reports_seen, status, ws, left;
+	unsigned long last_sent = 0;
+	int64_t last_t = now_ms();
+	bool stalled = false;
 	uint64_t seed = (uint64_t)time(NULL) ^ ((uint64_t)getpid() << 32);
 	pid_t listeners[3], peer, *pids;
 	struct ans a, b, x;
@@ -1307,12 +1341,38 @@ int main(int argc, char **argv)
 		_exit(0);
 	}
 	status = 0;
-	for (i = 0; i < roots + nobodies; i++) {
-		int ws;
+	for (i = 0, left = roots + nobodies; left;) {
+		int64_t t = now_ms();
+		pid_t pid = waitpid(-1, &ws, WNOHANG);
+		int j;
 
-		if (waitpid(pids[i], &ws, 0) != pids[i] || !WIFEXITED(ws) ||
-		    WEXITSTATUS(ws)) {
-			ksft_print_msg("sender %d ended with status %#x\n", i, ws);
+		if (pid <= 0) {
+			if (st->sent != last_sent) {
+				last_sent = st->sent;
+				last_t = t;
+			} else if (t - last_t > 2 * ANSWER_MS && !stalled) {
+				stalled = true;
+				for (j = 0; j < roots + nobodies; j++)
+					show_stack(j, pids[j]);
+			}
+			/* a line a minute: how far, how fast */
+			if (t - t0 >= 60000 * (i + 1)) {
+				i++;
+				ksft_print_msg("%lu messages in %d s\n", st->sent,
+					       (int)((t - t0) / 1000));
+				fflush(stdout);
+			}
+			usleep(200000);
+			continue;
+		}
+		for (j = 0; j < roots + nobodies; j++)
+			if (pids[j] == pid)
+				break;
+		if (j == roots + nobodies)
+			continue;	/* a listener or the peer */
+		left--;
+		if (!WIFEXITED(ws) || WEXITSTATUS(ws)) {
+			ksft_print_msg("sender %d ended with status %#x\n", j, ws);
 			status = 1;
 		}
 	}
@@ -1351,6 +1411,11 @@ int main(int argc, char **argv)
 					" %s %lu", strerrorname_np(i) ?: "?",
 					st->errnos[i]);
 	ksft_print_msg("%s\n", errline);
+	for (i = 0; i < 7; i++)
+		if (st->ms_n[i])
+			ksft_print_msg("%s: %lu, answered in %.1f ms on average, at most %lu ms\n",
+				       kinds[i], st->ms_n[i],
+				       (double)st->ms_sum[i] / st->ms_n[i], st->ms_max[i]);
 
 	ksft_test_result(!status && !st->hung && !st->lost && !st->send_failed &&
 			 st->sent >= messages,
