@@ -738,6 +738,11 @@ static void new_socket(struct sender *s)
 	}
 }
 
+static int any_seq(struct nl_msg *msg, void *arg)
+{
+	return NL_OK;
+}
+
 /*
  * Pipelined dumps (and a few do-requests) on a socket with a small receive
  * buffer: the kernel continues the dumps as the buffer drains and drops
@@ -751,6 +756,7 @@ static void burst(struct sender *s)
 	int rcvbuf = 1024 + rnd(&s->rs, 16384);
 	struct ans a = { };
 	struct nl_cb *cb;
+	int64_t end;
 
 	if (!sk)
 		return;
@@ -780,16 +786,18 @@ static void burst(struct sender *s)
 		INC(burst_sent);
 	}
 	n = i;
-	/* count the ends: ACKs, errors and NLMSG_DONE */
+	/* count the ends (ACKs, errors, NLMSG_DONE) for at most 10 s */
 	cb = nl_cb_alloc(NL_CB_CUSTOM);
 	p.fd = nl_socket_get_fd(sk);
 	p.events = POLLIN;
-	for (i = 0; cb && i < n && poll(&p, 1, 1000) > 0;) {
+	end = now_ms() + 10000;
+	for (i = 0; cb && i < n && now_ms() < end && poll(&p, 1, 1000) > 0;) {
 		int ret;
 
 		nl_cb_set(cb, NL_CB_VALID, NL_CB_CUSTOM, on_valid, &a);
 		nl_cb_set(cb, NL_CB_ACK, NL_CB_CUSTOM, on_ack, &a);
 		nl_cb_set(cb, NL_CB_FINISH, NL_CB_CUSTOM, on_done, &a);
+		nl_cb_set(cb, NL_CB_SEQ_CHECK, NL_CB_CUSTOM, any_seq, NULL);
 		nl_cb_err(cb, NL_CB_CUSTOM, on_error, &a);
 		a.end = false;
 		ret = nl_recvmsgs(sk, cb);
@@ -1231,6 +1239,25 @@ static void show_stack(int idx, pid_t pid)
 		       idx, pid);
 	while (f && fgets(line, sizeof(line), f))
 		ksft_print_msg("  %s", line);
+	if (f)
+		fclose(f);
+	/* in user mode: "running", or the syscall, stack and program counter */
+	snprintf(path, sizeof(path), "/proc/%d/syscall", pid);
+	f = fopen(path, "r");
+	if (f && fgets(line, sizeof(line), f))
+		ksft_print_msg("  syscall: %s", line);
+	if (f)
+		fclose(f);
+	snprintf(path, sizeof(path), "/proc/%d/stat", pid);
+	f = fopen(path, "r");
+	if (f && fgets(line, sizeof(line), f))
+		ksft_print_msg("  stat: %s", line);
+	if (f)
+		fclose(f);
+	snprintf(path, sizeof(path), "/proc/%d/maps", pid);
+	f = fopen(path, "r");
+	if (f && fgets(line, sizeof(line), f))
+		ksft_print_msg("  maps: %s", line);
 	if (f)
 		fclose(f);
 }
