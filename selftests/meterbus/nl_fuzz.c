@@ -405,6 +405,8 @@ struct gen {
 	bool invalid;		/* breaks the policy: must be refused */
 	const char *why;	/* the first reason it is invalid */
 	int nattrs;		/* attributes in the message */
+	bool big;		/* room for huge attributes (96 KiB) */
+	bool valid;		/* only valid attributes, the bus id first */
 };
 
 static void mark(struct gen *g, const char *why)
@@ -506,7 +508,9 @@ static void put_policy_attr(uint64_t *rs, struct nl_msg *msg,
 	char name[64];
 	__u32 v;
 
-	if (m >= 96) {
+	if (g->valid)
+		m = 0;
+	else if (m >= 96) {
 		/* network byte order flag: ignored by the policy */
 		type |= NLA_F_NET_BYTEORDER;
 		m = 0;
@@ -570,7 +574,7 @@ static void put_policy_attr(uint64_t *rs, struct nl_msg *msg,
 				len = p->max + 1;
 				break;
 			default:
-				len = p->max + 1 + rnd(rs, 65000 - p->max);
+				len = p->max + 1 + rnd(rs, (g->big ? 65000 : 2000) - p->max);
 				break;
 			}
 			random_bytes(rs, buf, len, false);
@@ -644,7 +648,16 @@ static void put_attrs(uint64_t *rs, struct nl_msg *msg, const struct cmd_pol *c,
 	unsigned char buf[64];
 	int id;
 
-	n = chance(rs, 10) ? 100 + rnd(rs, 2000) : rnd(rs, 6);
+	n = g->big && rnd(rs, 2) ? 100 + rnd(rs, 2000) : rnd(rs, 6);
+	if (g->valid) {
+		/* the id, then what the command takes, each maybe */
+		put_policy_attr(rs, msg, &c->a[0], g);
+		for (i = 1; i < c->n; i++)
+			if (rnd(rs, 3))
+				put_policy_attr(rs, msg, &c->a[i], g);
+		g->nattrs = c->n;
+		return;
+	}
 	for (i = 0; i < n; i++) {
 		/* what did not fit (or an empty nest, which libnl drops) */
 		struct gen before = *g;
@@ -786,12 +799,16 @@ static void burst(struct sender *s)
 		INC(burst_sent);
 	}
 	n = i;
-	/* count the ends (ACKs, errors, NLMSG_DONE) for at most 10 s */
+	/*
+	 * Count the ends (ACKs, errors, NLMSG_DONE) until 200 ms bring
+	 * nothing, at most 2 s: a receive buffer smaller than a dump's skb
+	 * keeps the socket in error (ENOBUFS) while the dump goes on.
+	 */
 	cb = nl_cb_alloc(NL_CB_CUSTOM);
 	p.fd = nl_socket_get_fd(sk);
 	p.events = POLLIN;
-	end = now_ms() + 10000;
-	for (i = 0; cb && i < n && now_ms() < end && poll(&p, 1, 1000) > 0;) {
+	end = now_ms() + 2000;
+	for (i = 0; cb && i < n && now_ms() < end && poll(&p, 1, 200) > 0;) {
 		int ret;
 
 		nl_cb_set(cb, NL_CB_VALID, NL_CB_CUSTOM, on_valid, &a);
@@ -870,8 +887,10 @@ static void one_message(struct sender *s)
 	hdr_bad = (flags & ~(dump ? NLM_F_DUMP : 0)) &
 		  ~(NLM_F_REQUEST | NLM_F_ACK | NLM_F_ECHO);
 
-	/* within the socket's send buffer */
-	msg = nlmsg_alloc_size(96 * 1024);
+	/* within the socket's send buffer; large ones now and then */
+	g.big = chance(rs, 30);
+	g.valid = !g.big && is_real(cmd) && rnd(rs, 4) == 0;
+	msg = nlmsg_alloc_size(g.big ? 96 * 1024 : 8192);
 	if (!msg)
 		return;
 	seq = nl_socket_use_seq(s->sk);
@@ -1014,7 +1033,7 @@ static void one_message(struct sender *s)
 static void sender_run(struct sender *s)
 {
 	while (s->done < s->quota) {
-		if (chance(&s->rs, 2))
+		if (chance(&s->rs, 1))
 			burst(s);
 		else
 			one_message(s);
