@@ -738,7 +738,7 @@ static void new_socket(struct sender *s)
 	}
 	INC(sockets);
 	s->left = 1 + rnd(&s->rs, chance(&s->rs, 100) ? 5 : 500);
-	if (s->nobody && chance(&s->rs, 100)) {
+	if (s->nobody && (s->done == 0 || chance(&s->rs, 100))) {
 		int grp = genl_ctrl_resolve_grp(s->sk, METERBUS_FAMILY_NAME,
 						METERBUS_MCGRP_MONITOR);
 
