@@ -1,0 +1,1512 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Netlink fuzzer for the meterbus generic netlink family:
+ *
+ *   nl_fuzz [-n MESSAGES] [-s SEED] [-j ROOT_SENDERS] [-J NOBODY_SENDERS]
+ *
+ * Concurrent sender processes, some as root and some as nobody (uid 65534,
+ * their sockets opened after dropping privileges, so GENL_ADMIN_PERM
+ * applies), send MESSAGES messages in all (a quarter of them as nobody),
+ * built with libnl: every command of the spec plus the notification
+ * commands and unknown ones, random attribute sets from the policies,
+ * wrong types, lengths 0 and max + 1, unknown attribute ids, nested
+ * garbage, trailing bytes, messages shorter than the genetlink header,
+ * dump flags on do-commands and vice versa, odd header flags, thousands
+ * of attributes in one message, bursts of pipelined dumps on a socket
+ * with a small receive buffer, listeners of both groups (one that never
+ * reads), sockets that come and go (some as the slave listener). Every
+ * message asks for an ACK with extended ACK on.
+ *
+ * What the kernel must do (the tests):
+ *  - answer every message (an ACK, an error or the end of the dump) within
+ *    60 s, and lose none;
+ *  - refuse every message that breaks a policy (wrong length, out of range,
+ *    unknown attribute, NLA_F_NESTED, trailing bytes) and say why in the
+ *    extack message;
+ *  - refuse unknown commands, notification commands and dumps of do-only
+ *    commands with EOPNOTSUPP, headers shorter than genetlink's with EINVAL,
+ *    and answer bus-get dumps;
+ *  - refuse nobody's admin commands with EPERM and the monitor group;
+ *  - afterwards: the bus set back to master, 2400 Bd, supply on, and a
+ *    transfer to a meter (meterbus_peer) answered;
+ *  - no kernel report (WARNING, BUG, KASAN, UBSAN, lockdep, kmemleak,
+ *    hung task) in the kernel log during the run.
+ *
+ * Prints KTAP and "# figure:" lines. The seed is printed: the same seed
+ * replays the same message streams (their interleaving differs).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <limits.h>
+#include <poll.h>
+#include <regex.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <linux/genetlink.h>
+#include <linux/meterbus.h>
+#include <linux/netlink.h>
+#include <netlink/genl/ctrl.h>
+#include <netlink/genl/genl.h>
+#include <netlink/msg.h>
+
+#include "kselftest.h"
+#include "stallwatch.h"
+
+#define SIM "/sys/kernel/debug/smcard-sim"
+#define NOBODY 65534
+#define ANSWER_MS 60000		/* longest wait for one answer */
+#define DIAG_MAX 30		/* diagnostic lines about violations */
+#define ERRNO_MAX 160
+
+/* Counters shared by all processes (MAP_SHARED) */
+struct stats {
+	unsigned long sent, answered, ok, errors;
+	unsigned long err_msg;		/* errors with an extack message */
+	unsigned long err_attr;		/* with an offset/missing attr only */
+	unsigned long hung, lost, send_failed;
+	unsigned long policy_sent, policy_accepted, policy_no_msg;
+	unsigned long eopnotsupp_sent, eopnotsupp_wrong;
+	unsigned long short_sent, short_wrong;
+	unsigned long hdr_sent, hdr_wrong;	/* reserved field, flags */
+	unsigned long dumps, dumps_wrong;
+	unsigned long noreq_sent, noreq_wrong;
+	unsigned long nobody_sent, nobody_admin, nobody_admin_wrong;
+	unsigned long nobody_monitor_tries, nobody_monitor_joined;
+	unsigned long burst_sent, burst_answered, overruns;
+	unsigned long xfer_ok, bus_set_ok, listen_ok, sockets;
+	unsigned long notifications;
+	unsigned long diags;
+	/* time to the answer per command (bus-get .. slave-reply, others) */
+	unsigned long ms_sum[7], ms_max[7], ms_n[7];
+	unsigned long errnos[ERRNO_MAX];
+};
+
+static struct stats *st;
+static int family;
+static __u32 bus_id;
+
+#define ADD(field, n) __atomic_add_fetch(&st->field, (n), __ATOMIC_RELAXED)
+#define INC(field) ADD(field, 1)
+
+static void diag(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static void diag(const char *fmt, ...)
+{
+	char line[512];
+	va_list ap;
+	int n;
+
+	if (INC(diags) > DIAG_MAX)
+		return;
+	n = snprintf(line, sizeof(line), "# ");
+	va_start(ap, fmt);
+	n += vsnprintf(line + n, sizeof(line) - n - 1, fmt, ap);
+	va_end(ap);
+	if (n > (int)sizeof(line) - 2)
+		n = sizeof(line) - 2;
+	line[n++] = '\n';
+	/* one write per line: the senders share stdout */
+	if (write(1, line, n) < 0)
+		return;
+}
+
+/* xorshift64*: a stream per sender, reproducible from the seed */
+static uint64_t rnd64(uint64_t *s)
+{
+	*s ^= *s >> 12;
+	*s ^= *s << 25;
+	*s ^= *s >> 27;
+	return *s * 2685821657736338717ULL;
+}
+
+static uint32_t rnd(uint64_t *s, uint32_t n)
+{
+	return n ? (uint32_t)((rnd64(s) >> 32) % n) : 0;
+}
+
+static bool chance(uint64_t *s, unsigned int per_mille)
+{
+	return rnd(s, 1000) < per_mille;
+}
+
+/* The do-policies of genl.c, as the spec states them */
+enum { P_U32, P_RANGE, P_FLAG, P_BIN, P_NSTR, P_ID, P_NAME, P_FRAME,
+       P_SFRAME };
+
+struct pol {
+	int id, kind;
+	unsigned int min, max;	/* value range, or length range */
+};
+
+struct cmd_pol {
+	int cmd, maxattr, n;
+	bool admin;
+	const char *name;
+	struct pol a[6];
+};
+
+static const struct cmd_pol cmds[] = {
+	{ METERBUS_CMD_BUS_GET, METERBUS_A_BUS_NAME, 2, false, "bus-get", {
+		{ METERBUS_A_BUS_ID, P_ID, 0, 0 },
+		{ METERBUS_A_BUS_NAME, P_NAME, 0, METERBUS_NAME_MAX_LEN } } },
+	{ METERBUS_CMD_BUS_SET, METERBUS_A_BUS_POWER, 5, true, "bus-set", {
+		{ METERBUS_A_BUS_ID, P_ID, 0, 0 },
+		{ METERBUS_A_BUS_NAME, P_NAME, 0, METERBUS_NAME_MAX_LEN },
+		{ METERBUS_A_BUS_ROLE, P_RANGE, 0, METERBUS_ROLE_SLAVE },
+		{ METERBUS_A_BUS_BAUD, P_RANGE, METERBUS_BAUD_MIN, METERBUS_BAUD_MAX },
+		{ METERBUS_A_BUS_POWER, P_RANGE, 0, 1 } } },
+	{ METERBUS_CMD_XFER, METERBUS_A_XFER_NO_REPLY, 4, true, "xfer", {
+		{ METERBUS_A_XFER_ID, P_ID, 0, 0 },
+		{ METERBUS_A_XFER_FRAME, P_FRAME, 5, METERBUS_FRAME_MAX },
+		{ METERBUS_A_XFER_TIMEOUT_EXTRA, P_RANGE, 0,
+		  METERBUS_TIMEOUT_EXTRA_MAX },
+		{ METERBUS_A_XFER_NO_REPLY, P_FLAG, 0, 0 } } },
+	{ METERBUS_CMD_SLAVE_LISTEN, METERBUS_A_SLAVE_ID, 1, true,
+	  "slave-listen", {
+		{ METERBUS_A_SLAVE_ID, P_ID, 0, 0 } } },
+	{ METERBUS_CMD_SLAVE_REPLY, METERBUS_A_SLAVE_FRAME, 3, true,
+	  "slave-reply", {
+		{ METERBUS_A_SLAVE_ID, P_ID, 0, 0 },
+		{ METERBUS_A_SLAVE_SEQ, P_U32, 0, 0 },
+		{ METERBUS_A_SLAVE_FRAME, P_SFRAME, 1, METERBUS_FRAME_MAX } } },
+};
+
+#define NCMDS ((int)(sizeof(cmds) / sizeof(cmds[0])))
+
+/* What came back for one request */
+struct ans {
+	__u32 seq;
+	int err;
+	bool end;		/* ACK, error or end of dump */
+	bool ext_msg, ext_attr;
+	char ext[128];
+	int replies;
+	/* from a reply, for the final checks */
+	__u32 id, result, role, baud, power;
+	unsigned char frame[METERBUS_FRAME_MAX];
+	int frame_len;
+};
+
+static int only_answers(struct nl_msg *msg, void *arg)
+{
+	return nlmsg_hdr(msg)->nlmsg_seq == ((struct ans *)arg)->seq ?
+	       NL_OK : NL_SKIP;
+}
+
+static int on_valid(struct nl_msg *msg, void *arg)
+{
+	struct genlmsghdr *gh = nlmsg_data(nlmsg_hdr(msg));
+	struct nlattr *tb[METERBUS_A_BUS_MAX + 1] = { }, *f;
+	struct ans *a = arg;
+
+	a->replies++;
+	if (genlmsg_parse(nlmsg_hdr(msg), 0, tb, METERBUS_A_BUS_MAX, NULL))
+		return NL_OK;
+	if (gh->cmd == METERBUS_CMD_XFER) {
+		if (tb[METERBUS_A_XFER_RESULT])
+			a->result = nla_get_u32(tb[METERBUS_A_XFER_RESULT]);
+		f = tb[METERBUS_A_XFER_REPLY] ?: tb[METERBUS_A_XFER_RAW];
+		if (f && nla_len(f) <= METERBUS_FRAME_MAX) {
+			a->frame_len = nla_len(f);
+			memcpy(a->frame, nla_data(f), a->frame_len);
+		}
+	} else if (gh->cmd == METERBUS_CMD_BUS_GET && a->replies == 1) {
+		if (tb[METERBUS_A_BUS_ID])
+			a->id = nla_get_u32(tb[METERBUS_A_BUS_ID]);
+		if (tb[METERBUS_A_BUS_ROLE])
+			a->role = nla_get_u32(tb[METERBUS_A_BUS_ROLE]);
+		if (tb[METERBUS_A_BUS_BAUD])
+			a->baud = nla_get_u32(tb[METERBUS_A_BUS_BAUD]);
+		if (tb[METERBUS_A_BUS_POWER])
+			a->power = nla_get_u32(tb[METERBUS_A_BUS_POWER]);
+	}
+	return NL_OK;
+}
+
+static int on_error(struct sockaddr_nl *nla, struct nlmsgerr *err, void *arg)
+{
+	struct nlmsghdr *nlh = (struct nlmsghdr *)((char *)err - NLMSG_HDRLEN);
+	struct nlattr *tb[NLMSGERR_ATTR_MAX + 1] = { };
+	struct ans *a = arg;
+	int off = sizeof(*err);
+
+	a->err = err->error;
+	a->end = true;
+	/* the TLVs follow the echoed request, aligned */
+	if (!(nlh->nlmsg_flags & NLM_F_CAPPED))
+		off = NLMSG_ALIGN(off + err->msg.nlmsg_len - NLMSG_HDRLEN);
+	if ((nlh->nlmsg_flags & NLM_F_ACK_TLVS) &&
+	    nlh->nlmsg_len >= NLMSG_HDRLEN + off) {
+		nla_parse(tb, NLMSGERR_ATTR_MAX,
+			  (struct nlattr *)((char *)err + off),
+			  nlh->nlmsg_len - NLMSG_HDRLEN - off, NULL);
+		if (tb[NLMSGERR_ATTR_MSG] && nla_len(tb[NLMSGERR_ATTR_MSG]) > 1) {
+			a->ext_msg = true;
+			snprintf(a->ext, sizeof(a->ext), "%.*s",
+				 nla_len(tb[NLMSGERR_ATTR_MSG]),
+				 (char *)nla_data(tb[NLMSGERR_ATTR_MSG]));
+		}
+		a->ext_attr = tb[NLMSGERR_ATTR_OFFS] || tb[NLMSGERR_ATTR_MISS_TYPE];
+	}
+	return NL_STOP;
+}
+
+static int on_ack(struct nl_msg *msg, void *arg)
+{
+	((struct ans *)arg)->end = true;
+	return NL_STOP;
+}
+
+/* NLMSG_DONE ends a dump; it carries the dump's error code */
+static int on_done(struct nl_msg *msg, void *arg)
+{
+	struct nlmsghdr *nlh = nlmsg_hdr(msg);
+	struct ans *a = arg;
+
+	if (nlmsg_datalen(nlh) >= (int)sizeof(int))
+		memcpy(&a->err, nlmsg_data(nlh), sizeof(int));
+	a->end = true;
+	return NL_STOP;
+}
+
+static struct nl_cb *answer_cb(struct ans *a)
+{
+	struct nl_cb *cb = nl_cb_alloc(NL_CB_CUSTOM);
+
+	if (!cb)
+		return NULL;
+	nl_cb_set(cb, NL_CB_VALID, NL_CB_CUSTOM, on_valid, a);
+	nl_cb_set(cb, NL_CB_ACK, NL_CB_CUSTOM, on_ack, a);
+	nl_cb_set(cb, NL_CB_FINISH, NL_CB_CUSTOM, on_done, a);
+	nl_cb_set(cb, NL_CB_SEQ_CHECK, NL_CB_CUSTOM, only_answers, a);
+	nl_cb_err(cb, NL_CB_CUSTOM, on_error, a);
+	return cb;
+}
+
+static int64_t now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
+}
+
+/*
+ * Send @msg (its flags as they are: nl_send() adds none) and wait for its
+ * answer. Returns 0, or -ETIMEDOUT if none came in ANSWER_MS, -ENOBUFS
+ * if the socket overran, -4000 - NLE_* if it could not be sent.
+ */
+static int exchange(struct nl_sock *sk, struct nl_msg *msg, struct ans *a)
+{
+	struct pollfd p = { .fd = nl_socket_get_fd(sk), .events = POLLIN };
+	int64_t end = now_ms() + ANSWER_MS;
+	struct nl_cb *cb;
+	int ret = 0;
+
+	a->seq = nlmsg_hdr(msg)->nlmsg_seq;
+	ret = nl_send(sk, msg);
+	if (ret < 0)
+		return ret - 4000;
+	cb = answer_cb(a);
+	if (!cb)
+		return -ENOMEM;
+	while (!a->end) {
+		int64_t left = end - now_ms();
+
+		if (left <= 0 || poll(&p, 1, left) <= 0) {
+			ret = -ETIMEDOUT;
+			break;
+		}
+		/* non-blocking: the rest of a dump may come later */
+		ret = nl_recvmsgs(sk, cb);
+		if (ret == -NLE_NOMEM && !a->end) {
+			ret = -ENOBUFS;
+			break;
+		}
+		ret = 0;
+	}
+	nl_cb_put(cb);
+	return ret;
+}
+
+static struct nl_sock *nl_open(uint64_t *rs)
+{
+	struct nl_sock *sk = nl_socket_alloc();
+	int one = 1, cap, sndbuf = 256 * 1024;
+
+	if (!sk)
+		return NULL;
+	if (genl_connect(sk)) {
+		nl_socket_free(sk);
+		return NULL;
+	}
+	setsockopt(nl_socket_get_fd(sk), SOL_NETLINK, NETLINK_EXT_ACK, &one,
+		   sizeof(one));
+	/* every wait is a poll() with a deadline */
+	nl_socket_set_nonblocking(sk);
+	/* room for the largest messages (the kernel caps it at wmem_max) */
+	setsockopt(nl_socket_get_fd(sk), SOL_SOCKET, SO_SNDBUF, &sndbuf,
+		   sizeof(sndbuf));
+	/* the error echoes the request, or only its header */
+	cap = rs ? (int)rnd(rs, 2) : 1;
+	setsockopt(nl_socket_get_fd(sk), SOL_NETLINK, NETLINK_CAP_ACK, &cap,
+		   sizeof(cap));
+	return sk;
+}
+
+/* A request of @cmd with the usual flags; @a lists u32 or binary attrs */
+struct attr {
+	int type, len;		/* len 0: u32 value; -1: flag */
+	__u32 val;
+	const void *data;
+};
+
+static struct ans request(struct nl_sock *sk, int cmd, int flags,
+			  const struct attr *at)
+{
+	struct nl_msg *msg = nlmsg_alloc();
+	struct ans a = { };
+
+	if (!msg) {
+		a.err = -ENOMEM;
+		return a;
+	}
+	genlmsg_put(msg, NL_AUTO_PORT, nl_socket_use_seq(sk), family, 0,
+		    NLM_F_REQUEST | NLM_F_ACK | flags, cmd, 1);
+	for (; at && at->type; at++) {
+		if (at->len > 0)
+			nla_put(msg, at->type, at->len, at->data);
+		else if (at->len < 0)
+			nla_put_flag(msg, at->type);
+		else
+			nla_put_u32(msg, at->type, at->val);
+	}
+	if (exchange(sk, msg, &a) && !a.err)
+		a.err = -ETIMEDOUT;
+	nlmsg_free(msg);
+	return a;
+}
+
+/* ---- message generation ---- */
+
+struct gen {
+	bool invalid;		/* breaks the policy: must be refused */
+	const char *why;	/* the first reason it is invalid */
+	int nattrs;		/* attributes in the message */
+	bool big;		/* room for huge attributes (96 KiB) */
+	bool valid;		/* only valid attributes, the bus id first */
+};
+
+static void mark(struct gen *g, const char *why)
+{
+	if (!g->invalid)
+		g->why = why;
+	g->invalid = true;
+}
+
+static void random_bytes(uint64_t *rs, unsigned char *b, size_t n, bool nonzero)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		b[i] = rnd64(rs) >> 56;
+		if (nonzero && !b[i])
+			b[i] = 'x';
+	}
+}
+
+/* A valid short, control or long frame (checksum and stop byte right) */
+static int valid_frame(uint64_t *rs, unsigned char *f)
+{
+	static const unsigned char ctl[] = { 0x40, 0x5b, 0x7b, 0x53, 0x73 };
+	/* mostly the peer's meter 5: answered at once, the bus is free again */
+	static const unsigned char adr[] = { 5, 5, 5, 5, 5, 5, 5, 5, 5, 0xfe,
+					     0xff, 0xfd, 7 };
+	unsigned int i, l, first, n;
+	unsigned char sum = 0;
+
+	switch (rnd(rs, 3)) {
+	case 0:
+		f[0] = 0x10;
+		f[1] = ctl[rnd(rs, sizeof(ctl))];
+		f[2] = chance(rs, 100) ? rnd(rs, 256) : adr[rnd(rs, sizeof(adr))];
+		n = 5;
+		first = 1;
+		break;
+	default:
+		l = chance(rs, 5) ? 255 : 3 + rnd(rs, 20);
+		f[0] = 0x68;
+		f[1] = f[2] = l;
+		f[3] = 0x68;
+		f[4] = ctl[rnd(rs, sizeof(ctl))];
+		f[5] = adr[rnd(rs, sizeof(adr))];
+		random_bytes(rs, f + 6, l - 2, false);
+		n = l + 6;
+		first = 4;
+		break;
+	}
+	for (i = first; i < n - 2; i++)
+		sum += f[i];
+	f[n - 2] = sum;
+	f[n - 1] = 0x16;
+	return n;
+}
+
+static const __u32 rates[] = { 2400, 9600, 19200, 38400, 2400, 9600, 38400,
+			       4800, 1200, 600, 300 };
+
+/* A value in the policy (the semantics may still refuse it) */
+static __u32 good_u32(uint64_t *rs, const struct pol *p)
+{
+	unsigned int r = rnd(rs, 100);
+
+	switch (p->kind) {
+	case P_ID:
+		if (r < 80)
+			return bus_id;
+		if (r < 90)
+			return bus_id + 1 + rnd(rs, 3);
+		return r < 95 ? UINT32_MAX : rnd64(rs) >> 32;
+	case P_RANGE:
+		if (p->id == METERBUS_A_BUS_BAUD && p->max == METERBUS_BAUD_MAX) {
+			/* the slow rates rarely: a transfer takes long there */
+			if (r < 85)
+				return rates[rnd(rs, r < 80 ? 7 : 11)];
+			return p->min + rnd(rs, p->max - p->min + 1);
+		}
+		if (p->max == METERBUS_TIMEOUT_EXTRA_MAX) {
+			/* long ones rarely: the bus is busy meanwhile */
+			if (r < 99)
+				return rnd(rs, 20);
+			return chance(rs, 100) ? p->max : rnd(rs, p->max + 1);
+		}
+		return p->min + rnd(rs, p->max - p->min + 1);
+	default:
+		return r < 50 ? rnd(rs, 4) : rnd64(rs) >> 32;
+	}
+}
+
+/* An attribute of @p's kind, valid or broken in one way */
+static void put_policy_attr(uint64_t *rs, struct nl_msg *msg,
+			    const struct pol *p, struct gen *g)
+{
+	unsigned char buf[65536];
+	unsigned int m = rnd(rs, 100), len;
+	int type = p->id;
+	char name[64];
+	__u32 v;
+
+	if (g->valid)
+		m = 0;
+	else if (m >= 96) {
+		/* network byte order flag: ignored by the policy */
+		type |= NLA_F_NET_BYTEORDER;
+		m = 0;
+	}
+	switch (p->kind) {
+	case P_ID:
+	case P_U32:
+	case P_RANGE:
+		if (m < 75) {
+			nla_put_u32(msg, type, good_u32(rs, p));
+		} else if (m < 88 || p->kind != P_RANGE) {
+			static const unsigned int lens[] = { 0, 1, 2, 3, 5, 6, 8, 12 };
+
+			len = chance(rs, 100) ? 9 + rnd(rs, 300) : lens[rnd(rs, 8)];
+			random_bytes(rs, buf, len, false);
+			nla_put(msg, type, len, buf);
+			mark(g, "u32 of the wrong length");
+		} else {
+			/* out of range: below the minimum or above the maximum */
+			if (p->min && chance(rs, 300))
+				v = rnd(rs, p->min);
+			else if (chance(rs, 500))
+				v = p->max + 1;
+			else
+				v = p->max + 1 + rnd(rs, UINT32_MAX - p->max);
+			nla_put_u32(msg, type, v);
+			mark(g, "u32 out of range");
+		}
+		break;
+	case P_FLAG:
+		if (m < 80) {
+			nla_put_flag(msg, type);
+		} else {
+			len = 1 + rnd(rs, 8);
+			random_bytes(rs, buf, len, false);
+			nla_put(msg, type, len, buf);
+			mark(g, "flag with a payload");
+		}
+		break;
+	case P_FRAME:
+	case P_SFRAME:
+		if (m < 30) {
+			len = valid_frame(rs, buf);
+		} else if (m < 40 && p->kind == P_SFRAME) {
+			buf[0] = 0xe5;
+			len = 1;
+		} else if (m < 75) {
+			len = p->min + rnd(rs, p->max - p->min + 1);
+			random_bytes(rs, buf, len, false);
+			if (chance(rs, 500))
+				buf[0] = rnd(rs, 2) ? 0x10 : 0x68;
+		} else {
+			switch (rnd(rs, 4)) {
+			case 0:
+				len = 0;
+				break;
+			case 1:
+				len = p->min - 1;
+				break;
+			case 2:
+				len = p->max + 1;
+				break;
+			default:
+				len = p->max + 1 + rnd(rs, (g->big ? 65000 : 2000) - p->max);
+				break;
+			}
+			random_bytes(rs, buf, len, false);
+			/* a frame that is right up to the cut */
+			if (len >= 5 && chance(rs, 500))
+				valid_frame(rs, buf);
+			mark(g, len < p->min ? "frame too short" : "frame too long");
+		}
+		nla_put(msg, type, len, buf);
+		break;
+	case P_NAME:
+		if (m < 70) {
+			if (rnd(rs, 3))
+				snprintf(name, sizeof(name), "mbus%u",
+					 rnd(rs, 3) ? bus_id : rnd(rs, 100));
+			else {
+				len = rnd(rs, p->max + 1);
+				random_bytes(rs, (unsigned char *)name, len, true);
+				name[len] = 0;
+			}
+			nla_put_string(msg, type, name);
+			break;
+		}
+		switch (rnd(rs, 3)) {
+		case 0:		/* empty */
+			len = 0;
+			break;
+		case 1:		/* no NUL */
+			len = 1 + rnd(rs, 40);
+			random_bytes(rs, buf, len, true);
+			break;
+		default:	/* max-len + 1 and longer */
+			len = p->max + 2 + rnd(rs, 30);
+			random_bytes(rs, buf, len, true);
+			buf[len - 1] = 0;
+			break;
+		}
+		nla_put(msg, type, len, buf);
+		mark(g, "bad string");
+		break;
+	}
+}
+
+/* A nest of random attributes, nested again now and then */
+static void put_garbage_nest(uint64_t *rs, struct nl_msg *msg, int type,
+			     int depth)
+{
+	struct nlattr *nest = nla_nest_start(msg, type);
+	unsigned char buf[64];
+	unsigned int i, n = rnd(rs, 6), len;
+
+	if (!nest)
+		return;
+	for (i = 0; i < n; i++) {
+		if (depth < 4 && chance(rs, 200)) {
+			put_garbage_nest(rs, msg, rnd(rs, 32) |
+					 (rnd(rs, 2) ? NLA_F_NESTED : 0), depth + 1);
+			continue;
+		}
+		len = rnd(rs, sizeof(buf));
+		random_bytes(rs, buf, len, false);
+		nla_put(msg, rnd(rs, 0x4000), len, buf);
+	}
+	nla_nest_end(msg, nest);
+}
+
+static void put_attrs(uint64_t *rs, struct nl_msg *msg, const struct cmd_pol *c,
+		      struct gen *g)
+{
+	unsigned int i, n, len, r;
+	unsigned char buf[64];
+	int id;
+
+	n = g->big && rnd(rs, 2) ? 100 + rnd(rs, 2000) : rnd(rs, 6);
+	if (g->valid) {
+		/* the id, then what the command takes, each maybe */
+		put_policy_attr(rs, msg, &c->a[0], g);
+		for (i = 1; i < c->n; i++)
+			if (rnd(rs, 3))
+				put_policy_attr(rs, msg, &c->a[i], g);
+		g->nattrs = c->n;
+		return;
+	}
+	for (i = 0; i < n; i++) {
+		/* what did not fit (or an empty nest, which libnl drops) */
+		struct gen before = *g;
+		__u32 len_before = nlmsg_hdr(msg)->nlmsg_len;
+
+		r = rnd(rs, 100);
+		if (r < 8) {
+			/* unknown attribute id */
+			switch (rnd(rs, 4)) {
+			case 0:
+				id = 0;
+				break;
+			case 1:
+				id = c->maxattr + 1;
+				break;
+			case 2:
+				id = c->maxattr + 1 + rnd(rs, 20);
+				break;
+			default:
+				id = c->maxattr + 1 + rnd(rs, 0x3fff - c->maxattr);
+				break;
+			}
+			len = rnd(rs, sizeof(buf));
+			random_bytes(rs, buf, len, false);
+			nla_put(msg, id, len, buf);
+			mark(g, "unknown attribute");
+		} else if (r < 12) {
+			/* nested garbage where no nest belongs */
+			id = rnd(rs, 3) ? c->a[rnd(rs, c->n)].id : rnd(rs, 0x4000);
+			put_garbage_nest(rs, msg, id | NLA_F_NESTED, 0);
+			mark(g, "nested garbage");
+		} else if (r < 14) {
+			/* the same without NLA_F_NESTED: a blob of some length */
+			put_garbage_nest(rs, msg, c->a[rnd(rs, c->n)].id, 0);
+		} else {
+			put_policy_attr(rs, msg, &c->a[rnd(rs, c->n)], g);
+		}
+		if (nlmsg_hdr(msg)->nlmsg_len == len_before)
+			*g = before;
+		else
+			g->nattrs++;
+	}
+}
+
+struct sender {
+	int idx;
+	bool nobody;
+	unsigned long quota, done;
+	uint64_t rs;
+	struct nl_sock *sk;
+	int left;		/* messages until the socket is replaced */
+};
+
+static void count_answer(const struct ans *a)
+{
+	INC(answered);
+	if (!a->err) {
+		INC(ok);
+		return;
+	}
+	INC(errors);
+	if (-a->err > 0 && -a->err < ERRNO_MAX)
+		INC(errnos[-a->err]);
+	if (a->ext_msg)
+		INC(err_msg);
+	else if (a->ext_attr)
+		INC(err_attr);
+}
+
+static void new_socket(struct sender *s)
+{
+	if (s->sk)
+		nl_socket_free(s->sk);
+	s->sk = nl_open(&s->rs);
+	if (!s->sk) {
+		diag("sender %d: no socket", s->idx);
+		exit(3);
+	}
+	INC(sockets);
+	s->left = 1 + rnd(&s->rs, chance(&s->rs, 100) ? 5 : 500);
+	if (s->nobody && (s->done == 0 || chance(&s->rs, 100))) {
+		int grp = genl_ctrl_resolve_grp(s->sk, METERBUS_FAMILY_NAME,
+						METERBUS_MCGRP_MONITOR);
+
+		INC(nobody_monitor_tries);
+		if (grp >= 0 && !nl_socket_add_membership(s->sk, grp)) {
+			INC(nobody_monitor_joined);
+			diag("sender %d (nobody) joined the monitor group", s->idx);
+			nl_socket_drop_membership(s->sk, grp);
+		}
+	}
+}
+
+static int any_seq(struct nl_msg *msg, void *arg)
+{
+	return NL_OK;
+}
+
+/*
+ * Pipelined dumps (and a few do-requests) on a socket with a small receive
+ * buffer: the kernel continues the dumps as the buffer drains and drops
+ * what does not fit.
+ */
+static void burst(struct sender *s)
+{
+	struct pollfd p;
+	struct nl_sock *sk = nl_open(&s->rs);
+	unsigned int i, n = 16 + rnd(&s->rs, 500);
+	int rcvbuf = 1024 + rnd(&s->rs, 16384);
+	struct ans a = { };
+	struct nl_cb *cb;
+	int64_t end;
+
+	if (!sk)
+		return;
+	if (n > s->quota - s->done)
+		n = s->quota - s->done;
+	nl_socket_disable_seq_check(sk);
+	setsockopt(nl_socket_get_fd(sk), SOL_SOCKET, SO_RCVBUF, &rcvbuf,
+		   sizeof(rcvbuf));
+	for (i = 0; i < n; i++) {
+		struct nl_msg *msg = nlmsg_alloc();
+		bool dump = rnd(&s->rs, 8);
+
+		if (!msg)
+			break;
+		genlmsg_put(msg, NL_AUTO_PORT, nl_socket_use_seq(sk), family, 0,
+			    NLM_F_REQUEST | NLM_F_ACK | (dump ? NLM_F_DUMP : 0),
+			    METERBUS_CMD_BUS_GET, 1);
+		if (!dump || chance(&s->rs, 300))
+			nla_put_u32(msg, METERBUS_A_BUS_ID, bus_id);
+		if (nl_send(sk, msg) < 0) {
+			nlmsg_free(msg);
+			break;
+		}
+		nlmsg_free(msg);
+		s->done++;
+		INC(sent);
+		INC(burst_sent);
+	}
+	n = i;
+	/*
+	 * Count the ends (ACKs, errors, NLMSG_DONE) until 200 ms bring
+	 * nothing, at most 2 s: a receive buffer smaller than a dump's skb
+	 * keeps the socket in error (ENOBUFS) while the dump goes on.
+	 */
+	cb = nl_cb_alloc(NL_CB_CUSTOM);
+	p.fd = nl_socket_get_fd(sk);
+	p.events = POLLIN;
+	end = now_ms() + 2000;
+	for (i = 0; cb && i < n && now_ms() < end && poll(&p, 1, 200) > 0;) {
+		int ret;
+
+		nl_cb_set(cb, NL_CB_VALID, NL_CB_CUSTOM, on_valid, &a);
+		nl_cb_set(cb, NL_CB_ACK, NL_CB_CUSTOM, on_ack, &a);
+		nl_cb_set(cb, NL_CB_FINISH, NL_CB_CUSTOM, on_done, &a);
+		nl_cb_set(cb, NL_CB_SEQ_CHECK, NL_CB_CUSTOM, any_seq, NULL);
+		nl_cb_err(cb, NL_CB_CUSTOM, on_error, &a);
+		a.end = false;
+		ret = nl_recvmsgs(sk, cb);
+		if (a.end) {
+			i++;
+			INC(burst_answered);
+		} else if (ret == -NLE_NOMEM) {
+			INC(overruns);
+		}
+	}
+	if (cb)
+		nl_cb_put(cb);
+	nl_socket_free(sk);
+}
+
+static bool is_real(int cmd)
+{
+	return cmd >= METERBUS_CMD_BUS_GET && cmd <= METERBUS_CMD_SLAVE_REPLY;
+}
+
+static void one_message(struct sender *s)
+{
+	static const int odd_flags[] = { NLM_F_ROOT, NLM_F_MATCH, NLM_F_ATOMIC,
+					 NLM_F_ECHO, NLM_F_REPLACE, NLM_F_EXCL,
+					 NLM_F_CREATE, NLM_F_APPEND, NLM_F_MULTI };
+	uint64_t *rs = &s->rs;
+	const struct cmd_pol *c;
+	unsigned int r = rnd(rs, 1000);
+	bool short_hdr = false, hdr_bad = false, dump, request;
+	struct gen g = { };
+	struct nl_msg *msg;
+	struct ans a = { };
+	int cmd, flags, ret, k;
+	int64_t t0, ms;
+	__u32 seq;
+
+	if (s->left-- <= 0)
+		new_socket(s);
+	/* the commands (bus-get, bus-set, xfer, slave-*), then the rest */
+	if (r < 160)
+		c = &cmds[0];
+	else if (r < 340)
+		c = &cmds[1];
+	else if (r < 600)
+		c = &cmds[2];
+	else if (r < 680)
+		c = &cmds[3];
+	else if (r < 860)
+		c = &cmds[4];
+	else
+		c = &cmds[rnd(rs, NCMDS)];
+	cmd = c->cmd;
+	if (r >= 860 && r < 910)
+		cmd = METERBUS_CMD_SLAVE_FRAME + rnd(rs, 3);	/* notifications */
+	else if (r >= 910 && r < 950)
+		cmd = rnd(rs, 2) ? 0 : METERBUS_CMD_MAX + 1 + rnd(rs, 255 - METERBUS_CMD_MAX);
+	else if (r >= 950 && r < 970)
+		short_hdr = true;
+
+	flags = NLM_F_REQUEST | NLM_F_ACK;
+	if (chance(rs, 80))
+		flags |= NLM_F_DUMP;
+	if (chance(rs, 50))
+		flags |= odd_flags[rnd(rs, 9)];
+	if (chance(rs, 10))
+		flags &= ~NLM_F_REQUEST;
+	request = flags & NLM_F_REQUEST;
+	dump = request && (flags & NLM_F_DUMP) == NLM_F_DUMP;
+	/* genetlink allows only these flags beside a whole NLM_F_DUMP */
+	hdr_bad = (flags & ~(dump ? NLM_F_DUMP : 0)) &
+		  ~(NLM_F_REQUEST | NLM_F_ACK | NLM_F_ECHO);
+
+	/* within the socket's send buffer; large ones now and then */
+	g.big = chance(rs, 30);
+	g.valid = !g.big && is_real(cmd) && rnd(rs, 4) == 0;
+	msg = nlmsg_alloc_size(g.big ? 96 * 1024 : 8192);
+	if (!msg)
+		return;
+	seq = nl_socket_use_seq(s->sk);
+	if (short_hdr) {
+		unsigned char junk[3];
+		unsigned int n = rnd(rs, 4);
+
+		nlmsg_put(msg, NL_AUTO_PORT, seq, family, 0, flags);
+		random_bytes(rs, junk, n, false);
+		if (n)
+			nlmsg_append(msg, junk, n, 0);
+	} else {
+		struct genlmsghdr *gh;
+
+		genlmsg_put(msg, NL_AUTO_PORT, seq, family, 0, flags, cmd, 1);
+		if (chance(rs, 30)) {
+			/* the version is not checked, the reserved field is */
+			gh = nlmsg_data(nlmsg_hdr(msg));
+			gh->version = rnd(rs, 256);
+			if (rnd(rs, 2)) {
+				gh->reserved = 1 + rnd(rs, 65535);
+				hdr_bad = true;
+			}
+		}
+		put_attrs(rs, msg, c, &g);
+		if (chance(rs, 20)) {
+			unsigned char junk[3];
+			unsigned int n = 1 + rnd(rs, 3);
+
+			random_bytes(rs, junk, n, false);
+			nlmsg_append(msg, junk, n, 0);
+			mark(&g, "trailing bytes");
+		}
+	}
+
+	INC(sent);
+	s->done++;
+	t0 = now_ms();
+	ret = exchange(s->sk, msg, &a);
+	ms = now_ms() - t0;
+	k = short_hdr || !is_real(cmd) ? 6 : c - cmds + (dump ? 5 : 0);
+	if (k > 6)
+		k = 6;
+	ADD(ms_sum[k], ms);
+	INC(ms_n[k]);
+	if (ms > (int64_t)st->ms_max[k])
+		st->ms_max[k] = ms;
+	if (ret < -4000) {
+		INC(send_failed);
+		diag("sender %d message %lu: not sent (%u bytes): %s (%m)", s->idx,
+		     s->done, nlmsg_hdr(msg)->nlmsg_len, nl_geterror(ret + 4000));
+		nlmsg_free(msg);
+		new_socket(s);
+		return;
+	}
+	nlmsg_free(msg);
+	if (ret) {
+		if (ret == -ETIMEDOUT)
+			INC(hung);
+		else
+			INC(lost);
+		diag("sender %d message %lu: cmd %d flags %#x: %s", s->idx,
+		     s->done, cmd, flags,
+		     ret == -ETIMEDOUT ? "no answer in 60 s" : "answer lost");
+		new_socket(s);
+		return;
+	}
+	count_answer(&a);
+	if (s->nobody)
+		INC(nobody_sent);
+
+	if (!request) {
+		/* not a request: the kernel only acknowledges it */
+		INC(noreq_sent);
+		if (a.err) {
+			INC(noreq_wrong);
+			diag("sender %d message %lu: no NLM_F_REQUEST, error %d",
+			     s->idx, s->done, a.err);
+		}
+	} else if (short_hdr) {
+		INC(short_sent);
+		if (a.err != -EINVAL) {
+			INC(short_wrong);
+			diag("sender %d message %lu: short header: %d", s->idx,
+			     s->done, a.err);
+		}
+	} else if (hdr_bad) {
+		INC(hdr_sent);
+		if (a.err != -EINVAL || !a.ext_msg) {
+			INC(hdr_wrong);
+			diag("sender %d message %lu: cmd %d flags %#x, bad header: %d %s",
+			     s->idx, s->done, cmd, flags, a.err, a.ext);
+		}
+	} else if (!is_real(cmd) || (dump && cmd != METERBUS_CMD_BUS_GET)) {
+		INC(eopnotsupp_sent);
+		if (a.err != -EOPNOTSUPP) {
+			INC(eopnotsupp_wrong);
+			diag("sender %d message %lu: cmd %d flags %#x: %d, not EOPNOTSUPP",
+			     s->idx, s->done, cmd, flags, a.err);
+		}
+	} else if (dump) {
+		/*
+		 * The dump has no policy: genetlink does not parse its
+		 * attributes (a split op without policy), whatever they are.
+		 */
+		INC(dumps);
+		if (a.err || a.replies < 1) {
+			INC(dumps_wrong);
+			diag("sender %d message %lu: bus-get dump with %d attributes: error %d, %d replies",
+			     s->idx, s->done, g.nattrs, a.err, a.replies);
+		}
+	} else if (s->nobody && c->admin) {
+		INC(nobody_admin);
+		if (a.err != -EPERM) {
+			INC(nobody_admin_wrong);
+			diag("sender %d (nobody) message %lu: %s: %d, not EPERM",
+			     s->idx, s->done, c->name, a.err);
+		}
+	} else if (g.invalid) {
+		INC(policy_sent);
+		if (!a.err) {
+			INC(policy_accepted);
+			diag("sender %d message %lu: %s with %s accepted",
+			     s->idx, s->done, c->name, g.why);
+		} else if (!a.ext_msg) {
+			INC(policy_no_msg);
+			diag("sender %d message %lu: %s with %s: error %d without extack message",
+			     s->idx, s->done, c->name, g.why, a.err);
+		}
+	} else if (!a.err) {
+		if (cmd == METERBUS_CMD_XFER)
+			INC(xfer_ok);
+		else if (cmd == METERBUS_CMD_BUS_SET)
+			INC(bus_set_ok);
+		else if (cmd == METERBUS_CMD_SLAVE_LISTEN)
+			INC(listen_ok);
+	}
+}
+
+static void sender_run(struct sender *s)
+{
+	while (s->done < s->quota) {
+		if (chance(&s->rs, 1))
+			burst(s);
+		else
+			one_message(s);
+	}
+	nl_socket_free(s->sk);
+}
+
+static void drop_privileges(void)
+{
+	if (setgroups(0, NULL) || setgid(NOBODY) || setuid(NOBODY)) {
+		perror("nobody");
+		exit(3);
+	}
+}
+
+/*
+ * Group listeners: one that reads (counting the notifications) and, with
+ * @lazy, one that never reads and overruns.
+ */
+static void listener_run(bool nobody, bool lazy)
+{
+	struct nl_sock *sk;
+	struct nl_cb *cb;
+	struct ans a = { };
+	struct pollfd p;
+
+	if (nobody)
+		drop_privileges();
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	sk = nl_open(NULL);
+	if (!sk)
+		exit(3);
+	nl_socket_disable_seq_check(sk);
+	if (nl_socket_add_membership(sk, genl_ctrl_resolve_grp(sk,
+				     METERBUS_FAMILY_NAME, METERBUS_MCGRP_EVENTS)))
+		exit(4);
+	if (!nobody && nl_socket_add_membership(sk, genl_ctrl_resolve_grp(sk,
+				     METERBUS_FAMILY_NAME, METERBUS_MCGRP_MONITOR)))
+		exit(5);
+	if (lazy)
+		for (;;)
+			pause();
+	cb = nl_cb_alloc(NL_CB_CUSTOM);
+	nl_cb_set(cb, NL_CB_VALID, NL_CB_CUSTOM, on_valid, &a);
+	nl_cb_set(cb, NL_CB_SEQ_CHECK, NL_CB_CUSTOM, only_answers, &a);
+	p.fd = nl_socket_get_fd(sk);
+	p.events = POLLIN;
+	for (;;) {
+		if (poll(&p, 1, -1) <= 0)
+			continue;
+		a.replies = 0;
+		nl_recvmsgs(sk, cb);
+		ADD(notifications, a.replies);
+	}
+}
+
+static pid_t spawn_listener(bool nobody, bool lazy)
+{
+	pid_t pid = fork();
+
+	if (!pid)
+		listener_run(nobody, lazy);
+	return pid;
+}
+
+/* ---- the meter peer and the final transfer ---- */
+
+static pid_t peer_start(const char *what)
+{
+	char exe[PATH_MAX], buf[8];
+	int pfd[2];
+	ssize_t n;
+	pid_t pid;
+
+	n = readlink("/proc/self/exe", exe, sizeof(exe) - 16);
+	if (n < 0 || pipe(pfd))
+		return -1;
+	exe[n] = 0;
+	strcpy(strrchr(exe, '/') + 1, "meterbus_peer");
+	pid = fork();
+	if (!pid) {
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		close(pfd[0]);
+		dup2(pfd[1], 1);
+		execl(exe, exe, what, "5", (char *)NULL);
+		_exit(127);
+	}
+	close(pfd[1]);
+	n = read(pfd[0], buf, sizeof(buf));
+	close(pfd[0]);
+	if (n <= 0) {
+		waitpid(pid, NULL, 0);
+		return -1;
+	}
+	return pid;
+}
+
+static void stop(pid_t pid)
+{
+	if (pid > 0) {
+		kill(pid, SIGTERM);
+		waitpid(pid, NULL, 0);
+	}
+}
+
+static const unsigned char snd_nke5[] = { 0x10, 0x40, 0x05, 0x45, 0x16 };
+
+/*
+ * SND_NKE to the peer's meter 5, answered with E5h. The peer is a process
+ * in a loaded guest: a timeout while the emulator stalled (the control,
+ * lib/stallwatch.h) is asked again, three times in all.
+ */
+static struct ans final_xfer(struct nl_sock *sk)
+{
+	const struct attr at[] = {
+		{ METERBUS_A_XFER_ID, 0, bus_id, NULL },
+		{ METERBUS_A_XFER_FRAME, sizeof(snd_nke5), 0, snd_nke5 },
+		{ METERBUS_A_XFER_TIMEOUT_EXTRA, 0, 1000, NULL },
+		{ 0 } };
+	struct stallwatch sw;
+	struct ans a;
+	int64_t t0;
+	int i;
+
+	if (stallwatch_start(&sw, NULL))
+		return request(sk, METERBUS_CMD_XFER, 0, at);
+	for (i = 0; i < 3; i++) {
+		t0 = stallwatch_now();
+		a = request(sk, METERBUS_CMD_XFER, 0, at);
+		if (a.err || a.result != METERBUS_RESULT_TIMEOUT)
+			break;
+		stallwatch_settle();
+		if (!stallwatch_stalled(&sw, t0, stallwatch_now()))
+			break;
+	}
+	stallwatch_stop(&sw);
+	stallwatch_free(&sw);
+	return a;
+}
+
+static struct ans bus_set(struct nl_sock *sk, __u32 baud, __u32 power,
+			  __u32 role)
+{
+	const struct attr at[] = {
+		{ METERBUS_A_BUS_ID, 0, bus_id, NULL },
+		{ METERBUS_A_BUS_ROLE, 0, role, NULL },
+		{ METERBUS_A_BUS_BAUD, 0, baud, NULL },
+		{ METERBUS_A_BUS_POWER, 0, power, NULL },
+		{ 0 } };
+
+	return request(sk, METERBUS_CMD_BUS_SET, 0, at);
+}
+
+static void write_file(const char *path, const char *s)
+{
+	int fd = open(path, O_WRONLY);
+
+	if (fd < 0)
+		return;
+	if (write(fd, s, strlen(s)) < 0)
+		perror(path);
+	close(fd);
+}
+
+/* ---- kernel reports, as tools/vm/run judges them ---- */
+
+static const char reports[] =
+	"WARNING:|BUG:|Oops|Kernel panic|INFO: possible|INFO: task .* blocked|"
+	"KASAN:|UBSAN:|kmemleak:.*new suspected|general protection fault|"
+	"Unable to handle kernel";
+
+static int kmsg_open(void)
+{
+	int fd = open("/dev/kmsg", O_RDONLY | O_NONBLOCK);
+
+	if (fd >= 0)
+		lseek(fd, 0, SEEK_END);
+	return fd;
+}
+
+/* Kernel log records since kmsg_open() that are reports; -1 if unknown */
+static int kmsg_reports(int fd)
+{
+	char rec[8192];
+	regex_t re;
+	ssize_t n;
+	int count = 0;
+
+	if (fd < 0 || regcomp(&re, reports, REG_EXTENDED | REG_NOSUB))
+		return -1;
+	for (;;) {
+		char *text;
+
+		n = read(fd, rec, sizeof(rec) - 1);
+		if (n < 0 && errno == EPIPE)
+			continue;	/* overwritten records */
+		if (n <= 0)
+			break;
+		rec[n] = 0;
+		text = strchr(rec, ';');
+		text = text ? text + 1 : rec;
+		text[strcspn(text, "\n")] = 0;
+		if (!regexec(&re, text, 0, NULL, 0)) {
+			count++;
+			if (count <= 10)
+				ksft_print_msg("kernel: %s\n", text);
+		}
+	}
+	regfree(&re);
+	return count;
+}
+
+/* Where a sender that makes no progress waits (for the report) */
+static void show_stack(int idx, pid_t pid)
+{
+	char path[64], line[256];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/stack", pid);
+	f = fopen(path, "r");
+	ksft_print_msg("sender %d (pid %d) makes no progress; its kernel stack:\n",
+		       idx, pid);
+	while (f && fgets(line, sizeof(line), f))
+		ksft_print_msg("  %s", line);
+	if (f)
+		fclose(f);
+	/* in user mode: "running", or the syscall, stack and program counter */
+	snprintf(path, sizeof(path), "/proc/%d/syscall", pid);
+	f = fopen(path, "r");
+	if (f && fgets(line, sizeof(line), f))
+		ksft_print_msg("  syscall: %s", line);
+	if (f)
+		fclose(f);
+	snprintf(path, sizeof(path), "/proc/%d/stat", pid);
+	f = fopen(path, "r");
+	if (f && fgets(line, sizeof(line), f))
+		ksft_print_msg("  stat: %s", line);
+	if (f)
+		fclose(f);
+	snprintf(path, sizeof(path), "/proc/%d/maps", pid);
+	f = fopen(path, "r");
+	if (f && fgets(line, sizeof(line), f))
+		ksft_print_msg("  maps: %s", line);
+	if (f)
+		fclose(f);
+}
+
+static void usage(const char *me)
+{
+	fprintf(stderr, "usage: %s [-n MESSAGES] [-s SEED] [-j ROOT_SENDERS] [-J NOBODY_SENDERS]\n",
+		me);
+	exit(2);
+}
+
+int main(int argc, char **argv)
+{
+	unsigned long messages = 10000, nobody_share;
+	static const char *const kinds[] = { "bus-get", "bus-set", "xfer",
+		"slave-listen", "slave-reply", "bus-get dump", "other" };
+	int roots = 3, nobodies = 1, opt, i, kfd, reports_seen, status, ws, left;
+	unsigned long last_sent = 0;
+	int64_t last_t = now_ms();
+	bool stalled = false;
+	uint64_t seed = (uint64_t)time(NULL) ^ ((uint64_t)getpid() << 32);
+	pid_t listeners[3], peer, *pids;
+	struct ans a, b, x;
+	struct nl_sock *sk;
+	int64_t t0, took;
+	char errline[512];
+	int len;
+
+	while ((opt = getopt(argc, argv, "n:s:j:J:")) != -1) {
+		switch (opt) {
+		case 'n':
+			messages = strtoul(optarg, NULL, 0);
+			break;
+		case 's':
+			seed = strtoull(optarg, NULL, 0);
+			break;
+		case 'j':
+			roots = atoi(optarg);
+			break;
+		case 'J':
+			nobodies = atoi(optarg);
+			break;
+		default:
+			usage(argv[0]);
+		}
+	}
+	if (roots < 1 || nobodies < 0 || !messages || !seed)
+		usage(argv[0]);
+
+	ksft_print_header();
+	ksft_print_msg("seed %llu: replay with %s -s %llu -n %lu -j %d -J %d\n",
+		       (unsigned long long)seed, argv[0], (unsigned long long)seed,
+		       messages, roots, nobodies);
+	if (getuid())
+		ksft_exit_skip("needs root (it runs senders as root and as nobody)\n");
+	sk = nl_open(NULL);
+	if (!sk)
+		ksft_exit_skip("no generic netlink\n");
+	family = genl_ctrl_resolve(sk, METERBUS_FAMILY_NAME);
+	if (family < 0)
+		ksft_exit_skip("no meterbus netlink family\n");
+	a = request(sk, METERBUS_CMD_BUS_GET, NLM_F_DUMP, NULL);
+	if (a.err || !a.replies)
+		ksft_exit_skip("no M-Bus interface\n");
+	bus_id = a.id;
+	ksft_set_plan(9);
+
+	st = mmap(NULL, sizeof(*st), PROT_READ | PROT_WRITE,
+		  MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	pids = calloc(roots + nobodies, sizeof(*pids));
+	if (st == MAP_FAILED || !pids)
+		ksft_exit_fail_msg("no memory\n");
+
+	write_file(SIM "/battery", "0");
+	a = bus_set(sk, 2400, 1, METERBUS_ROLE_MASTER);
+	if (a.err)
+		ksft_print_msg("bus-set before the run: %d %s\n", a.err, a.ext);
+	kfd = kmsg_open();
+	/* a meter for the transfers that get through */
+	peer = peer_start("meter");
+	listeners[0] = spawn_listener(false, false);
+	listeners[1] = spawn_listener(true, false);
+	listeners[2] = spawn_listener(false, true);
+
+	nobody_share = nobodies ? messages / 4 : 0;
+	t0 = now_ms();
+	fflush(stdout);
+	for (i = 0; i < roots + nobodies; i++) {
+		struct sender s = { .idx = i, .nobody = i >= roots };
+
+		s.quota = s.nobody ? nobody_share / nobodies :
+				     (messages - nobody_share) / roots;
+		if (i == 0)	/* the remainders */
+			s.quota += (messages - nobody_share) % roots;
+		if (i == roots)
+			s.quota += nobody_share % nobodies;
+		s.rs = seed ^ (0x9e3779b97f4a7c15ULL * (i + 1));
+		if (!s.rs)
+			s.rs = 1;
+		pids[i] = fork();
+		if (pids[i])
+			continue;
+		if (s.nobody)
+			drop_privileges();
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		new_socket(&s);
+		sender_run(&s);
+		_exit(0);
+	}
+	status = 0;
+	for (i = 0, left = roots + nobodies; left;) {
+		int64_t t = now_ms();
+		pid_t pid = waitpid(-1, &ws, WNOHANG);
+		int j;
+
+		if (pid <= 0) {
+			if (st->sent != last_sent) {
+				last_sent = st->sent;
+				last_t = t;
+			} else if (t - last_t > 2 * ANSWER_MS && !stalled) {
+				stalled = true;
+				for (j = 0; j < roots + nobodies; j++)
+					show_stack(j, pids[j]);
+			}
+			/* a line a minute: how far, how fast */
+			if (t - t0 >= 60000 * (i + 1)) {
+				i++;
+				ksft_print_msg("%lu messages in %d s\n", st->sent,
+					       (int)((t - t0) / 1000));
+				fflush(stdout);
+			}
+			usleep(200000);
+			continue;
+		}
+		for (j = 0; j < roots + nobodies; j++)
+			if (pids[j] == pid)
+				break;
+		if (j == roots + nobodies)
+			continue;	/* a listener or the peer */
+		left--;
+		if (!WIFEXITED(ws) || WEXITSTATUS(ws)) {
+			ksft_print_msg("sender %d ended with status %#x\n", j, ws);
+			status = 1;
+		}
+	}
+	took = now_ms() - t0;
+	for (i = 0; i < 3; i++)
+		stop(listeners[i]);
+	stop(peer);
+
+	/* back to the usual state, and a transfer that must work */
+	a = bus_set(sk, 2400, 1, METERBUS_ROLE_MASTER);
+	b = request(sk, METERBUS_CMD_BUS_GET, 0, (const struct attr []){
+		{ METERBUS_A_BUS_ID, 0, bus_id, NULL }, { 0 } });
+	peer = peer_start("meter");
+	if (peer > 0)
+		x = final_xfer(sk);
+	else
+		x = (struct ans){ .err = -ENOENT };
+
+	stop(peer);
+	reports_seen = kmsg_reports(kfd);
+
+	ksft_print_msg("%lu messages in %.1f s (%.0f/s), %lu sockets; %lu ok, %lu errors (%lu with an extack message, %lu with an attribute only)\n",
+		       st->sent, took / 1e3, st->sent * 1e3 / (took ? took : 1),
+		       st->sockets, st->ok, st->errors, st->err_msg, st->err_attr);
+	ksft_print_msg("policy-breaking %lu, bad headers %lu, EOPNOTSUPP expected %lu, short headers %lu, no NLM_F_REQUEST %lu, dumps %lu, as nobody %lu (admin %lu)\n",
+		       st->policy_sent, st->hdr_sent, st->eopnotsupp_sent,
+		       st->short_sent, st->noreq_sent, st->dumps, st->nobody_sent,
+		       st->nobody_admin);
+	ksft_print_msg("got through: %lu transfers, %lu bus-sets, %lu slave-listens; burst: %lu sent, %lu answered, %lu overruns; %lu notifications read\n",
+		       st->xfer_ok, st->bus_set_ok, st->listen_ok, st->burst_sent,
+		       st->burst_answered, st->overruns, st->notifications);
+	len = snprintf(errline, sizeof(errline), "errors:");
+	for (i = 1; i < ERRNO_MAX; i++)
+		if (st->errnos[i] && len < (int)sizeof(errline) - 32)
+			len += snprintf(errline + len, sizeof(errline) - len,
+					" %s %lu", strerrorname_np(i) ?: "?",
+					st->errnos[i]);
+	ksft_print_msg("%s\n", errline);
+	for (i = 0; i < 7; i++)
+		if (st->ms_n[i])
+			ksft_print_msg("%s: %lu, answered in %.1f ms on average, at most %lu ms\n",
+				       kinds[i], st->ms_n[i],
+				       (double)st->ms_sum[i] / st->ms_n[i], st->ms_max[i]);
+
+	ksft_test_result(!status && !st->hung && !st->lost && !st->send_failed &&
+			 st->sent >= messages,
+			 "%lu messages sent, every one answered (%lu hung, %lu lost)\n",
+			 st->sent, st->hung, st->lost);
+	ksft_test_result(!st->policy_accepted,
+			 "no message that breaks a policy accepted (%lu of %lu)\n",
+			 st->policy_accepted, st->policy_sent);
+	ksft_test_result(!st->policy_no_msg,
+			 "every policy error carries an extack message (%lu without)\n",
+			 st->policy_no_msg);
+	ksft_test_result(!st->eopnotsupp_wrong && !st->short_wrong &&
+			 !st->noreq_wrong && !st->hdr_wrong,
+			 "headers: %lu unknown commands, notifications and dumps of do-commands refused with EOPNOTSUPP, %lu short ones and %lu with reserved bits or flags with EINVAL and extack, %lu non-requests acknowledged\n",
+			 st->eopnotsupp_sent, st->short_sent, st->hdr_sent,
+			 st->noreq_sent);
+	ksft_test_result(!st->dumps_wrong, "%lu bus-get dumps answered\n",
+			 st->dumps);
+	ksft_test_result(!st->nobody_admin_wrong && !st->nobody_monitor_joined &&
+			 (!nobodies || st->nobody_admin),
+			 "nobody: %lu admin commands refused with EPERM, %lu monitor joins refused\n",
+			 st->nobody_admin, st->nobody_monitor_tries);
+	ksft_test_result(!a.err && !b.err && b.role == METERBUS_ROLE_MASTER &&
+			 b.baud == 2400 && b.power == 1,
+			 "bus restored: master, 2400 Bd, supply on (bus-set %d %s)\n",
+			 a.err, a.ext);
+	ksft_test_result(!x.err && x.result == METERBUS_RESULT_OK &&
+			 x.frame_len == 1 && x.frame[0] == 0xe5,
+			 "a valid transfer succeeds afterwards (error %d, result %u)\n",
+			 x.err, x.result);
+	ksft_test_result(reports_seen == 0, "kernel reports during the run: %d\n",
+			 reports_seen);
+
+	printf("# figure: netlink fuzz | messages sent | %lu | >= 10^6 in make stress\n",
+	       st->sent);
+	printf("# figure: netlink fuzz | rate | %.0f messages/s | -\n",
+	       st->sent * 1e3 / (took ? took : 1));
+	printf("# figure: netlink fuzz | errors returned | %lu | -\n", st->errors);
+	printf("# figure: netlink fuzz | errors with an extack message | %lu | -\n",
+	       st->err_msg);
+	printf("# figure: netlink fuzz | policy-breaking messages accepted | %lu | 0\n",
+	       st->policy_accepted);
+	printf("# figure: netlink fuzz | kernel reports | %d | 0\n", reports_seen);
+	printf("# figure: netlink fuzz | valid transfer after | %s | ok\n",
+	       !x.err && x.result == METERBUS_RESULT_OK ? "ok" : "failed");
+	nl_socket_free(sk);
+	ksft_finished();
+}
