@@ -428,6 +428,7 @@ static size_t make_fault(enum fault f, const unsigned char *good, size_t n,
 			 unsigned int *seed, unsigned int baud,
 			 unsigned char *out, size_t max)
 {
+	static unsigned int overlong;
 	size_t m, i, at;
 
 	switch (f) {
@@ -441,8 +442,9 @@ static size_t make_fault(enum fault f, const unsigned char *good, size_t n,
 		memcpy(out, good, m);
 		return m;
 	case F_OVERLONG:
+		/* each variant in turn: a few rounds see all of them */
 		memcpy(out, good, n);
-		switch (rnd(seed, 3)) {
+		switch (overlong++ % 3) {
 		case 0:	/* L says more than there is */
 			if (good[0] == 0x68)
 				out[1] = out[2] = good[1] + 1 + rnd(seed, 255 - good[1]);
@@ -550,6 +552,7 @@ static void *meter(void *arg)
 {
 	unsigned char req[METERBUS_FRAME_MAX], good[METERBUS_FRAME_MAX];
 	unsigned char out[4096];
+	double end;
 	size_t n, m;
 
 	while ((n = get_request(req))) {
@@ -580,9 +583,10 @@ static void *meter(void *arg)
 			continue;
 		if (f != F_STUCK)
 			injected += m;
-		pthread_mutex_lock(&plan.lock);
-		plan.fault_end = drained();
+		end = drained();
 		peer_flush();
+		pthread_mutex_lock(&plan.lock);
+		plan.fault_end = end;
 		pthread_cond_broadcast(&plan.cond);
 		pthread_mutex_unlock(&plan.lock);
 	}
