@@ -286,6 +286,19 @@ void meterbus_bus_receive(struct meterbus_bus *bus, const u8 *data, size_t len)
 		goto out;
 
 	x = bus->xfer;
+	/*
+	 * Outside a master transaction (which times its reply itself) a
+	 * frame that paused for a whole reply window is dead: a master
+	 * whose request was cut short asks again after its reply timeout,
+	 * and the new request is not the rest of the old one.
+	 */
+	if (!x && bus->rx_last &&
+	    ktime_to_ns(ktime_sub(now, bus->rx_last)) > meterbus_window_ns(bus)) {
+		res = meterbus_parser_flush(&bus->parser);
+		if (res != METERBUS_PARSE_MORE)
+			meterbus_rx_event(bus, res, now);
+	}
+	bus->rx_last = now;
 	if (x) {
 		if (!x->first)
 			x->first = now;

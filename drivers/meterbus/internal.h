@@ -85,6 +85,7 @@ struct meterbus_xfer {
  * @measured_at: jiffies of the last measurement
  * @parser: assembler of the received byte stream
  * @xfer: the transaction in flight, or NULL
+ * @rx_last: arrival of the latest received chunk
  * @rx_events: bumped on every received chunk or fault, wakes @wq
  * @wq: transaction waits here
  * @listener: netlink port of the slave-role listener, 0 for none
@@ -112,6 +113,7 @@ struct meterbus_bus {
 	unsigned long measured_at;
 	struct meterbus_parser parser;
 	struct meterbus_xfer *xfer;
+	ktime_t rx_last;
 	u64 rx_events;
 	wait_queue_head_t wq;
 	u32 listener;
