@@ -6,12 +6,12 @@
 # version or medium), read returns the emulator's telegrams (also when
 # answers are lost: the repeat keeps the FCB), set-address, reset,
 # monitor. MBUS_USER_METERS sets the number of meters of the primary scan
-# (250), MBUS_USER_SEARCH_METERS that of the secondary search (100; 250 in
+# (250), MBUS_USER_SEARCH_METERS that of the secondary search (60; 250 in
 # make stress, stress_mbus_search.sh) and MBUS_USER_EXTRA the extra reply
 # time in ms that the commands allow the emulator, a process in a TCG guest
 # (50; the 250-meter search at 38400 Bd takes about 4 min without it and
 # 6.5 min with it, nearly all of it in the reply windows of ~3000
-# absent-address probes; 100 meters take about 2.5 min). MBUS_USER_REAL_METERS
+# absent-address probes; 60 meters take about 1.5 min). MBUS_USER_REAL_METERS
 # (10, one ID twin among them) meters answer with realistic reply delays
 # for a second secondary search: collisions are garbage there.
 . "$(dirname "$0")/mbus_user_lib.sh"
@@ -26,7 +26,7 @@ scan() { smcardctl mbus scan --timeout-extra "$extra" "$@"; }
 mread() { smcardctl mbus read --timeout-extra "$extra" "$@"; }
 
 n=${MBUS_USER_METERS:-250}
-ns=${MBUS_USER_SEARCH_METERS:-100}
+ns=${MBUS_USER_SEARCH_METERS:-60}
 
 # --- primary scan of 0..250 ---
 mbus-meters --generate "$n" --seed 5 --list |
