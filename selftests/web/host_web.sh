@@ -15,7 +15,7 @@ vm=
 browsers=()
 cleanup()
 {
-	kill "${browsers[@]}" 2>/dev/null
+	close_browsers
 	touch "$W/done"
 	[ -n "$vm" ] && wait "$vm" 2>/dev/null
 	rm -rf "$W"
@@ -38,6 +38,28 @@ chromium_run()
 	chromium --headless --no-sandbox --disable-gpu --disable-quic --no-first-run \
 		--disable-background-networking --disable-component-update --disable-sync \
 		--user-data-dir="$(mktemp -d "$W/chrome.XXXXXX")" "$@" 2>>"$W/chromium.log"
+}
+
+# A browser that keeps the page open, in a process group of its own:
+# chromium leaves its main process, renderers and crash handlers behind
+# when only the shell that started it is killed, and those keep their
+# connections to the daemon open.
+open_browser()
+{
+	setsid bash -c "$(declare -p W); $(declare -f chromium_run); chromium_run \"\$@\"" \
+		chromium "$@" >/dev/null &
+	browsers+=($!)
+}
+
+close_browsers()
+{
+	local b
+
+	for b in "${browsers[@]}"; do
+		kill -- -"$b" 2>/dev/null
+	done
+	wait "${browsers[@]}" 2>/dev/null
+	browsers=()
 }
 
 ktap_print_header
@@ -221,14 +243,11 @@ ok '[ -s "$art/web.png" ] && file "$art/web.png" | grep -q "PNG image data, 1280
 before=$(readings)
 t0=$SECONDS
 for _ in 1 2 3; do
-	chromium_run --remote-debugging-port=0 "$A/#token=$token" >/dev/null &
-	browsers+=($!)
+	open_browser --remote-debugging-port=0 "$A/#token=$token"
 done
 sleep 20
 during=$(( $(readings) - before ))
-kill "${browsers[@]}" 2>/dev/null
-wait "${browsers[@]}" 2>/dev/null
-browsers=()
+close_browsers
 # the browsers' connections may still count for a moment
 for _ in $(seq 20); do
 	[ "$(code "${auth[@]}" "$A/metrics")" = 200 ] && break
