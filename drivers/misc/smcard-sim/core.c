@@ -22,15 +22,18 @@
 #define SMCARD_SIM_HWIRQ_IOC	0
 
 /*
- * irq_sim delivers edges: each call is one edge on INT. Without a consumer
- * there is no mapping and the edge is lost, as on a real unconnected line.
+ * Each raise is one edge on INT. Without a consumer there is no mapping and
+ * the edge is lost, as on a real unconnected line.
+ *
+ * The edge is handled here rather than through irq_set_irqchip_state():
+ * irq_sim runs its handler as irq_work on the raising CPU, so two CPUs
+ * raising at once run it twice in parallel, and one of them can find the
+ * pending bit gone under it and handle a hwirq beyond the domain, which
+ * has no descriptor.
  */
 void smcard_sim_raise_irq(struct smcard_sim *sim)
 {
-	unsigned int virq = irq_find_mapping(sim->domain, SMCARD_SIM_HWIRQ_IOC);
-
-	if (virq)
-		irq_set_irqchip_state(virq, IRQCHIP_STATE_PENDING, true);
+	generic_handle_domain_irq_safe(sim->domain, SMCARD_SIM_HWIRQ_IOC);
 }
 
 static void smcard_sim_stop(void *data)
