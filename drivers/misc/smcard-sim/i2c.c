@@ -4,7 +4,8 @@
  * sim's "i2c" child node, so devices the card overlay puts there are
  * instantiated by the I2C core. It hosts the IO controller and an
  * environmental sensor, takes the time the transfers would take on the
- * wire and can be told to fail the next transfers.
+ * wire and can be told to fail the next transfers, or any transfer at
+ * random (a fault storm).
  */
 
 #include <linux/bitops.h>
@@ -102,17 +103,30 @@ static void sim_i2c_retrigger(struct smcard_sim *sim)
 		smcard_sim_raise_irq(sim);
 }
 
-/* Consume one injected fault, if any. */
+/*
+ * Consume one injected fault, if any: the next-N faults of i2c_fail first,
+ * else one of the storm, drawn for every transfer while it blows.
+ */
 static enum smcard_sim_fault sim_i2c_fault(struct smcard_sim *sim, bool *fail)
 {
+	struct smcard_sim_storm *storm = &sim->storm;
 	enum smcard_sim_fault mode;
 	unsigned long flags;
 
 	spin_lock_irqsave(&sim->lock, flags);
 	*fail = sim->fail_count;
-	if (sim->fail_count)
-		sim->fail_count--;
 	mode = sim->fail_mode;
+	if (sim->fail_count) {
+		sim->fail_count--;
+	} else if (storm->permille) {
+		storm->transfers++;
+		if (prandom_u32_state(&storm->rnd) % 1000 < storm->permille) {
+			mode = prandom_u32_state(&storm->rnd) %
+			       SMCARD_SIM_NUM_FAULTS;
+			storm->faults[mode]++;
+			*fail = true;
+		}
+	}
 	spin_unlock_irqrestore(&sim->lock, flags);
 	return mode;
 }
