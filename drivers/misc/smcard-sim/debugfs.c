@@ -241,16 +241,24 @@ static int i2c_fail_show(struct seq_file *s, void *unused)
 	enum smcard_sim_fault mode;
 	unsigned long flags;
 	unsigned int count;
+	int reg;
 
 	spin_lock_irqsave(&sim->lock, flags);
 	count = sim->fail_count;
 	mode = sim->fail_mode;
+	reg = sim->fail_reg;
 	spin_unlock_irqrestore(&sim->lock, flags);
-	seq_printf(s, "%u %s\n", count, fault_names[mode]);
+	if (reg < 0)
+		seq_printf(s, "%u %s\n", count, fault_names[mode]);
+	else
+		seq_printf(s, "%u %s 0x%02x\n", count, fault_names[mode], reg);
 	return 0;
 }
 
-/* "N [nack|timeout|late]": fail the next N transfers. */
+/*
+ * "N [nack|timeout|late [REG]]": fail the next N transfers, or with REG the
+ * next N that write data to the controller's register REG.
+ */
 static ssize_t i2c_fail_write(struct file *file, const char __user *ubuf,
 			      size_t len, loff_t *ppos)
 {
@@ -259,7 +267,8 @@ static ssize_t i2c_fail_write(struct file *file, const char __user *ubuf,
 	char buf[32], *arg, *p;
 	unsigned long flags;
 	unsigned int count;
-	int ret;
+	int ret, reg = -1;
+	u8 r;
 
 	if (len >= sizeof(buf))
 		return -EINVAL;
@@ -272,15 +281,23 @@ static ssize_t i2c_fail_write(struct file *file, const char __user *ubuf,
 	if (ret)
 		return ret;
 	if (p) {
-		ret = match_string(fault_names, ARRAY_SIZE(fault_names),
-				   skip_spaces(p));
+		p = skip_spaces(p);
+		arg = strsep(&p, " \t");
+		ret = match_string(fault_names, ARRAY_SIZE(fault_names), arg);
 		if (ret < 0)
 			return ret;
 		mode = ret;
 	}
+	if (p) {
+		ret = kstrtou8(skip_spaces(p), 0, &r);
+		if (ret)
+			return ret;
+		reg = r;
+	}
 	spin_lock_irqsave(&sim->lock, flags);
 	sim->fail_count = count;
 	sim->fail_mode = mode;
+	sim->fail_reg = reg;
 	spin_unlock_irqrestore(&sim->lock, flags);
 	return len;
 }

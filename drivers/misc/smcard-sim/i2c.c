@@ -103,21 +103,34 @@ static void sim_i2c_retrigger(struct smcard_sim *sim)
 		smcard_sim_raise_irq(sim);
 }
 
+/* A transfer to the IO controller that writes data to @reg */
+static bool sim_i2c_writes(const struct i2c_msg *msgs, int num, int reg)
+{
+	return num && msgs[0].addr == SMCARD_I2C_ADDR &&
+	       !(msgs[0].flags & I2C_M_RD) && msgs[0].len > 1 &&
+	       msgs[0].buf[0] == reg;
+}
+
 /*
- * Consume one injected fault, if any: the next-N faults of i2c_fail first,
- * else one of the storm, drawn for every transfer while it blows.
+ * Consume one injected fault, if any: the next-N faults of i2c_fail first
+ * (only on writes to its register if it has one), else one of the storm,
+ * drawn for every transfer while it blows.
  */
-static enum smcard_sim_fault sim_i2c_fault(struct smcard_sim *sim, bool *fail)
+static enum smcard_sim_fault sim_i2c_fault(struct smcard_sim *sim,
+					   const struct i2c_msg *msgs, int num,
+					   bool *fail)
 {
 	struct smcard_sim_storm *storm = &sim->storm;
 	enum smcard_sim_fault mode;
 	unsigned long flags;
 
 	spin_lock_irqsave(&sim->lock, flags);
-	*fail = sim->fail_count;
+	*fail = false;
 	mode = sim->fail_mode;
-	if (sim->fail_count) {
+	if (sim->fail_count && (sim->fail_reg < 0 ||
+				sim_i2c_writes(msgs, num, sim->fail_reg))) {
 		sim->fail_count--;
+		*fail = true;
 	} else if (storm->permille) {
 		storm->transfers++;
 		if (prandom_u32_state(&storm->rnd) % 1000 < storm->permille) {
@@ -169,7 +182,7 @@ static int sim_i2c_xfer(struct i2c_adapter *adap, struct i2c_msg *msgs,
 	bool fail;
 	int ret;
 
-	mode = sim_i2c_fault(sim, &fail);
+	mode = sim_i2c_fault(sim, msgs, num, &fail);
 	if (!fail)
 		return sim_i2c_do_xfer(sim, msgs, num);
 

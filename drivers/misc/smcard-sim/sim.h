@@ -118,6 +118,7 @@ struct smcard_sim {
 	u8 ioc_pointer;
 	unsigned int fail_count;
 	enum smcard_sim_fault fail_mode;
+	int fail_reg;		/* faults only hit writes to it; -1: any */
 	struct smcard_sim_storm storm;
 	struct smcard_sim_hdc1080 hdc;
 
