@@ -203,6 +203,9 @@ static int smcard_mbus_set_power(struct meterbus_bus *bus, bool on,
 		/* Cleared first: the DISABLE notification is ours. */
 		WRITE_ONCE(sm->supply_on, false);
 		ret = regulator_disable(sm->vbus);
+		/* Still on for the regulator core: the next off tries again */
+		if (ret)
+			WRITE_ONCE(sm->supply_on, true);
 	}
 	mutex_unlock(&sm->supply_lock);
 	return ret;
@@ -292,7 +295,8 @@ static void smcard_mbus_fault_work(struct work_struct *work)
 	mutex_lock(&sm->supply_lock);
 	if (sm->supply_on) {
 		WRITE_ONCE(sm->supply_on, false);
-		regulator_disable(sm->vbus);
+		if (regulator_disable(sm->vbus))
+			WRITE_ONCE(sm->supply_on, true);
 	}
 	mutex_unlock(&sm->supply_lock);
 	meterbus_bus_measure(sm->bus);

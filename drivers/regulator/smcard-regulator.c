@@ -84,6 +84,14 @@ static int smcard_regulator_enable(struct regulator_dev *rdev)
 	ret = smcard_regulator_power(sr);
 	if (!ret)
 		sr->enabled = true;
+	else
+		/*
+		 * A failed transfer may have switched the supply on anyway
+		 * (a timeout after the controller took the write): the core
+		 * counts it as off, so it must be off.
+		 */
+		regmap_update_bits(sr->smcard->regmap, SMCARD_REG_MBUS_CTRL,
+				   SMCARD_MBUS_CTRL_POWER, 0);
 
 	return ret;
 }
@@ -91,11 +99,22 @@ static int smcard_regulator_enable(struct regulator_dev *rdev)
 static int smcard_regulator_disable(struct regulator_dev *rdev)
 {
 	struct smcard_regulator *sr = rdev_get_drvdata(rdev);
+	struct regmap *regmap = sr->smcard->regmap;
+	unsigned int ctrl;
+	int ret;
 
 	sr->enabled = false;
 
-	return regmap_update_bits(sr->smcard->regmap, SMCARD_REG_MBUS_CTRL,
-				  SMCARD_MBUS_CTRL_POWER, 0);
+	ret = regmap_update_bits(regmap, SMCARD_REG_MBUS_CTRL,
+				 SMCARD_MBUS_CTRL_POWER, 0);
+	/* A transfer that failed after the controller took it did its job */
+	if (ret && !regmap_read(regmap, SMCARD_REG_MBUS_CTRL, &ctrl) &&
+	    !(ctrl & SMCARD_MBUS_CTRL_POWER))
+		ret = 0;
+	if (ret)
+		sr->enabled = true;
+
+	return ret;
 }
 
 static int smcard_regulator_is_enabled(struct regulator_dev *rdev)

@@ -52,6 +52,7 @@ static int smcard_sim_probe(struct platform_device *pdev)
 		return -ENOMEM;
 	sim->dev = dev;
 	spin_lock_init(&sim->lock);
+	sim->fail_reg = -1;
 	smcard_sim_pins_init(sim);
 	smcard_sim_ioc_init(sim);
 	platform_set_drvdata(pdev, sim);

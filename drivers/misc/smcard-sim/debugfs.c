@@ -11,6 +11,7 @@
 #include <linux/device.h>
 #include <linux/fs.h>
 #include <linux/kstrtox.h>
+#include <linux/random.h>
 #include <linux/seq_file.h>
 #include <linux/string.h>
 #include <linux/uaccess.h>
@@ -37,7 +38,7 @@ static const char * const func_names[] = {
 	[SMCARD_FUNC_OPEN_DRAIN_OUT] = "open-drain-out",
 };
 
-static const char * const fault_names[] = {
+static const char * const fault_names[SMCARD_SIM_NUM_FAULTS] = {
 	[SMCARD_SIM_FAULT_NACK] = "nack",
 	[SMCARD_SIM_FAULT_TIMEOUT] = "timeout",
 	[SMCARD_SIM_FAULT_LATE] = "late",
@@ -240,16 +241,24 @@ static int i2c_fail_show(struct seq_file *s, void *unused)
 	enum smcard_sim_fault mode;
 	unsigned long flags;
 	unsigned int count;
+	int reg;
 
 	spin_lock_irqsave(&sim->lock, flags);
 	count = sim->fail_count;
 	mode = sim->fail_mode;
+	reg = sim->fail_reg;
 	spin_unlock_irqrestore(&sim->lock, flags);
-	seq_printf(s, "%u %s\n", count, fault_names[mode]);
+	if (reg < 0)
+		seq_printf(s, "%u %s\n", count, fault_names[mode]);
+	else
+		seq_printf(s, "%u %s 0x%02x\n", count, fault_names[mode], reg);
 	return 0;
 }
 
-/* "N [nack|timeout|late]": fail the next N transfers. */
+/*
+ * "N [nack|timeout|late [REG]]": fail the next N transfers, or with REG the
+ * next N that write data to the controller's register REG.
+ */
 static ssize_t i2c_fail_write(struct file *file, const char __user *ubuf,
 			      size_t len, loff_t *ppos)
 {
@@ -258,7 +267,8 @@ static ssize_t i2c_fail_write(struct file *file, const char __user *ubuf,
 	char buf[32], *arg, *p;
 	unsigned long flags;
 	unsigned int count;
-	int ret;
+	int ret, reg = -1;
+	u8 r;
 
 	if (len >= sizeof(buf))
 		return -EINVAL;
@@ -271,20 +281,94 @@ static ssize_t i2c_fail_write(struct file *file, const char __user *ubuf,
 	if (ret)
 		return ret;
 	if (p) {
-		ret = match_string(fault_names, ARRAY_SIZE(fault_names),
-				   skip_spaces(p));
+		p = skip_spaces(p);
+		arg = strsep(&p, " \t");
+		ret = match_string(fault_names, ARRAY_SIZE(fault_names), arg);
 		if (ret < 0)
 			return ret;
 		mode = ret;
 	}
+	if (p) {
+		ret = kstrtou8(skip_spaces(p), 0, &r);
+		if (ret)
+			return ret;
+		reg = r;
+	}
 	spin_lock_irqsave(&sim->lock, flags);
 	sim->fail_count = count;
 	sim->fail_mode = mode;
+	sim->fail_reg = reg;
 	spin_unlock_irqrestore(&sim->lock, flags);
 	return len;
 }
 
 DEFINE_SHOW_STORE_ATTRIBUTE(i2c_fail);
+
+static int i2c_storm_show(struct seq_file *s, void *unused)
+{
+	struct smcard_sim *sim = s->private;
+	struct smcard_sim_storm storm;
+	unsigned long flags;
+
+	spin_lock_irqsave(&sim->lock, flags);
+	storm = sim->storm;
+	spin_unlock_irqrestore(&sim->lock, flags);
+	seq_printf(s, "%u %llu %llu %llu %llu %llu\n", storm.permille,
+		   storm.seed, storm.transfers,
+		   storm.faults[SMCARD_SIM_FAULT_NACK],
+		   storm.faults[SMCARD_SIM_FAULT_TIMEOUT],
+		   storm.faults[SMCARD_SIM_FAULT_LATE]);
+	return 0;
+}
+
+/*
+ * "PERMILLE [SEED]": from now on every transfer fails with a chance of
+ * PERMILLE in 1000, in a mode drawn at random; the counters restart.
+ * 0 ends the storm and keeps its counters readable.
+ */
+static ssize_t i2c_storm_write(struct file *file, const char __user *ubuf,
+			       size_t len, loff_t *ppos)
+{
+	struct smcard_sim *sim = file_inode(file)->i_private;
+	struct smcard_sim_storm storm = { };
+	char buf[48], *arg, *p;
+	unsigned long flags;
+	int ret;
+
+	if (len >= sizeof(buf))
+		return -EINVAL;
+	if (copy_from_user(buf, ubuf, len))
+		return -EFAULT;
+	buf[len] = '\0';
+	p = strim(buf);
+	arg = strsep(&p, " \t");
+	ret = kstrtouint(arg, 10, &storm.permille);
+	if (ret)
+		return ret;
+	if (storm.permille > 1000)
+		return -ERANGE;
+	if (!storm.permille) {
+		spin_lock_irqsave(&sim->lock, flags);
+		sim->storm.permille = 0;
+		spin_unlock_irqrestore(&sim->lock, flags);
+		return len;
+	}
+	if (p) {
+		ret = kstrtou64(skip_spaces(p), 0, &storm.seed);
+		if (ret)
+			return ret;
+	} else {
+		storm.seed = get_random_u64();
+	}
+	prandom_seed_state(&storm.rnd, storm.seed);
+
+	spin_lock_irqsave(&sim->lock, flags);
+	sim->storm = storm;
+	spin_unlock_irqrestore(&sim->lock, flags);
+	return len;
+}
+
+DEFINE_SHOW_STORE_ATTRIBUTE(i2c_storm);
 
 static int regs_show(struct seq_file *s, void *unused)
 {
@@ -579,6 +663,7 @@ void smcard_sim_debugfs_init(struct smcard_sim *sim)
 	debugfs_create_file("mbus_role", 0444, root, sim, &mbus_role_fops);
 	debugfs_create_file("p1_req", 0444, root, sim, &p1_req_fops);
 	debugfs_create_file("i2c_fail", 0600, root, sim, &i2c_fail_fops);
+	debugfs_create_file("i2c_storm", 0600, root, sim, &i2c_storm_fops);
 	debugfs_create_file("regs", 0400, root, sim, &regs_fops);
 
 	hdc = debugfs_create_dir("hdc1080", root);

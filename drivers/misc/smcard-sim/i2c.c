@@ -4,7 +4,8 @@
  * sim's "i2c" child node, so devices the card overlay puts there are
  * instantiated by the I2C core. It hosts the IO controller and an
  * environmental sensor, takes the time the transfers would take on the
- * wire and can be told to fail the next transfers.
+ * wire and can be told to fail the next transfers, or any transfer at
+ * random (a fault storm).
  */
 
 #include <linux/bitops.h>
@@ -102,17 +103,43 @@ static void sim_i2c_retrigger(struct smcard_sim *sim)
 		smcard_sim_raise_irq(sim);
 }
 
-/* Consume one injected fault, if any. */
-static enum smcard_sim_fault sim_i2c_fault(struct smcard_sim *sim, bool *fail)
+/* A transfer to the IO controller that writes data to @reg */
+static bool sim_i2c_writes(const struct i2c_msg *msgs, int num, int reg)
 {
+	return num && msgs[0].addr == SMCARD_I2C_ADDR &&
+	       !(msgs[0].flags & I2C_M_RD) && msgs[0].len > 1 &&
+	       msgs[0].buf[0] == reg;
+}
+
+/*
+ * Consume one injected fault, if any: the next-N faults of i2c_fail first
+ * (only on writes to its register if it has one), else one of the storm,
+ * drawn for every transfer while it blows.
+ */
+static enum smcard_sim_fault sim_i2c_fault(struct smcard_sim *sim,
+					   const struct i2c_msg *msgs, int num,
+					   bool *fail)
+{
+	struct smcard_sim_storm *storm = &sim->storm;
 	enum smcard_sim_fault mode;
 	unsigned long flags;
 
 	spin_lock_irqsave(&sim->lock, flags);
-	*fail = sim->fail_count;
-	if (sim->fail_count)
-		sim->fail_count--;
+	*fail = false;
 	mode = sim->fail_mode;
+	if (sim->fail_count && (sim->fail_reg < 0 ||
+				sim_i2c_writes(msgs, num, sim->fail_reg))) {
+		sim->fail_count--;
+		*fail = true;
+	} else if (storm->permille) {
+		storm->transfers++;
+		if (prandom_u32_state(&storm->rnd) % 1000 < storm->permille) {
+			mode = prandom_u32_state(&storm->rnd) %
+			       SMCARD_SIM_NUM_FAULTS;
+			storm->faults[mode]++;
+			*fail = true;
+		}
+	}
 	spin_unlock_irqrestore(&sim->lock, flags);
 	return mode;
 }
@@ -155,7 +182,7 @@ static int sim_i2c_xfer(struct i2c_adapter *adap, struct i2c_msg *msgs,
 	bool fail;
 	int ret;
 
-	mode = sim_i2c_fault(sim, &fail);
+	mode = sim_i2c_fault(sim, msgs, num, &fail);
 	if (!fail)
 		return sim_i2c_do_xfer(sim, msgs, num);
 

@@ -9,6 +9,7 @@
 #include <linux/hrtimer.h>
 #include <linux/i2c.h>
 #include <linux/mfd/smcard.h>
+#include <linux/prandom.h>
 #include <linux/spinlock.h>
 #include <linux/types.h>
 #include <linux/wait.h>
@@ -66,6 +67,16 @@ enum smcard_sim_fault {
 	SMCARD_SIM_FAULT_NACK,		/* address not acknowledged */
 	SMCARD_SIM_FAULT_TIMEOUT,	/* SCL held before the transfer */
 	SMCARD_SIM_FAULT_LATE,		/* SCL held after it took effect */
+	SMCARD_SIM_NUM_FAULTS
+};
+
+/* Random faults on the bus (debugfs i2c_storm), under sim->lock */
+struct smcard_sim_storm {
+	unsigned int permille;	/* chance of a transfer to fail, 0: off */
+	u64 seed;
+	struct rnd_state rnd;
+	u64 transfers;		/* transfers since the storm was set */
+	u64 faults[SMCARD_SIM_NUM_FAULTS];
 };
 
 struct smcard_sim_hdc1080 {
@@ -107,6 +118,8 @@ struct smcard_sim {
 	u8 ioc_pointer;
 	unsigned int fail_count;
 	enum smcard_sim_fault fail_mode;
+	int fail_reg;		/* faults only hit writes to it; -1: any */
+	struct smcard_sim_storm storm;
 	struct smcard_sim_hdc1080 hdc;
 
 	/* Interrupt line of the IO controller */
