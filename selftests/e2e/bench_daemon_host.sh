@@ -99,7 +99,8 @@ read -r _ rss pss priv < <(run "" 5 100 | grep MEM)
 read -r _ tn ns got < <(run "" "$n" 20 | grep RUN)
 awk -v ns="$ns" -v n="$tn" -v got="$got" 'BEGIN {
 	printf "CPU per P1 telegram (host, native): %8.1f us (%d telegrams, %d delivered)   telegram interval 1 s; target 20 ms on the emulated core\n", ns / n / 1000, n, got }'
-[ "$got" = "$tn" ] || echo "bench_daemon_host: $got of $tn telegrams delivered"
+# every telegram a P1 reading, and sub-topics (p1/mbus1) when they change
+[ "$got" -ge "$tn" ] || echo "bench_daemon_host: $got readings delivered for $tn telegrams"
 awk -v r="$rss" -v p="$pss" -v q="$priv" 'BEGIN {
 	printf "smcardd memory, P1 only (host):      RSS %.1f MiB, PSS %.1f MiB, private %.1f MiB   target RSS 6 MiB (shared library pages count in every RSS)\n", r / 1024, p / 1024, q / 1024 }'
 

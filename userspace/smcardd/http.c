@@ -3,12 +3,14 @@
  * The built-in web server ([http]): the page, the JSON API, Prometheus
  * metrics and, when allowed, setting outputs. libmicrohttpd runs without
  * a thread of its own: its epoll descriptor joins the daemon's poll()
- * loop and MHD_run() does what is ready, so a slow or stalled client
+ * loop and mhd.run() does what is ready, so a slow or stalled client
  * never blocks the loop and the handlers read the daemon's state without
  * locks. Connections, request memory and upload bodies are bounded.
  */
 #include <arpa/inet.h>
+#include <dlfcn.h>
 #include <errno.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -17,6 +19,71 @@
 
 #include "daemon.h"
 #include "web.h"
+
+/*
+ * libmicrohttpd is opened with dlopen() when [http] is configured: it
+ * brings GnuTLS, p11-kit, nettle, GMP, libidn2 and libunistring, whose
+ * load-time work costs about 2 MiB of resident pages that a daemon
+ * without the web page never needs. Its calls, typed by its own header:
+ */
+#define SD_MHD_SONAME	"libmicrohttpd.so.12"
+
+static struct {
+	void *dl;
+	__typeof__(&MHD_add_response_header) add_response_header;
+	__typeof__(&MHD_basic_auth_get_username_password) basic_auth_get_username_password;
+	__typeof__(&MHD_create_response_from_buffer) create_response_from_buffer;
+	__typeof__(&MHD_destroy_response) destroy_response;
+	__typeof__(&MHD_get_daemon_info) get_daemon_info;
+	__typeof__(&MHD_get_timeout) get_timeout;
+	__typeof__(&MHD_is_feature_supported) is_feature_supported;
+	__typeof__(&MHD_lookup_connection_value) lookup_connection_value;
+	__typeof__(&MHD_queue_basic_auth_fail_response) queue_basic_auth_fail_response;
+	__typeof__(&MHD_queue_response) queue_response;
+	__typeof__(&MHD_run) run;
+	__typeof__(&MHD_start_daemon) start_daemon;
+	__typeof__(&MHD_stop_daemon) stop_daemon;
+} mhd;
+
+#define MHD_SYM(field)	{ "MHD_" #field, offsetof(__typeof__(mhd), field) }
+
+/* 0, or -ELIBACC with the reason logged; kept loaded once it is. */
+static int mhd_load(struct daemon *d)
+{
+	static const struct {
+		const char *name;
+		size_t off;
+	} syms[] = {
+		MHD_SYM(add_response_header), MHD_SYM(basic_auth_get_username_password),
+		MHD_SYM(create_response_from_buffer), MHD_SYM(destroy_response),
+		MHD_SYM(get_daemon_info), MHD_SYM(get_timeout),
+		MHD_SYM(is_feature_supported), MHD_SYM(lookup_connection_value),
+		MHD_SYM(queue_basic_auth_fail_response), MHD_SYM(queue_response),
+		MHD_SYM(run), MHD_SYM(start_daemon), MHD_SYM(stop_daemon),
+	};
+	void *dl;
+
+	if (mhd.dl)
+		return 0;
+	dl = dlopen(SD_MHD_SONAME, RTLD_NOW | RTLD_LOCAL);
+	if (!dl) {
+		sd_log(d, SD_LOG_ERR, "[http] needs libmicrohttpd: %s", dlerror());
+		return -ELIBACC;
+	}
+	for (size_t i = 0; i < sizeof(syms) / sizeof(syms[0]); i++) {
+		void *f = dlsym(dl, syms[i].name);
+
+		if (!f) {
+			sd_log(d, SD_LOG_ERR, "[http] %s has no %s", SD_MHD_SONAME, syms[i].name);
+			dlclose(dl);
+			memset(&mhd, 0, sizeof(mhd));
+			return -ELIBACC;
+		}
+		memcpy((char *)&mhd + syms[i].off, &f, sizeof(f));
+	}
+	mhd.dl = dl;
+	return 0;
+}
 
 #define BODY_MAX	64		/* an output's new state */
 #define REQ_MEMORY	(32 * 1024)	/* headers and URL of one request */
@@ -55,7 +122,7 @@ static enum MHD_Result reply(struct MHD_Connection *conn, unsigned int status,
 	struct MHD_Response *r;
 	enum MHD_Result ret;
 
-	r = MHD_create_response_from_buffer(len, body, must_free ?
+	r = mhd.create_response_from_buffer(len, body, must_free ?
 					    MHD_RESPMEM_MUST_FREE :
 					    MHD_RESPMEM_PERSISTENT);
 	if (!r) {
@@ -63,13 +130,13 @@ static enum MHD_Result reply(struct MHD_Connection *conn, unsigned int status,
 			free(body);
 		return MHD_NO;
 	}
-	MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, type);
-	MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
-	MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
-	MHD_add_response_header(r, "Content-Security-Policy",
+	mhd.add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, type);
+	mhd.add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
+	mhd.add_response_header(r, "X-Content-Type-Options", "nosniff");
+	mhd.add_response_header(r, "Content-Security-Policy",
 				"default-src 'self'; img-src 'self' data:; frame-ancestors 'none'");
-	ret = MHD_queue_response(conn, status, r);
-	MHD_destroy_response(r);
+	ret = mhd.queue_response(conn, status, r);
+	mhd.destroy_response(r);
 	return ret;
 }
 
@@ -119,14 +186,14 @@ static bool authorized(struct http *h, struct MHD_Connection *conn)
 
 	if (!c->token[0] && !c->username[0])
 		return true;
-	auth = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
+	auth = mhd.lookup_connection_value(conn, MHD_HEADER_KIND,
 					   MHD_HTTP_HEADER_AUTHORIZATION);
 	if (c->token[0] && auth && !strncasecmp(auth, "Bearer ", 7) &&
 	    same_secret(auth + 7, c->token))
 		return true;
 	if (!c->username[0])
 		return false;
-	user = MHD_basic_auth_get_username_password(conn, &pass);
+	user = mhd.basic_auth_get_username_password(conn, &pass);
 	if (user && pass)
 		ok = same_secret(user, c->username) & same_secret(pass, c->password);
 	free(user);
@@ -141,19 +208,19 @@ static enum MHD_Result unauthorized(struct http *h, struct MHD_Connection *conn)
 	enum MHD_Result ret;
 
 	h->denied++;
-	r = MHD_create_response_from_buffer(strlen(body), body,
+	r = mhd.create_response_from_buffer(strlen(body), body,
 					    MHD_RESPMEM_PERSISTENT);
 	if (!r)
 		return MHD_NO;
-	MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, "application/json");
+	mhd.add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, "application/json");
 	if (h->d->cfg.http.username[0]) {
-		ret = MHD_queue_basic_auth_fail_response(conn, "smcard", r);
+		ret = mhd.queue_basic_auth_fail_response(conn, "smcard", r);
 	} else {
-		MHD_add_response_header(r, MHD_HTTP_HEADER_WWW_AUTHENTICATE,
+		mhd.add_response_header(r, MHD_HTTP_HEADER_WWW_AUTHENTICATE,
 					"Bearer realm=\"smcard\"");
-		ret = MHD_queue_response(conn, MHD_HTTP_UNAUTHORIZED, r);
+		ret = mhd.queue_response(conn, MHD_HTTP_UNAUTHORIZED, r);
 	}
-	MHD_destroy_response(r);
+	mhd.destroy_response(r);
 	return ret;
 }
 
@@ -313,7 +380,7 @@ static char *read_pem(struct daemon *d, const char *path)
 static void http_free(struct http *h)
 {
 	if (h->mhd)
-		MHD_stop_daemon(h->mhd);
+		mhd.stop_daemon(h->mhd);
 	web_cache_free(&h->cache);
 	free(h->cert);
 	free(h->key);
@@ -332,6 +399,8 @@ int sd_http_start(struct daemon *d)
 
 	if (!c->enabled || d->http)	/* kept over a reload */
 		return 0;
+	if (mhd_load(d))
+		return -ELIBACC;
 	h = calloc(1, sizeof(*h));
 	if (!h)
 		return -ENOMEM;
@@ -346,7 +415,7 @@ int sd_http_start(struct daemon *d)
 		flags |= MHD_USE_IPv6;
 	}
 	if (c->certfile[0]) {
-		if (MHD_is_feature_supported(MHD_FEATURE_TLS) != MHD_YES) {
+		if (mhd.is_feature_supported(MHD_FEATURE_TLS) != MHD_YES) {
 			sd_log(d, SD_LOG_ERR, "[http] this libmicrohttpd has no TLS; remove certfile/keyfile");
 			http_free(h);
 			return -ENOTSUP;
@@ -359,7 +428,7 @@ int sd_http_start(struct daemon *d)
 		}
 		flags |= MHD_USE_TLS;
 	}
-	h->mhd = MHD_start_daemon(flags, 0, NULL, NULL, on_request, h,
+	h->mhd = mhd.start_daemon(flags, 0, NULL, NULL, on_request, h,
 				  MHD_OPTION_EXTERNAL_LOGGER, mhd_log, d,
 				  MHD_OPTION_SOCK_ADDR, sa,
 				  MHD_OPTION_CONNECTION_LIMIT, (unsigned int)c->max_connections,
@@ -375,7 +444,7 @@ int sd_http_start(struct daemon *d)
 		http_free(h);
 		return -EADDRNOTAVAIL;
 	}
-	info = MHD_get_daemon_info(h->mhd, MHD_DAEMON_INFO_EPOLL_FD);
+	info = mhd.get_daemon_info(h->mhd, MHD_DAEMON_INFO_EPOLL_FD);
 	h->epfd = info ? info->epoll_fd : -1;
 	if (h->epfd < 0) {
 		sd_log(d, SD_LOG_ERR, "[http] libmicrohttpd gave no epoll descriptor");
@@ -407,7 +476,7 @@ int64_t sd_http_due(struct daemon *d)
 {
 	MHD_UNSIGNED_LONG_LONG ms;
 
-	if (!d->http || MHD_get_timeout(d->http->mhd, &ms) != MHD_YES)
+	if (!d->http || mhd.get_timeout(d->http->mhd, &ms) != MHD_YES)
 		return SD_NEVER;
 	return sd_now_ms() + (int64_t)(ms > 60000 ? 60000 : ms);
 }
@@ -415,7 +484,7 @@ int64_t sd_http_due(struct daemon *d)
 void sd_http_run(struct daemon *d)
 {
 	if (d->http)
-		MHD_run(d->http->mhd);
+		mhd.run(d->http->mhd);
 }
 
 void sd_http_observe(struct daemon *d, const char *sub, const char *text)

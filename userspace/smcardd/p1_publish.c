@@ -21,11 +21,37 @@
 #include "p1_publish.h"
 
 /* FNV-1a, to tell whether the set of entities changed. */
-static uint64_t fnv(uint64_t h, const char *s)
+static uint64_t fnv_part(uint64_t h, const char *s)
 {
 	for (; *s; s++)
 		h = (h ^ (unsigned char)*s) * 0x100000001b3ull;
-	return h * 0x100000001b3ull;
+	return h;
+}
+
+static uint64_t fnv(uint64_t h, const char *s)
+{
+	return fnv_part(h, s) * 0x100000001b3ull;
+}
+
+/* snprintf(dst, size, "%s", src) without the cost of a format. */
+static void copy(char *dst, size_t size, const char *src)
+{
+	size_t n = strlen(src);
+
+	if (n >= size)
+		n = size - 1;
+	memcpy(dst, src, n);
+	dst[n] = '\0';
+}
+
+/* snprintf(dst, size, "%s%s", a, b) likewise. */
+static void join(char *dst, size_t size, const char *a, const char *b)
+{
+	size_t n = strlen(a);
+
+	copy(dst, size, a);
+	if (n < size - 1)
+		copy(dst + n, size - n, b);
 }
 
 static size_t split(const char *list, char out[][64])
@@ -91,7 +117,7 @@ static struct json_object *msg(struct sd_p1_pub *pub, const char *sub)
 			return pub->msg[i].payload;
 	if (pub->nmsg == SD_P1_MSGS)
 		return NULL;
-	snprintf(pub->msg[pub->nmsg].sub, sizeof(pub->msg[0].sub), "%s", sub);
+	copy(pub->msg[pub->nmsg].sub, sizeof(pub->msg[0].sub), sub);
 	pub->msg[pub->nmsg].payload = json_object_new_object();
 	return pub->msg[pub->nmsg++].payload;
 }
@@ -108,6 +134,10 @@ static int entity(struct sd_p1_pub *pub, const char *base, const char *sub,
 {
 	struct sd_entity *e;
 
+	/* the state topic is BASE/SUB: hashed as written, not truncated */
+	pub->signature = fnv(fnv(fnv_part(fnv_part(pub->signature, base), "/"), sub), object);
+	if (pub->hash_only)
+		return 0;
 	if (pub->nent == pub->cap) {
 		size_t cap = pub->cap ? pub->cap * 2 : 64;
 
@@ -119,25 +149,22 @@ static int entity(struct sd_p1_pub *pub, const char *base, const char *sub,
 	}
 	e = &pub->ent[pub->nent++];
 	memset(e, 0, sizeof(*e));
-	snprintf(e->component, sizeof(e->component), "sensor");
-	snprintf(e->object_id, sizeof(e->object_id), "%s", object);
+	copy(e->component, sizeof(e->component), "sensor");
+	copy(e->object_id, sizeof(e->object_id), object);
 	snprintf(e->name, sizeof(e->name), "P1 %s", name);
 	snprintf(e->state_topic, sizeof(e->state_topic), "%s/%s", base, sub);
-	snprintf(e->key, sizeof(e->key), "%s", key);
-	snprintf(e->unit, sizeof(e->unit), "%s", k->unit ? sd_ha_unit(k->unit) : "");
-	snprintf(e->device_class, sizeof(e->device_class), "%s",
-		 k->device_class ? k->device_class : "");
-	snprintf(e->state_class, sizeof(e->state_class), "%s",
-		 k->state_class ? k->state_class : "");
+	copy(e->key, sizeof(e->key), key);
+	copy(e->unit, sizeof(e->unit), k->unit ? sd_ha_unit(k->unit) : "");
+	copy(e->device_class, sizeof(e->device_class), k->device_class ? k->device_class : "");
+	copy(e->state_class, sizeof(e->state_class), k->state_class ? k->state_class : "");
 	if (k->diagnostic)
-		snprintf(e->entity_category, sizeof(e->entity_category), "diagnostic");
+		copy(e->entity_category, sizeof(e->entity_category), "diagnostic");
 	if (k->options)
-		snprintf(e->options, sizeof(e->options), "%s", k->options);
+		copy(e->options, sizeof(e->options), k->options);
 	/* Home Assistant keeps at most 255 characters of a state */
 	if (!strcmp(key, "text_message") || !strcmp(key, "text_message_code"))
 		snprintf(e->value_template, sizeof(e->value_template),
 			 "{{ value_json.%s[:255] }}", key);
-	pub->signature = fnv(fnv(pub->signature, e->state_topic), e->object_id);
 	return 0;
 }
 
@@ -220,7 +247,7 @@ static int add_time(struct sd_p1_pub *pub, const char *base,
 	char id[96];
 
 	p1_json_add_time(j, key, NULL, tm);
-	snprintf(id, sizeof(id), "p1_%s", key);
+	join(id, sizeof(id), "p1_", key);
 	return entity(pub, base, sub, object ? object : id, name, key, &ts);
 }
 
@@ -235,7 +262,7 @@ static int main_object(const struct p1_object *o, const char *base,
 	double v;
 	int ret;
 
-	snprintf(key, sizeof(key), "%s", info->key);
+	copy(key, sizeof(key), info->key);
 	switch (info->quantity) {
 	case P1_Q_TIMESTAMP:
 		return add_time(pub, base, j, "p1", key, NULL, info->label, &o->time);
@@ -272,13 +299,13 @@ static int main_object(const struct p1_object *o, const char *base,
 	} else {
 		return 0;
 	}
-	snprintf(object, sizeof(object), "p1_%s", key);
+	join(object, sizeof(object), "p1_", key);
 	ret = entity(pub, base, "p1", object, info->label, key, &k);
 	if (ret || o->time.state == P1_TIME_ABSENT)
 		return ret;
 	/* its own time: the e-MUCS peak's moment */
-	snprintf(key, sizeof(key), "%s_time", info->name);
-	snprintf(label, sizeof(label), "%s time", info->label);
+	join(key, sizeof(key), info->name, "_time");
+	join(label, sizeof(label), info->label, " time");
 	return add_time(pub, base, j, "p1", key, NULL, label, &o->time);
 }
 
@@ -300,15 +327,14 @@ static void unknown_object(const struct p1_object *o, struct json_object *j)
 }
 
 /* Derived: the variant, its version, totals from the tariff registers. */
-static int derived(const struct p1_telegram *t, const struct sd_p1_filter *f,
-		   const char *base, struct json_object *j,
-		   struct sd_p1_pub *pub)
+static int derived(const struct p1_telegram *t, const struct p1_summary *s,
+		   const struct sd_p1_filter *f, const char *base,
+		   struct json_object *j, struct sd_p1_pub *pub)
 {
 	static const struct kind diag = { .diagnostic = true };
 	static const struct p1_obis ids[2] = { { 1, 0, 1, 8, 0, 255 },
 					       { 1, 0, 2, 8, 0, 255 } };
 	const double *sums[2];
-	struct p1_summary s;
 	int ret = 0;
 
 	if (sd_p1_wanted(f, "variant", "variant", NULL)) {
@@ -319,9 +345,8 @@ static int derived(const struct p1_telegram *t, const struct sd_p1_filter *f,
 		sd_json_str(j, "version", t->version);
 		ret |= entity(pub, base, "p1", "p1_version", "P1 version", "version", &diag);
 	}
-	p1_summarize(t, &s);
-	sums[0] = &s.import_kwh;
-	sums[1] = &s.export_kwh;
+	sums[0] = &s->import_kwh;
+	sums[1] = &s->export_kwh;
 	for (int i = 0; i < 2; i++) {
 		struct p1_obis_info info;
 		char object[96];
@@ -333,7 +358,7 @@ static int derived(const struct p1_telegram *t, const struct sd_p1_filter *f,
 			continue;
 		sd_json_num(j, info.key, *sums[i]);
 		k = kind_of(&info, info.unit);
-		snprintf(object, sizeof(object), "p1_%s", info.key);
+		join(object, sizeof(object), "p1_", info.key);
 		ret |= entity(pub, base, "p1", object, info.label, info.key, &k);
 	}
 	return ret ? -ENOMEM : 0;
@@ -480,8 +505,8 @@ static int profile(const struct p1_telegram *t, const struct p1_object *o,
 	}
 }
 
-int sd_p1_build(const struct p1_telegram *t, const struct sd_p1_filter *f,
-		const char *base, struct sd_p1_pub *pub)
+static int build(const struct p1_telegram *t, const struct sd_p1_filter *f,
+		 const char *base, bool hash_only, struct sd_p1_pub *pub)
 {
 	struct json_object *j;
 	struct p1_summary s;
@@ -489,6 +514,7 @@ int sd_p1_build(const struct p1_telegram *t, const struct sd_p1_filter *f,
 
 	memset(pub, 0, sizeof(*pub));
 	pub->signature = 0xcbf29ce484222325ull;
+	pub->hash_only = hash_only;
 	j = msg(pub, "p1");
 	if (!j)
 		return -ENOMEM;
@@ -507,10 +533,28 @@ int sd_p1_build(const struct p1_telegram *t, const struct sd_p1_filter *f,
 		else
 			ret = main_object(o, base, j, pub);
 	}
-	if (!ret)
-		ret = derived(t, f, base, j, pub);
 	p1_summarize(t, &s);
+	if (!ret)
+		ret = derived(t, &s, f, base, j, pub);
 	for (size_t i = 0; i < s.nmbus && !ret; i++)
 		ret = mbus_device(t, &s.mbus[i], f, base, pub);
 	return ret;
+}
+
+int sd_p1_build(const struct p1_telegram *t, const struct sd_p1_filter *f,
+		const char *base, struct sd_p1_pub *pub)
+{
+	return build(t, f, base, false, pub);
+}
+
+int sd_p1_build_known(const struct p1_telegram *t, const struct sd_p1_filter *f,
+		      const char *base, uint64_t known, struct sd_p1_pub *pub)
+{
+	int ret = build(t, f, base, true, pub);
+
+	if (ret || pub->signature == known)
+		return ret;
+	/* a new set of entities (the first telegram, a meter that changed) */
+	sd_p1_pub_free(pub);
+	return build(t, f, base, false, pub);
 }

@@ -43,6 +43,7 @@ struct sd_p1_pub {
 	struct sd_entity *ent;
 	size_t nent, cap;
 	uint64_t signature;		/* of the entities: same set, same value */
+	bool hash_only;			/* @ent left empty, @signature computed */
 };
 
 /* Split @c's include/exclude lists; patterns are fnmatch(3) globs. */
@@ -58,6 +59,13 @@ bool sd_p1_wanted(const struct sd_p1_filter *f, const char *name,
  */
 int sd_p1_build(const struct p1_telegram *t, const struct sd_p1_filter *f,
 		const char *base, struct sd_p1_pub *pub);
+/*
+ * The same, for every telegram: the entities are filled in only when
+ * their signature differs from @known (the set registered already);
+ * otherwise @pub->nent is 0. The messages are the same either way.
+ */
+int sd_p1_build_known(const struct p1_telegram *t, const struct sd_p1_filter *f,
+		      const char *base, uint64_t known, struct sd_p1_pub *pub);
 void sd_p1_pub_free(struct sd_p1_pub *pub);
 
 /* [p1] defaults, and the keys handled here: timezone, include, exclude. */

@@ -223,7 +223,7 @@ static void publish(struct source *s, const struct p1_telegram *t)
 	struct p1_priv *p = s->priv;
 	struct sd_p1_pub pub;
 
-	if (sd_p1_build(t, &p->filter, s->d->base, &pub)) {
+	if (sd_p1_build_known(t, &p->filter, s->d->base, p->entities, &pub)) {
 		sd_log(s->d, SD_LOG_ERR, "[p1] out of memory building a reading");
 		sd_p1_pub_free(&pub);
 		return;

@@ -353,6 +353,37 @@ TEST(signature)
 	unbuild(&c);
 }
 
+/*
+ * Per telegram, the entities are filled in only when their set is new:
+ * the messages are the same, and so is the signature.
+ */
+TEST(known_entities_skipped)
+{
+	struct sd_p1_pub known, fresh;
+	struct built b;
+
+	meter(_metadata, P1_METER_XS211, NULL, &b);
+	ASSERT_GT(b.pub.nent, 10);
+	ASSERT_EQ(0, sd_p1_build_known(&b.t, NULL, BASE, b.pub.signature, &known));
+	EXPECT_EQ(0, known.nent);
+	EXPECT_EQ(b.pub.signature, known.signature);
+	ASSERT_EQ(b.pub.nmsg, known.nmsg);
+	for (size_t i = 0; i < known.nmsg; i++) {
+		EXPECT_STREQ(b.pub.msg[i].sub, known.msg[i].sub);
+		EXPECT_STREQ(json_object_to_json_string(b.pub.msg[i].payload),
+			     json_object_to_json_string(known.msg[i].payload));
+	}
+	/* another set registered before: all of them, as sd_p1_build's */
+	ASSERT_EQ(0, sd_p1_build_known(&b.t, NULL, BASE, b.pub.signature + 1, &fresh));
+	ASSERT_EQ(b.pub.nent, fresh.nent);
+	EXPECT_EQ(b.pub.signature, fresh.signature);
+	for (size_t i = 0; i < fresh.nent; i++)
+		EXPECT_EQ(0, memcmp(&b.pub.ent[i], &fresh.ent[i], sizeof(fresh.ent[i])));
+	sd_p1_pub_free(&known);
+	sd_p1_pub_free(&fresh);
+	unbuild(&b);
+}
+
 /* The discovery payload carries the category and the enum's options. */
 TEST(discovery_payload)
 {

@@ -4,7 +4,6 @@
  * unit the meter used, so consumers need not know the variants.
  */
 #include <math.h>
-#include <stdio.h>
 #include <string.h>
 
 #include "p1.h"
@@ -27,14 +26,20 @@ static double get(const struct p1_telegram *t, const char *code,
 
 static void energies(const struct p1_telegram *t, struct p1_summary *s)
 {
-	char code[24];
+	/* the codes as written, not formatted for every telegram */
+	static const char *const import[P1_TARIFFS] = {
+		"1-0:1.8.1", "1-0:1.8.2", "1-0:1.8.3", "1-0:1.8.4",
+		"1-0:1.8.5", "1-0:1.8.6", "1-0:1.8.7", "1-0:1.8.8",
+	};
+	static const char *const export[P1_TARIFFS] = {
+		"1-0:2.8.1", "1-0:2.8.2", "1-0:2.8.3", "1-0:2.8.4",
+		"1-0:2.8.5", "1-0:2.8.6", "1-0:2.8.7", "1-0:2.8.8",
+	};
 	double sum_in = NAN, sum_out = NAN;
 
 	for (int i = 0; i < P1_TARIFFS; i++) {
-		snprintf(code, sizeof(code), "1-0:1.8.%d", i + 1);
-		s->import_tariff_kwh[i] = get(t, code, "kWh");
-		snprintf(code, sizeof(code), "1-0:2.8.%d", i + 1);
-		s->export_tariff_kwh[i] = get(t, code, "kWh");
+		s->import_tariff_kwh[i] = get(t, import[i], "kWh");
+		s->export_tariff_kwh[i] = get(t, export[i], "kWh");
 		if (!isnan(s->import_tariff_kwh[i]))
 			sum_in = (isnan(sum_in) ? 0 : sum_in) +
 				 s->import_tariff_kwh[i];
@@ -55,18 +60,18 @@ static void energies(const struct p1_telegram *t, struct p1_summary *s)
 
 static void phases(const struct p1_telegram *t, struct p1_summary *s)
 {
-	static const unsigned int base[3] = { 20, 40, 60 };
-	char code[24];
+	/* L1, L2, L3: voltage, current, import and export power */
+	static const char *const code[3][4] = {
+		{ "1-0:32.7.0", "1-0:31.7.0", "1-0:21.7.0", "1-0:22.7.0" },
+		{ "1-0:52.7.0", "1-0:51.7.0", "1-0:41.7.0", "1-0:42.7.0" },
+		{ "1-0:72.7.0", "1-0:71.7.0", "1-0:61.7.0", "1-0:62.7.0" },
+	};
 
 	for (int i = 0; i < 3; i++) {
-		snprintf(code, sizeof(code), "1-0:%u.7.0", base[i] + 12);
-		s->voltage_v[i] = get(t, code, "V");
-		snprintf(code, sizeof(code), "1-0:%u.7.0", base[i] + 11);
-		s->current_a[i] = get(t, code, "A");
-		snprintf(code, sizeof(code), "1-0:%u.7.0", base[i] + 1);
-		s->phase_import_w[i] = get(t, code, "W");
-		snprintf(code, sizeof(code), "1-0:%u.7.0", base[i] + 2);
-		s->phase_export_w[i] = get(t, code, "W");
+		s->voltage_v[i] = get(t, code[i][0], "V");
+		s->current_a[i] = get(t, code[i][1], "A");
+		s->phase_import_w[i] = get(t, code[i][2], "W");
+		s->phase_export_w[i] = get(t, code[i][3], "W");
 	}
 }
 
