@@ -46,11 +46,15 @@ struct mbnl {
 	int timeout_ms;		/* mbnl_req()'s longest wait, 0: none */
 };
 
-/* A socket for the family; extended ACKs on, errors echo only the header. */
+/*
+ * A socket for the family; extended ACKs on, errors echo only the header.
+ * -1 if there is no socket (.family 0) or no family (.family < 0).
+ */
 static inline int mbnl_open(struct mbnl *nl)
 {
 	int one = 1;
 
+	nl->family = 0;
 	nl->timeout_ms = 0;
 	nl->sk = nl_socket_alloc();
 	if (!nl->sk || genl_connect(nl->sk))
