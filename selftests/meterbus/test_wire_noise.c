@@ -476,6 +476,26 @@ static struct mbnl_reply xfer(struct ctx *c, const unsigned char *f, size_t n)
 		MBNL_BIN_N(METERBUS_A_XFER_FRAME, f, n), MBNL_END });
 }
 
+/*
+ * A transfer that ends at @t1 (ns); *@longest keeps the longest transfer
+ * beyond the emulator's stalls.
+ */
+static struct mbnl_reply timed_xfer(struct ctx *c, const unsigned char *f,
+				    size_t n, int64_t *t1, double *longest)
+{
+	int64_t t0 = stallwatch_now();
+	struct mbnl_reply r = xfer(c, f, n);
+	double dt, stalled;
+
+	*t1 = stallwatch_now();
+	stallwatch_settle();
+	dt = (*t1 - t0) / 1e9;
+	stalled = stallwatch_stalled(&c->sw, t0, *t1) / 1e9;
+	if (dt - stalled > *longest)
+		*longest = dt - stalled;
+	return r;
+}
+
 static void master(struct ctx *c, unsigned int baud)
 {
 	static const unsigned char req_ud2[] = { 0x10, 0x7b, ADDR, 0x80, 0x16 };
@@ -511,7 +531,7 @@ static void master(struct ctx *c, unsigned int baud)
 
 	for (i = 0; i < c->rounds; i++)
 		for (f = 0; f < F_NUM; f++) {
-			int64_t t0, t1;
+			int64_t t1;
 			double end, ok_at = 0, dt, stalled;
 			int tries;
 
@@ -522,14 +542,7 @@ static void master(struct ctx *c, unsigned int baud)
 			plan.seq = ++seq;
 			plan.fault_end = 0;
 			pthread_mutex_unlock(&plan.lock);
-			t0 = stallwatch_now();
-			r = xfer(c, req_ud2, sizeof(req_ud2));
-			t1 = stallwatch_now();
-			stallwatch_settle();
-			dt = (t1 - t0) / 1e9;
-			stalled = stallwatch_stalled(&c->sw, t0, t1) / 1e9;
-			if (dt - stalled > longest)
-				longest = dt - stalled;
+			r = timed_xfer(c, req_ud2, sizeof(req_ud2), &t1, &longest);
 			if (!r.err && r.result < 8)
 				results[f][r.result]++;
 			if (r.err || !sane(f, &r)) {
@@ -561,14 +574,8 @@ static void master(struct ctx *c, unsigned int baud)
 				pthread_mutex_lock(&plan.lock);
 				plan.seq = ++seq;
 				pthread_mutex_unlock(&plan.lock);
-				t0 = stallwatch_now();
-				r = xfer(c, req_ud2, sizeof(req_ud2));
-				t1 = stallwatch_now();
-				stallwatch_settle();
-				dt = (t1 - t0) / 1e9;
-				stalled = stallwatch_stalled(&c->sw, t0, t1) / 1e9;
-				if (dt - stalled > longest)
-					longest = dt - stalled;
+				r = timed_xfer(c, req_ud2, sizeof(req_ud2), &t1,
+					       &longest);
 				if (r.err)
 					break;
 				if (r.result != METERBUS_RESULT_OK)
