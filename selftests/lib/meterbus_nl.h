@@ -134,11 +134,12 @@ struct mbnl_reply {
 	int frame_len;
 };
 
-/* The largest attribute id of the family's attribute sets */
-#define MBNL_A_MAX_(a, b)	((int)(a) > (int)(b) ? (int)(a) : (int)(b))
-#define MBNL_A_MAX							\
-	MBNL_A_MAX_(MBNL_A_MAX_(METERBUS_A_BUS_MAX, METERBUS_A_XFER_MAX),	\
-		    MBNL_A_MAX_(METERBUS_A_MONITOR_MAX, METERBUS_A_SLAVE_MAX))
+/* The largest attribute id of the family's attribute sets: the bus's */
+#define MBNL_A_MAX	METERBUS_A_BUS_MAX
+_Static_assert((int)METERBUS_A_XFER_MAX <= (int)MBNL_A_MAX &&
+	       (int)METERBUS_A_MONITOR_MAX <= (int)MBNL_A_MAX &&
+	       (int)METERBUS_A_SLAVE_MAX <= (int)MBNL_A_MAX,
+	       "MBNL_A_MAX: a larger attribute set");
 
 /* A "uint" attribute: 4 bytes if the value fits, else 8. */
 static inline void mbnl_get_uint(struct nlattr *a, __u64 *v)
@@ -222,7 +223,7 @@ static inline int mbnl_on_valid(struct nl_msg *msg, void *arg)
 	return NL_OK;
 }
 
-/* An error or ACK: the error code and the extended ACK's message. */
+/* An error: its code, and the extended ACK's message and attribute. */
 static inline int mbnl_on_error(struct sockaddr_nl *nla, struct nlmsgerr *err,
 				void *arg)
 {
