@@ -55,14 +55,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include <linux/genetlink.h>
-#include <linux/meterbus.h>
-#include <linux/netlink.h>
-#include <netlink/genl/ctrl.h>
-#include <netlink/genl/genl.h>
-#include <netlink/msg.h>
-
 #include "kselftest.h"
+#include "meterbus_nl.h"
 #include "stallwatch.h"
 
 #define SIM "/sys/kernel/debug/smcard-sim"
@@ -185,145 +179,27 @@ static const struct cmd_pol cmds[] = {
 
 #define NCMDS ((int)(sizeof(cmds) / sizeof(cmds[0])))
 
-/* What came back for one request */
-struct ans {
-	__u32 seq;
-	int err;
-	bool end;		/* ACK, error or end of dump */
-	bool ext_msg, ext_attr;
-	char ext[128];
-	int replies;
-	/* from a reply, for the final checks */
-	__u32 id, result, role, baud, power;
-	unsigned char frame[METERBUS_FRAME_MAX];
-	int frame_len;
-};
-
-static int only_answers(struct nl_msg *msg, void *arg)
-{
-	return nlmsg_hdr(msg)->nlmsg_seq == ((struct ans *)arg)->seq ?
-	       NL_OK : NL_SKIP;
-}
-
-static int on_valid(struct nl_msg *msg, void *arg)
-{
-	struct genlmsghdr *gh = nlmsg_data(nlmsg_hdr(msg));
-	struct nlattr *tb[METERBUS_A_BUS_MAX + 1] = { }, *f;
-	struct ans *a = arg;
-
-	a->replies++;
-	if (genlmsg_parse(nlmsg_hdr(msg), 0, tb, METERBUS_A_BUS_MAX, NULL))
-		return NL_OK;
-	if (gh->cmd == METERBUS_CMD_XFER) {
-		if (tb[METERBUS_A_XFER_RESULT])
-			a->result = nla_get_u32(tb[METERBUS_A_XFER_RESULT]);
-		f = tb[METERBUS_A_XFER_REPLY] ?: tb[METERBUS_A_XFER_RAW];
-		if (f && nla_len(f) <= METERBUS_FRAME_MAX) {
-			a->frame_len = nla_len(f);
-			memcpy(a->frame, nla_data(f), a->frame_len);
-		}
-	} else if (gh->cmd == METERBUS_CMD_BUS_GET && a->replies == 1) {
-		if (tb[METERBUS_A_BUS_ID])
-			a->id = nla_get_u32(tb[METERBUS_A_BUS_ID]);
-		if (tb[METERBUS_A_BUS_ROLE])
-			a->role = nla_get_u32(tb[METERBUS_A_BUS_ROLE]);
-		if (tb[METERBUS_A_BUS_BAUD])
-			a->baud = nla_get_u32(tb[METERBUS_A_BUS_BAUD]);
-		if (tb[METERBUS_A_BUS_POWER])
-			a->power = nla_get_u32(tb[METERBUS_A_BUS_POWER]);
-	}
-	return NL_OK;
-}
-
-static int on_error(struct sockaddr_nl *nla, struct nlmsgerr *err, void *arg)
-{
-	struct nlmsghdr *nlh = (struct nlmsghdr *)((char *)err - NLMSG_HDRLEN);
-	struct nlattr *tb[NLMSGERR_ATTR_MAX + 1] = { };
-	struct ans *a = arg;
-	int off = sizeof(*err);
-
-	a->err = err->error;
-	a->end = true;
-	/* the TLVs follow the echoed request, aligned */
-	if (!(nlh->nlmsg_flags & NLM_F_CAPPED))
-		off = NLMSG_ALIGN(off + err->msg.nlmsg_len - NLMSG_HDRLEN);
-	if ((nlh->nlmsg_flags & NLM_F_ACK_TLVS) &&
-	    nlh->nlmsg_len >= NLMSG_HDRLEN + off) {
-		nla_parse(tb, NLMSGERR_ATTR_MAX,
-			  (struct nlattr *)((char *)err + off),
-			  nlh->nlmsg_len - NLMSG_HDRLEN - off, NULL);
-		if (tb[NLMSGERR_ATTR_MSG] && nla_len(tb[NLMSGERR_ATTR_MSG]) > 1) {
-			a->ext_msg = true;
-			snprintf(a->ext, sizeof(a->ext), "%.*s",
-				 nla_len(tb[NLMSGERR_ATTR_MSG]),
-				 (char *)nla_data(tb[NLMSGERR_ATTR_MSG]));
-		}
-		a->ext_attr = tb[NLMSGERR_ATTR_OFFS] || tb[NLMSGERR_ATTR_MISS_TYPE];
-	}
-	return NL_STOP;
-}
-
-static int on_ack(struct nl_msg *msg, void *arg)
-{
-	((struct ans *)arg)->end = true;
-	return NL_STOP;
-}
-
-/* NLMSG_DONE ends a dump; it carries the dump's error code */
-static int on_done(struct nl_msg *msg, void *arg)
-{
-	struct nlmsghdr *nlh = nlmsg_hdr(msg);
-	struct ans *a = arg;
-
-	if (nlmsg_datalen(nlh) >= (int)sizeof(int))
-		memcpy(&a->err, nlmsg_data(nlh), sizeof(int));
-	a->end = true;
-	return NL_STOP;
-}
-
-static struct nl_cb *answer_cb(struct ans *a)
-{
-	struct nl_cb *cb = nl_cb_alloc(NL_CB_CUSTOM);
-
-	if (!cb)
-		return NULL;
-	nl_cb_set(cb, NL_CB_VALID, NL_CB_CUSTOM, on_valid, a);
-	nl_cb_set(cb, NL_CB_ACK, NL_CB_CUSTOM, on_ack, a);
-	nl_cb_set(cb, NL_CB_FINISH, NL_CB_CUSTOM, on_done, a);
-	nl_cb_set(cb, NL_CB_SEQ_CHECK, NL_CB_CUSTOM, only_answers, a);
-	nl_cb_err(cb, NL_CB_CUSTOM, on_error, a);
-	return cb;
-}
-
-static int64_t now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
-}
-
 /*
  * Send @msg (its flags as they are: nl_send() adds none) and wait for its
  * answer. Returns 0, or -ETIMEDOUT if none came in ANSWER_MS, -ENOBUFS
  * if the socket overran, -4000 - NLE_* if it could not be sent.
  */
-static int exchange(struct nl_sock *sk, struct nl_msg *msg, struct ans *a)
+static int exchange(struct nl_sock *sk, struct nl_msg *msg, struct mbnl_reply *a)
 {
 	struct pollfd p = { .fd = nl_socket_get_fd(sk), .events = POLLIN };
-	int64_t end = now_ms() + ANSWER_MS;
+	int64_t end = mbnl_ms() + ANSWER_MS;
 	struct nl_cb *cb;
 	int ret = 0;
 
-	a->seq = nlmsg_hdr(msg)->nlmsg_seq;
+	a->req_seq = nlmsg_hdr(msg)->nlmsg_seq;
 	ret = nl_send(sk, msg);
 	if (ret < 0)
 		return ret - 4000;
-	cb = answer_cb(a);
+	cb = mbnl_answer_cb(a);
 	if (!cb)
 		return -ENOMEM;
 	while (!a->end) {
-		int64_t left = end - now_ms();
+		int64_t left = end - mbnl_ms();
 
 		if (left <= 0 || poll(&p, 1, left) <= 0) {
 			ret = -ETIMEDOUT;
@@ -364,39 +240,6 @@ static struct nl_sock *nl_open(uint64_t *rs)
 	setsockopt(nl_socket_get_fd(sk), SOL_NETLINK, NETLINK_CAP_ACK, &cap,
 		   sizeof(cap));
 	return sk;
-}
-
-/* A request of @cmd with the usual flags; @a lists u32 or binary attrs */
-struct attr {
-	int type, len;		/* len 0: u32 value; -1: flag */
-	__u32 val;
-	const void *data;
-};
-
-static struct ans request(struct nl_sock *sk, int cmd, int flags,
-			  const struct attr *at)
-{
-	struct nl_msg *msg = nlmsg_alloc();
-	struct ans a = { };
-
-	if (!msg) {
-		a.err = -ENOMEM;
-		return a;
-	}
-	genlmsg_put(msg, NL_AUTO_PORT, nl_socket_use_seq(sk), family, 0,
-		    NLM_F_REQUEST | NLM_F_ACK | flags, cmd, 1);
-	for (; at && at->type; at++) {
-		if (at->len > 0)
-			nla_put(msg, at->type, at->len, at->data);
-		else if (at->len < 0)
-			nla_put_flag(msg, at->type);
-		else
-			nla_put_u32(msg, at->type, at->val);
-	}
-	if (exchange(sk, msg, &a) && !a.err)
-		a.err = -ETIMEDOUT;
-	nlmsg_free(msg);
-	return a;
 }
 
 /* ---- message generation ---- */
@@ -711,7 +554,7 @@ struct sender {
 	int left;		/* messages until the socket is replaced */
 };
 
-static void count_answer(const struct ans *a)
+static void count_answer(const struct mbnl_reply *a)
 {
 	INC(answered);
 	if (!a->err) {
@@ -751,11 +594,6 @@ static void new_socket(struct sender *s)
 	}
 }
 
-static int any_seq(struct nl_msg *msg, void *arg)
-{
-	return NL_OK;
-}
-
 /*
  * Pipelined dumps (and a few do-requests) on a socket with a small receive
  * buffer: the kernel continues the dumps as the buffer drains and drops
@@ -767,7 +605,7 @@ static void burst(struct sender *s)
 	struct nl_sock *sk = nl_open(&s->rs);
 	unsigned int i, n = 16 + rnd(&s->rs, 500);
 	int rcvbuf = 1024 + rnd(&s->rs, 16384);
-	struct ans a = { };
+	struct mbnl_reply a = { };
 	struct nl_cb *cb;
 	int64_t end;
 
@@ -804,19 +642,16 @@ static void burst(struct sender *s)
 	 * nothing, at most 2 s: a receive buffer smaller than a dump's skb
 	 * keeps the socket in error (ENOBUFS) while the dump goes on.
 	 */
-	cb = nl_cb_alloc(NL_CB_CUSTOM);
+	cb = mbnl_answer_cb(&a);
+	if (cb)
+		nl_cb_set(cb, NL_CB_SEQ_CHECK, NL_CB_CUSTOM, mbnl_any_seq, NULL);
 	p.fd = nl_socket_get_fd(sk);
 	p.events = POLLIN;
-	end = now_ms() + 2000;
-	for (i = 0; cb && i < n && now_ms() < end && poll(&p, 1, 200) > 0;) {
+	end = mbnl_ms() + 2000;
+	for (i = 0; cb && i < n && mbnl_ms() < end && poll(&p, 1, 200) > 0;) {
 		int ret;
 
-		nl_cb_set(cb, NL_CB_VALID, NL_CB_CUSTOM, on_valid, &a);
-		nl_cb_set(cb, NL_CB_ACK, NL_CB_CUSTOM, on_ack, &a);
-		nl_cb_set(cb, NL_CB_FINISH, NL_CB_CUSTOM, on_done, &a);
-		nl_cb_set(cb, NL_CB_SEQ_CHECK, NL_CB_CUSTOM, any_seq, NULL);
-		nl_cb_err(cb, NL_CB_CUSTOM, on_error, &a);
-		a.end = false;
+		a.end = 0;
 		ret = nl_recvmsgs(sk, cb);
 		if (a.end) {
 			i++;
@@ -846,7 +681,7 @@ static void one_message(struct sender *s)
 	bool short_hdr = false, hdr_bad = false, dump, request;
 	struct gen g = { };
 	struct nl_msg *msg;
-	struct ans a = { };
+	struct mbnl_reply a = { };
 	int cmd, flags, ret, k;
 	int64_t t0, ms;
 	__u32 seq;
@@ -928,9 +763,9 @@ static void one_message(struct sender *s)
 
 	INC(sent);
 	s->done++;
-	t0 = now_ms();
+	t0 = mbnl_ms();
 	ret = exchange(s->sk, msg, &a);
-	ms = now_ms() - t0;
+	ms = mbnl_ms() - t0;
 	k = short_hdr || !is_real(cmd) ? 6 : c - cmds + (dump ? 5 : 0);
 	if (k > 6)
 		k = 6;
@@ -1057,7 +892,7 @@ static void listener_run(bool nobody, bool lazy)
 {
 	struct nl_sock *sk;
 	struct nl_cb *cb;
-	struct ans a = { };
+	struct mbnl_reply a = { };
 	struct pollfd p;
 
 	if (nobody)
@@ -1077,8 +912,8 @@ static void listener_run(bool nobody, bool lazy)
 		for (;;)
 			pause();
 	cb = nl_cb_alloc(NL_CB_CUSTOM);
-	nl_cb_set(cb, NL_CB_VALID, NL_CB_CUSTOM, on_valid, &a);
-	nl_cb_set(cb, NL_CB_SEQ_CHECK, NL_CB_CUSTOM, only_answers, &a);
+	nl_cb_set(cb, NL_CB_VALID, NL_CB_CUSTOM, mbnl_on_valid, &a);
+	nl_cb_set(cb, NL_CB_SEQ_CHECK, NL_CB_CUSTOM, mbnl_only_answers, &a);
 	p.fd = nl_socket_get_fd(sk);
 	p.events = POLLIN;
 	for (;;) {
@@ -1139,52 +974,15 @@ static void stop(pid_t pid)
 	}
 }
 
-static const unsigned char snd_nke5[] = { 0x10, 0x40, 0x05, 0x45, 0x16 };
-
-/*
- * SND_NKE to the peer's meter 5, answered with E5h. The peer is a process
- * in a loaded guest: a timeout while the emulator stalled (the control,
- * lib/stallwatch.h) is asked again, three times in all.
- */
-static struct ans final_xfer(struct nl_sock *sk)
+/* SND_NKE to the peer's meter 5, answered with E5h */
+static struct mbnl_reply final_xfer(struct mbnl *nl)
 {
-	const struct attr at[] = {
-		{ METERBUS_A_XFER_ID, 0, bus_id, NULL },
-		{ METERBUS_A_XFER_FRAME, sizeof(snd_nke5), 0, snd_nke5 },
-		{ METERBUS_A_XFER_TIMEOUT_EXTRA, 0, 1000, NULL },
-		{ 0 } };
-	struct stallwatch sw;
-	struct ans a;
-	int64_t t0;
-	int i;
+	static const unsigned char snd_nke5[] = { 0x10, 0x40, 0x05, 0x45, 0x16 };
 
-	if (stallwatch_start(&sw, NULL))
-		return request(sk, METERBUS_CMD_XFER, 0, at);
-	for (i = 0; i < 3; i++) {
-		t0 = stallwatch_now();
-		a = request(sk, METERBUS_CMD_XFER, 0, at);
-		if (a.err || a.result != METERBUS_RESULT_TIMEOUT)
-			break;
-		stallwatch_settle();
-		if (!stallwatch_stalled(&sw, t0, stallwatch_now()))
-			break;
-	}
-	stallwatch_stop(&sw);
-	stallwatch_free(&sw);
-	return a;
-}
-
-static struct ans bus_set(struct nl_sock *sk, __u32 baud, __u32 power,
-			  __u32 role)
-{
-	const struct attr at[] = {
-		{ METERBUS_A_BUS_ID, 0, bus_id, NULL },
-		{ METERBUS_A_BUS_ROLE, 0, role, NULL },
-		{ METERBUS_A_BUS_BAUD, 0, baud, NULL },
-		{ METERBUS_A_BUS_POWER, 0, power, NULL },
-		{ 0 } };
-
-	return request(sk, METERBUS_CMD_BUS_SET, 0, at);
+	return mbnl_xfer_answered(nl, (const struct mbnl_attr []){
+		MBNL_U32(METERBUS_A_XFER_ID, bus_id),
+		MBNL_BIN(METERBUS_A_XFER_FRAME, snd_nke5),
+		MBNL_U32(METERBUS_A_XFER_TIMEOUT_EXTRA, 1000), MBNL_END });
 }
 
 static void write_file(const char *path, const char *s)
@@ -1295,15 +1093,15 @@ int main(int argc, char **argv)
 		"slave-listen", "slave-reply", "bus-get dump", "other" };
 	int roots = 3, nobodies = 1, opt, i, kfd, reports_seen, status, ws, left;
 	unsigned long last_sent = 0;
-	int64_t last_t = now_ms();
+	int64_t last_t = mbnl_ms();
 	bool stalled = false;
 	uint64_t seed = (uint64_t)time(NULL) ^ ((uint64_t)getpid() << 32);
 	pid_t listeners[3], peer, *pids;
-	struct ans a, b, x;
-	struct nl_sock *sk;
+	struct mbnl_reply a, b, x;
 	int64_t t0, took;
 	char errline[512];
-	int len;
+	struct mbnl nl;
+	int len, ret;
 
 	while ((opt = getopt(argc, argv, "n:s:j:J:")) != -1) {
 		switch (opt) {
@@ -1332,13 +1130,14 @@ int main(int argc, char **argv)
 		       messages, roots, nobodies);
 	if (getuid())
 		ksft_exit_skip("needs root (it runs senders as root and as nobody)\n");
-	sk = nl_open(NULL);
-	if (!sk)
+	ret = mbnl_open(&nl);
+	if (ret && !nl.family)
 		ksft_exit_skip("no generic netlink\n");
-	family = genl_ctrl_resolve(sk, METERBUS_FAMILY_NAME);
-	if (family < 0)
+	if (ret)
 		ksft_exit_skip("no meterbus netlink family\n");
-	a = request(sk, METERBUS_CMD_BUS_GET, NLM_F_DUMP, NULL);
+	family = nl.family;
+	nl.timeout_ms = ANSWER_MS;
+	a = mbnl_req(&nl, METERBUS_CMD_BUS_GET, NLM_F_DUMP, NULL);
 	if (a.err || !a.replies)
 		ksft_exit_skip("no M-Bus interface\n");
 	bus_id = a.id;
@@ -1351,7 +1150,7 @@ int main(int argc, char **argv)
 		ksft_exit_fail_msg("no memory\n");
 
 	write_file(SIM "/battery", "0");
-	a = bus_set(sk, 2400, 1, METERBUS_ROLE_MASTER);
+	a = mbnl_bus_set(&nl, bus_id, 2400, 1, METERBUS_ROLE_MASTER);
 	if (a.err)
 		ksft_print_msg("bus-set before the run: %d %s\n", a.err, a.ext);
 	kfd = kmsg_open();
@@ -1362,7 +1161,7 @@ int main(int argc, char **argv)
 	listeners[2] = spawn_listener(false, true);
 
 	nobody_share = nobodies ? messages / 4 : 0;
-	t0 = now_ms();
+	t0 = mbnl_ms();
 	fflush(stdout);
 	for (i = 0; i < roots + nobodies; i++) {
 		struct sender s = { .idx = i, .nobody = i >= roots };
@@ -1388,7 +1187,7 @@ int main(int argc, char **argv)
 	}
 	status = 0;
 	for (i = 0, left = roots + nobodies; left;) {
-		int64_t t = now_ms();
+		int64_t t = mbnl_ms();
 		pid_t pid = waitpid(-1, &ws, WNOHANG);
 		int j;
 
@@ -1422,20 +1221,19 @@ int main(int argc, char **argv)
 			status = 1;
 		}
 	}
-	took = now_ms() - t0;
+	took = mbnl_ms() - t0;
 	for (i = 0; i < 3; i++)
 		stop(listeners[i]);
 	stop(peer);
 
 	/* back to the usual state, and a transfer that must work */
-	a = bus_set(sk, 2400, 1, METERBUS_ROLE_MASTER);
-	b = request(sk, METERBUS_CMD_BUS_GET, 0, (const struct attr []){
-		{ METERBUS_A_BUS_ID, 0, bus_id, NULL }, { 0 } });
+	a = mbnl_bus_set(&nl, bus_id, 2400, 1, METERBUS_ROLE_MASTER);
+	b = mbnl_bus_get(&nl, bus_id);
 	peer = peer_start("meter");
 	if (peer > 0)
-		x = final_xfer(sk);
+		x = final_xfer(&nl);
 	else
-		x = (struct ans){ .err = -ENOENT };
+		x = (struct mbnl_reply){ .err = -ENOENT };
 
 	stop(peer);
 	reports_seen = kmsg_reports(kfd);
@@ -1507,6 +1305,6 @@ int main(int argc, char **argv)
 	printf("# figure: netlink fuzz | kernel reports | %d | 0\n", reports_seen);
 	printf("# figure: netlink fuzz | valid transfer after | %s | ok\n",
 	       !x.err && x.result == METERBUS_RESULT_OK ? "ok" : "failed");
-	nl_socket_free(sk);
+	mbnl_close(&nl);
 	ksft_finished();
 }

@@ -9,7 +9,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
-#include <poll.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -20,14 +19,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include <linux/genetlink.h>
-#include <linux/meterbus.h>
-#include <linux/netlink.h>
-#include <netlink/genl/ctrl.h>
-#include <netlink/genl/genl.h>
-#include <netlink/msg.h>
-
 #include "kselftest_harness.h"
+#include "meterbus_nl.h"
 #include "stallwatch.h"
 
 /* 10^5 noise bytes take 29 s of wire time at 38400 Bd */
@@ -35,242 +28,6 @@
 #define TEST_TIMEOUT_DEFAULT 180
 
 #define SIM "/sys/kernel/debug/smcard-sim"
-
-/* What one request brought back */
-struct reply {
-	int err;		/* 0 or a negative errno */
-	char ext[256];		/* extack message */
-	int cmd;
-	__u32 id, result, latency, elapsed, baud, role, event, direction, seq;
-	__u8 power, over_current, battery;
-	__u64 bad_frames, frames_rx, collisions, timeouts;
-	unsigned char frame[METERBUS_FRAME_MAX];
-	int frame_len;
-	int done;
-	int end;		/* the ACK, error or end of dump arrived */
-};
-
-struct nl {
-	struct nl_sock *sk;
-	int family;
-};
-
-static int nl_open(struct nl *nl)
-{
-	int one = 1;
-
-	nl->sk = nl_socket_alloc();
-	if (!nl->sk || genl_connect(nl->sk))
-		return -1;
-	setsockopt(nl_socket_get_fd(nl->sk), SOL_NETLINK, NETLINK_EXT_ACK,
-		   &one, sizeof(one));
-	setsockopt(nl_socket_get_fd(nl->sk), SOL_NETLINK, NETLINK_CAP_ACK,
-		   &one, sizeof(one));
-	nl->family = genl_ctrl_resolve(nl->sk, METERBUS_FAMILY_NAME);
-	return nl->family < 0 ? -1 : 0;
-}
-
-static void nl_done(struct nl *nl)
-{
-	nl_socket_free(nl->sk);
-}
-
-static int nl_join(struct nl *nl, const char *group)
-{
-	int grp = genl_ctrl_resolve_grp(nl->sk, METERBUS_FAMILY_NAME, group);
-
-	nl_socket_disable_seq_check(nl->sk);
-	return grp < 0 ? grp : nl_socket_add_membership(nl->sk, grp);
-}
-
-/* A "uint" attribute: 4 bytes if the value fits, else 8. */
-static void get_uint(struct nlattr *a, __u64 *v)
-{
-	__u32 v32;
-
-	if (a && nla_len(a) == sizeof(v32)) {
-		memcpy(&v32, nla_data(a), sizeof(v32));
-		*v = v32;
-	} else if (a && nla_len(a) == sizeof(*v)) {
-		memcpy(v, nla_data(a), sizeof(*v));
-	}
-}
-
-static int on_valid(struct nl_msg *msg, void *arg)
-{
-	struct genlmsghdr *gh = nlmsg_data(nlmsg_hdr(msg));
-	struct reply *r = arg;
-	struct nlattr *tb[16] = { }, *st[8] = { }, *f = NULL;
-
-	genlmsg_parse(nlmsg_hdr(msg), 0, tb, 15, NULL);
-	r->cmd = gh->cmd;
-	switch (gh->cmd) {
-	case METERBUS_CMD_XFER:
-		if (tb[METERBUS_A_XFER_RESULT])
-			r->result = nla_get_u32(tb[METERBUS_A_XFER_RESULT]);
-		if (tb[METERBUS_A_XFER_LATENCY])
-			r->latency = nla_get_u32(tb[METERBUS_A_XFER_LATENCY]);
-		if (tb[METERBUS_A_XFER_ELAPSED])
-			r->elapsed = nla_get_u32(tb[METERBUS_A_XFER_ELAPSED]);
-		f = tb[METERBUS_A_XFER_REPLY] ?: tb[METERBUS_A_XFER_RAW];
-		break;
-	case METERBUS_CMD_BUS_GET:
-	case METERBUS_CMD_BUS_NTF:
-		if (r->done && gh->cmd == METERBUS_CMD_BUS_GET)
-			break;	/* dump: keep the first bus */
-		r->id = nla_get_u32(tb[METERBUS_A_BUS_ID]);
-		r->baud = nla_get_u32(tb[METERBUS_A_BUS_BAUD]);
-		r->role = nla_get_u32(tb[METERBUS_A_BUS_ROLE]);
-		r->power = nla_get_u32(tb[METERBUS_A_BUS_POWER]);
-		r->over_current = nla_get_u32(tb[METERBUS_A_BUS_OVER_CURRENT]);
-		if (tb[METERBUS_A_BUS_BATTERY])
-			r->battery = nla_get_u32(tb[METERBUS_A_BUS_BATTERY]);
-		if (tb[METERBUS_A_BUS_EVENT])
-			r->event = nla_get_u32(tb[METERBUS_A_BUS_EVENT]);
-		if (tb[METERBUS_A_BUS_STATS]) {
-			nla_parse_nested(st, 7, tb[METERBUS_A_BUS_STATS], NULL);
-			get_uint(st[METERBUS_A_STATS_BAD_FRAMES], &r->bad_frames);
-			get_uint(st[METERBUS_A_STATS_FRAMES_RX], &r->frames_rx);
-			get_uint(st[METERBUS_A_STATS_COLLISIONS], &r->collisions);
-			get_uint(st[METERBUS_A_STATS_TIMEOUTS], &r->timeouts);
-		}
-		break;
-	case METERBUS_CMD_MONITOR_NTF:
-		r->direction = nla_get_u32(tb[METERBUS_A_MONITOR_DIRECTION]);
-		r->result = nla_get_u32(tb[METERBUS_A_MONITOR_RESULT]);
-		f = tb[METERBUS_A_MONITOR_FRAME];
-		break;
-	case METERBUS_CMD_SLAVE_FRAME:
-		r->seq = nla_get_u32(tb[METERBUS_A_SLAVE_SEQ]);
-		f = tb[METERBUS_A_SLAVE_FRAME];
-		break;
-	}
-	if (f) {
-		r->frame_len = nla_len(f);
-		memcpy(r->frame, nla_data(f), r->frame_len);
-	}
-	r->done = 1;
-	return NL_OK;
-}
-
-static int on_error(struct sockaddr_nl *nla, struct nlmsgerr *err, void *arg)
-{
-	struct nlmsghdr *nlh = (struct nlmsghdr *)((char *)err - NLMSG_HDRLEN);
-	struct reply *r = arg;
-	struct nlattr *tb[NLMSGERR_ATTR_MAX + 1] = { };
-	int off = sizeof(*err);
-
-	r->err = err->error;
-	r->end = 1;
-	if (!(nlh->nlmsg_flags & NLM_F_CAPPED))
-		off += err->msg.nlmsg_len - NLMSG_HDRLEN;
-	if (nlh->nlmsg_flags & NLM_F_ACK_TLVS) {
-		nla_parse(tb, NLMSGERR_ATTR_MAX,
-			  (struct nlattr *)((char *)err + off),
-			  nlh->nlmsg_len - NLMSG_HDRLEN - off, NULL);
-		if (tb[NLMSGERR_ATTR_MSG])
-			snprintf(r->ext, sizeof(r->ext), "%s",
-				 (char *)nla_data(tb[NLMSGERR_ATTR_MSG]));
-	}
-	return NL_STOP;
-}
-
-static int on_end(struct nl_msg *msg, void *arg)
-{
-	struct reply *r = arg;
-
-	r->end = 1;
-	return NL_STOP;
-}
-
-#define U32(t, v)	{ .type = (t), .val = (v) }
-#define U8(t, v)	{ .type = (t), .len = -1, .val = (v) }
-#define BIN(t, d)	{ .type = (t), .len = sizeof(d), .data = (d) }
-#define END		{ .type = 0 }
-
-struct attr {
-	int type;	/* 0 ends the list */
-	int len;	/* 0: u32 value; -1: u8 value; -2: flag */
-	__u32 val;
-	const void *data;
-};
-
-/*
- * Messages that are not the answer to the request in flight: a listener's
- * slave-frame (sequence 0) may arrive before the ACK of its slave-listen.
- */
-static int only_answers(struct nl_msg *msg, void *arg)
-{
-	return nlmsg_hdr(msg)->nlmsg_seq == *(__u32 *)arg ? NL_OK : NL_SKIP;
-}
-
-/* Send a request with attributes, collect the reply or error. */
-static struct reply req(struct nl *nl, int cmd, int flags,
-			const struct attr *a)
-{
-	struct reply r = { };
-	__u32 seq;
-	struct nl_msg *msg = nlmsg_alloc();
-	struct nl_cb *cb = nl_cb_alloc(NL_CB_CUSTOM);
-
-	genlmsg_put(msg, NL_AUTO_PORT, NL_AUTO_SEQ, nl->family, 0,
-		    NLM_F_REQUEST | NLM_F_ACK | flags, cmd, 1);
-	for (; a && a->type; a++) {
-		if (a->len > 0)
-			nla_put(msg, a->type, a->len, a->data);
-		else if (a->len == -1)
-			nla_put_u8(msg, a->type, a->val);
-		else if (a->len == -2)
-			nla_put_flag(msg, a->type);
-		else
-			nla_put_u32(msg, a->type, a->val);
-	}
-	nl_cb_set(cb, NL_CB_VALID, NL_CB_CUSTOM, on_valid, &r);
-	nl_cb_set(cb, NL_CB_ACK, NL_CB_CUSTOM, on_end, &r);
-	nl_cb_set(cb, NL_CB_FINISH, NL_CB_CUSTOM, on_end, &r);
-	nl_cb_err(cb, NL_CB_CUSTOM, on_error, &r);
-	nl_cb_set(cb, NL_CB_SEQ_CHECK, NL_CB_CUSTOM, only_answers, &seq);
-	if (nl_send_auto(nl->sk, msg) < 0)
-		r.err = -EIO;
-	seq = nlmsg_hdr(msg)->nlmsg_seq;
-	while (!r.end && !r.err) {
-		int ret = nl_recvmsgs(nl->sk, cb);
-
-		if (ret < 0 && !r.end) {
-			r.err = -EIO;
-			snprintf(r.ext, sizeof(r.ext), "libnl: %s",
-				 nl_geterror(ret));
-		}
-	}
-	nlmsg_free(msg);
-	nl_cb_put(cb);
-	return r;
-}
-
-static int no_seq_check(struct nl_msg *msg, void *arg)
-{
-	return NL_OK;
-}
-
-/* Wait up to @ms for a notification of command @cmd on a joined socket. */
-static struct reply wait_ntf(struct nl *nl, int cmd, int ms)
-{
-	struct pollfd p = { .fd = nl_socket_get_fd(nl->sk), .events = POLLIN };
-	struct reply r = { };
-	struct nl_cb *cb = nl_cb_alloc(NL_CB_CUSTOM);
-
-	nl_cb_set(cb, NL_CB_VALID, NL_CB_CUSTOM, on_valid, &r);
-	nl_cb_set(cb, NL_CB_SEQ_CHECK, NL_CB_CUSTOM, no_seq_check, NULL);
-	while (poll(&p, 1, ms) > 0) {
-		r.done = 0;
-		nl_recvmsgs(nl->sk, cb);
-		if (r.done && r.cmd == cmd)
-			break;
-		r.done = 0;
-	}
-	nl_cb_put(cb);
-	return r;
-}
 
 static double now(void)
 {
@@ -381,69 +138,19 @@ static const unsigned char req_ud2_5[] = { 0x10, 0x7b, 0x05, 0x80, 0x16 };
  * mbus_peer is a userspace process on a shared, loaded TCG host: give it
  * the per-request extra time that slow meters get.
  */
-#define XFER(frame) ((struct attr []){					\
-	U32(METERBUS_A_XFER_ID, self->id),					\
-	BIN(METERBUS_A_XFER_FRAME, frame),					\
-	U32(METERBUS_A_XFER_TIMEOUT_EXTRA, 1000), END })
-#define XFER_STRICT(frame) ((struct attr []){				\
-	U32(METERBUS_A_XFER_ID, self->id),					\
-	BIN(METERBUS_A_XFER_FRAME, frame), END })
+#define XFER(frame) ((struct mbnl_attr []){			\
+	MBNL_U32(METERBUS_A_XFER_ID, self->id),			\
+	MBNL_BIN(METERBUS_A_XFER_FRAME, frame),			\
+	MBNL_U32(METERBUS_A_XFER_TIMEOUT_EXTRA, 1000), MBNL_END })
+#define XFER_STRICT(frame) ((struct mbnl_attr []){		\
+	MBNL_U32(METERBUS_A_XFER_ID, self->id),			\
+	MBNL_BIN(METERBUS_A_XFER_FRAME, frame), MBNL_END })
 
 struct ctx {
-	struct nl nl;
+	struct mbnl nl;
 	__u32 id;
 	pid_t peer;
 };
-
-/*
- * A transfer to a peer that answers. The peer is a process in a loaded
- * guest: while the emulator stalls it misses the reply window however
- * right the core is. A timeout during a stall (the control,
- * lib/stallwatch.h) is asked again, as masters do, three times in all.
- */
-static struct reply xfer_answered(struct ctx *self, const struct attr *a)
-{
-	struct stallwatch sw;
-	struct reply r;
-	int64_t t0;
-	int i;
-
-	if (stallwatch_start(&sw, NULL))
-		return req(&self->nl, METERBUS_CMD_XFER, 0, a);
-	for (i = 0; i < 3; i++) {
-		t0 = stallwatch_now();
-		r = req(&self->nl, METERBUS_CMD_XFER, 0, a);
-		if (r.err || r.result != METERBUS_RESULT_TIMEOUT)
-			break;
-		stallwatch_settle();
-		if (!stallwatch_stalled(&sw, t0, stallwatch_now()))
-			break;
-	}
-	stallwatch_stop(&sw);
-	stallwatch_free(&sw);
-	return r;
-}
-
-static struct reply bus_set(struct nl *nl, __u32 id, int baud, int power,
-			    int role)
-{
-	struct attr a[5] = { U32(METERBUS_A_BUS_ID, id) };
-	int n = 1;
-
-	if (role >= 0)
-		a[n++] = (struct attr)U32(METERBUS_A_BUS_ROLE, role);
-	if (baud)
-		a[n++] = (struct attr)U32(METERBUS_A_BUS_BAUD, baud);
-	if (power >= 0)
-		a[n++] = (struct attr)U32(METERBUS_A_BUS_POWER, power);
-	return req(nl, METERBUS_CMD_BUS_SET, 0, a);
-}
-
-static struct reply bus_get(struct nl *nl, __u32 id)
-{
-	return req(nl, METERBUS_CMD_BUS_GET, 0,
-		   (struct attr []){ U32(METERBUS_A_BUS_ID, id), END });
-}
 
 /*
  * Every test: the first bus, master at 2400 Bd with the supply on. Peers
@@ -452,17 +159,17 @@ static struct reply bus_get(struct nl *nl, __u32 id)
  */
 static int setup(struct __test_metadata *_metadata, struct ctx *self)
 {
-	struct reply r;
+	struct mbnl_reply r;
 
 	self->peer = -1;
-	if (nl_open(&self->nl))
+	if (mbnl_open(&self->nl))
 		SKIP(return -1, "no mbus netlink family");
-	r = req(&self->nl, METERBUS_CMD_BUS_GET, NLM_F_DUMP, NULL);
+	r = mbnl_req(&self->nl, METERBUS_CMD_BUS_GET, NLM_F_DUMP, NULL);
 	if (!r.done)
 		SKIP(return -1, "no M-Bus interface");
 	self->id = r.id;
 	write_file(SIM "/battery", "0");
-	r = bus_set(&self->nl, self->id, 2400, 1, METERBUS_ROLE_MASTER);
+	r = mbnl_bus_set(&self->nl, self->id, 2400, 1, METERBUS_ROLE_MASTER);
 	EXPECT_EQ(0, r.err) TH_LOG("bus-set: %s", r.ext);
 	return r.err;
 }
@@ -484,12 +191,12 @@ static int setup(struct __test_metadata *_metadata, struct ctx *self)
 MBUS_TEST(present_and_absent)
 {
 	const char *args[] = { "meter", "5", NULL };
-	struct reply r;
+	struct mbnl_reply r;
 
 	self->peer = peer_start(args);
 	ASSERT_LT(0, self->peer);
 
-	r = xfer_answered(self, XFER(snd_nke5));
+	r = mbnl_xfer_answered(&self->nl, XFER(snd_nke5));
 	ASSERT_EQ(0, r.err) TH_LOG("%s", r.ext);
 	EXPECT_EQ(METERBUS_RESULT_OK, r.result);
 	EXPECT_EQ(1, r.frame_len);
@@ -504,14 +211,14 @@ MBUS_TEST(present_and_absent)
 	 */
 	EXPECT_GE(r.elapsed, r.latency);
 
-	r = xfer_answered(self, XFER(req_ud2_5));
+	r = mbnl_xfer_answered(&self->nl, XFER(req_ud2_5));
 	ASSERT_EQ(0, r.err);
 	EXPECT_EQ(METERBUS_RESULT_OK, r.result);
 	EXPECT_EQ(0x68, r.frame[0]);
 	EXPECT_EQ(r.frame[1] + 6, r.frame_len);
 	EXPECT_EQ(0x05, r.frame[5]);
 
-	r = req(&self->nl, METERBUS_CMD_XFER, 0, XFER(snd_nke7));
+	r = mbnl_req(&self->nl, METERBUS_CMD_XFER, 0, XFER(snd_nke7));
 	ASSERT_EQ(0, r.err);
 	EXPECT_EQ(METERBUS_RESULT_TIMEOUT, r.result);
 	EXPECT_EQ(0, r.frame_len);
@@ -526,10 +233,10 @@ static void check_timeout(struct __test_metadata *_metadata,
 	double t0, t, k, late, stalled;
 	struct stallwatch sw;
 	int64_t due, done;
-	struct reply r;
+	struct mbnl_reply r;
 	int i;
 
-	ASSERT_EQ(0, bus_set(&self->nl, self->id, baud, -1, -1).err);
+	ASSERT_EQ(0, mbnl_bus_set(&self->nl, self->id, baud, -1, -1).err);
 	self->peer = peer_start(args);
 	ASSERT_LT(0, self->peer);
 
@@ -544,7 +251,7 @@ static void check_timeout(struct __test_metadata *_metadata,
 	k = 1e9;
 	for (i = 0; i < 5; i++) {
 		t0 = now();
-		r = req(&self->nl, METERBUS_CMD_XFER, 0, XFER_STRICT(snd_nke7));
+		r = mbnl_req(&self->nl, METERBUS_CMD_XFER, 0, XFER_STRICT(snd_nke7));
 		done = stallwatch_now();
 		/* the timer was due one window after the request's end */
 		due = done - (int64_t)r.elapsed * 1000 + (int64_t)(window * 1e9);
@@ -585,30 +292,30 @@ MBUS_TEST(timeout_9600)
 MBUS_TEST(collision)
 {
 	const char *args[] = { "collide", NULL };
-	struct reply r, before = bus_get(&self->nl, self->id);
+	struct mbnl_reply r, before = mbnl_bus_get(&self->nl, self->id);
 
 	self->peer = peer_start(args);
 	ASSERT_LT(0, self->peer);
-	r = xfer_answered(self, XFER(req_ud2_5));
+	r = mbnl_xfer_answered(&self->nl, XFER(req_ud2_5));
 	ASSERT_EQ(0, r.err);
 	EXPECT_EQ(METERBUS_RESULT_COLLISION, r.result);
 	/* the raw bytes: all of the longer answer, 27 + 10 filler bytes */
 	EXPECT_EQ(37, r.frame_len);
-	r = bus_get(&self->nl, self->id);
+	r = mbnl_bus_get(&self->nl, self->id);
 	EXPECT_EQ(before.collisions + 1, r.collisions);
 }
 
 MBUS_TEST(over_current)
 {
 	const char *args[] = { "silent", NULL };
-	struct nl ev;
-	struct reply r;
+	struct mbnl ev;
+	struct mbnl_reply r;
 	pid_t trip;
 	long tx;
 
-	ASSERT_EQ(0, nl_open(&ev));
-	ASSERT_EQ(0, nl_join(&ev, METERBUS_MCGRP_EVENTS));
-	ASSERT_EQ(0, bus_set(&self->nl, self->id, 300, -1, -1).err);
+	ASSERT_EQ(0, mbnl_open(&ev));
+	ASSERT_EQ(0, mbnl_join(&ev, METERBUS_MCGRP_EVENTS));
+	ASSERT_EQ(0, mbnl_bus_set(&self->nl, self->id, 300, -1, -1).err);
 	self->peer = peer_start(args);
 	ASSERT_LT(0, self->peer);
 
@@ -619,13 +326,13 @@ MBUS_TEST(over_current)
 		wait_wire_tx(tx, sizeof(snd_nke7));
 		_exit(write_file(SIM "/mbus_overcurrent", "1") ? 1 : 0);
 	}
-	r = req(&self->nl, METERBUS_CMD_XFER, 0, XFER(snd_nke7));
+	r = mbnl_req(&self->nl, METERBUS_CMD_XFER, 0, XFER(snd_nke7));
 	waitpid(trip, NULL, 0);
 	ASSERT_EQ(0, r.err);
 	EXPECT_EQ(METERBUS_RESULT_OVER_CURRENT, r.result);
 
 	do
-		r = wait_ntf(&ev, METERBUS_CMD_BUS_NTF, 1000);
+		r = mbnl_wait_ntf(&ev, METERBUS_CMD_BUS_NTF, 1000);
 	while (r.done && r.event != METERBUS_EVENT_OVER_CURRENT);
 	EXPECT_EQ(1, r.done);
 	EXPECT_EQ(METERBUS_EVENT_OVER_CURRENT, r.event);
@@ -633,25 +340,25 @@ MBUS_TEST(over_current)
 	EXPECT_EQ(0, r.power);
 
 	/* the bus is off until switched on again */
-	r = req(&self->nl, METERBUS_CMD_XFER, 0, XFER(snd_nke7));
+	r = mbnl_req(&self->nl, METERBUS_CMD_XFER, 0, XFER(snd_nke7));
 	EXPECT_EQ(-ENETDOWN, r.err);
-	EXPECT_EQ(0, bus_set(&self->nl, self->id, 2400, 1, -1).err);
-	EXPECT_EQ(0, bus_get(&self->nl, self->id).over_current);
-	nl_done(&ev);
+	EXPECT_EQ(0, mbnl_bus_set(&self->nl, self->id, 2400, 1, -1).err);
+	EXPECT_EQ(0, mbnl_bus_get(&self->nl, self->id).over_current);
+	mbnl_close(&ev);
 }
 
 MBUS_TEST(battery_refuses_master_supply)
 {
-	struct reply r;
+	struct mbnl_reply r;
 
-	ASSERT_EQ(0, bus_set(&self->nl, self->id, 0, 0, -1).err);
+	ASSERT_EQ(0, mbnl_bus_set(&self->nl, self->id, 0, 0, -1).err);
 	ASSERT_EQ(0, write_file(SIM "/battery", "1"));
-	r = bus_set(&self->nl, self->id, 0, 1, -1);
+	r = mbnl_bus_set(&self->nl, self->id, 0, 1, -1);
 	EXPECT_EQ(-EBUSY, r.err);
 	EXPECT_NE(0, r.ext[0]);
 	TH_LOG("extack: %s", r.ext);
 	/* the refused bus-set measured the supply: bus-get shows the battery */
-	EXPECT_EQ(1, bus_get(&self->nl, self->id).battery);
+	EXPECT_EQ(1, mbnl_bus_get(&self->nl, self->id).battery);
 	write_file(SIM "/battery", "0");
 }
 
@@ -663,7 +370,7 @@ MBUS_TEST(not_admin)
 {
 	const char *args[] = { "meter", "5", NULL };
 	int status, ready[2], go[2];
-	struct reply r;
+	struct mbnl_reply r;
 	char c = 0;
 	pid_t pid;
 
@@ -673,33 +380,33 @@ MBUS_TEST(not_admin)
 	ASSERT_EQ(0, pipe(go));
 	pid = fork();
 	if (!pid) {
-		struct nl nl, ev;
+		struct mbnl nl, ev;
 
-		if (setgid(65534) || setuid(65534) || nl_open(&nl) ||
-		    nl_open(&ev))
+		if (setgid(65534) || setuid(65534) || mbnl_open(&nl) ||
+		    mbnl_open(&ev))
 			_exit(10);
-		r = bus_get(&nl, self->id);
+		r = mbnl_bus_get(&nl, self->id);
 		if (r.err || !r.done)
 			_exit(11);
-		r = req(&nl, METERBUS_CMD_XFER, 0, XFER(snd_nke5));
+		r = mbnl_req(&nl, METERBUS_CMD_XFER, 0, XFER(snd_nke5));
 		if (r.err != -EPERM)
 			_exit(12);
-		r = bus_set(&nl, self->id, 9600, -1, -1);
+		r = mbnl_bus_set(&nl, self->id, 9600, -1, -1);
 		if (r.err != -EPERM)
 			_exit(13);
-		if (nl_join(&ev, METERBUS_MCGRP_MONITOR) != -NLE_PERM)
+		if (mbnl_join(&ev, METERBUS_MCGRP_MONITOR) != -NLE_PERM)
 			_exit(14);
-		if (nl_join(&ev, METERBUS_MCGRP_EVENTS))
+		if (mbnl_join(&ev, METERBUS_MCGRP_EVENTS))
 			_exit(15);
 		/* a transfer by root: this socket sees none of its frames */
 		if (write(ready[1], &c, 1) != 1 || read(go[0], &c, 1) != 1)
 			_exit(16);
-		_exit(wait_ntf(&ev, METERBUS_CMD_MONITOR_NTF, 1000).done ? 17 : 0);
+		_exit(mbnl_wait_ntf(&ev, METERBUS_CMD_MONITOR_NTF, 1000).done ? 17 : 0);
 	}
 	close(ready[1]);
 	close(go[0]);
 	ASSERT_EQ(1, read(ready[0], &c, 1));
-	r = req(&self->nl, METERBUS_CMD_XFER, 0, XFER(snd_nke5));
+	r = mbnl_req(&self->nl, METERBUS_CMD_XFER, 0, XFER(snd_nke5));
 	EXPECT_EQ(0, r.err);
 	EXPECT_EQ(METERBUS_RESULT_OK, r.result);
 	EXPECT_EQ(1, write(go[1], &c, 1));
@@ -716,14 +423,14 @@ MBUS_TEST(not_admin)
 MBUS_TEST(bus_get_cached)
 {
 	char buf[32] = "";
-	struct reply r;
+	struct mbnl_reply r;
 	int fd, i;
 
 	ASSERT_EQ(0, write_file(SIM "/i2c_fail", "1000 nack"));
 	for (i = 0; i < 10; i++) {
-		r = bus_get(&self->nl, self->id);
+		r = mbnl_bus_get(&self->nl, self->id);
 		EXPECT_EQ(0, r.err);
-		r = req(&self->nl, METERBUS_CMD_BUS_GET, NLM_F_DUMP, NULL);
+		r = mbnl_req(&self->nl, METERBUS_CMD_BUS_GET, NLM_F_DUMP, NULL);
 		EXPECT_EQ(1, r.done);
 	}
 	fd = open(SIM "/i2c_fail", O_RDONLY);
@@ -743,68 +450,68 @@ MBUS_TEST(malformed)
 	static const unsigned char tail[] = { 0x10, 0x40, 0x05, 0x45, 0x16, 0 };
 	static const unsigned char ack[] = { 0xe5 };
 	static const unsigned char u8v[] = { 1 };
-	struct reply r;
+	struct mbnl_reply r;
 
-	r = req(&self->nl, METERBUS_CMD_XFER, 0, XFER(bad_cs));
+	r = mbnl_req(&self->nl, METERBUS_CMD_XFER, 0, XFER(bad_cs));
 	EXPECT_EQ(-EINVAL, r.err);
 	EXPECT_STREQ("frame: bad checksum", r.ext);
-	r = req(&self->nl, METERBUS_CMD_XFER, 0, XFER(bad_stop));
+	r = mbnl_req(&self->nl, METERBUS_CMD_XFER, 0, XFER(bad_stop));
 	EXPECT_EQ(-EINVAL, r.err);
 	EXPECT_STREQ("frame: bad stop byte", r.ext);
-	r = req(&self->nl, METERBUS_CMD_XFER, 0, XFER(bad_len));
+	r = mbnl_req(&self->nl, METERBUS_CMD_XFER, 0, XFER(bad_len));
 	EXPECT_EQ(-EINVAL, r.err);
 	EXPECT_STREQ("frame: bad length field", r.ext);
-	r = req(&self->nl, METERBUS_CMD_XFER, 0, XFER(tail));
+	r = mbnl_req(&self->nl, METERBUS_CMD_XFER, 0, XFER(tail));
 	EXPECT_EQ(-EINVAL, r.err);
 	EXPECT_STREQ("frame: bytes after the frame", r.ext);
-	r = req(&self->nl, METERBUS_CMD_XFER, 0, XFER(ack));
+	r = mbnl_req(&self->nl, METERBUS_CMD_XFER, 0, XFER(ack));
 	EXPECT_EQ(-ERANGE, r.err);
 	EXPECT_NE(0, r.ext[0]);
 
 	/* missing frame, missing bus, unknown bus */
-	r = req(&self->nl, METERBUS_CMD_XFER, 0,
-		(struct attr []){ U32(METERBUS_A_XFER_ID, self->id), END });
+	r = mbnl_req(&self->nl, METERBUS_CMD_XFER, 0, (struct mbnl_attr []){
+		MBNL_U32(METERBUS_A_XFER_ID, self->id), MBNL_END });
 	EXPECT_EQ(-EINVAL, r.err);
-	r = req(&self->nl, METERBUS_CMD_XFER, 0, (struct attr []){
-		BIN(METERBUS_A_XFER_FRAME, snd_nke5), END });
+	r = mbnl_req(&self->nl, METERBUS_CMD_XFER, 0, (struct mbnl_attr []){
+		MBNL_BIN(METERBUS_A_XFER_FRAME, snd_nke5), MBNL_END });
 	EXPECT_EQ(-EINVAL, r.err);
 	EXPECT_STREQ("bus id or name required", r.ext);
-	r = req(&self->nl, METERBUS_CMD_XFER, 0, (struct attr []){
-		U32(METERBUS_A_XFER_ID, 999),
-		BIN(METERBUS_A_XFER_FRAME, snd_nke5), END });
+	r = mbnl_req(&self->nl, METERBUS_CMD_XFER, 0, (struct mbnl_attr []){
+		MBNL_U32(METERBUS_A_XFER_ID, 999),
+		MBNL_BIN(METERBUS_A_XFER_FRAME, snd_nke5), MBNL_END });
 	EXPECT_EQ(-ENODEV, r.err);
 	EXPECT_STREQ("no such bus", r.ext);
 
 	/* policy: ranges and types */
-	r = req(&self->nl, METERBUS_CMD_XFER, 0, (struct attr []){
-		U32(METERBUS_A_XFER_ID, self->id),
-		BIN(METERBUS_A_XFER_FRAME, snd_nke5),
-		U32(METERBUS_A_XFER_TIMEOUT_EXTRA, 10001), END });
+	r = mbnl_req(&self->nl, METERBUS_CMD_XFER, 0, (struct mbnl_attr []){
+		MBNL_U32(METERBUS_A_XFER_ID, self->id),
+		MBNL_BIN(METERBUS_A_XFER_FRAME, snd_nke5),
+		MBNL_U32(METERBUS_A_XFER_TIMEOUT_EXTRA, 10001), MBNL_END });
 	EXPECT_EQ(-ERANGE, r.err);
 	EXPECT_NE(0, r.ext[0]);
-	r = bus_set(&self->nl, self->id, 100, -1, -1);
+	r = mbnl_bus_set(&self->nl, self->id, 100, -1, -1);
 	EXPECT_EQ(-ERANGE, r.err);
 	EXPECT_NE(0, r.ext[0]);
-	r = bus_set(&self->nl, self->id, 1234, -1, -1);
+	r = mbnl_bus_set(&self->nl, self->id, 1234, -1, -1);
 	EXPECT_EQ(-EINVAL, r.err);
 	EXPECT_TRUE(strstr(r.ext, "baud") != NULL);
-	r = bus_set(&self->nl, self->id, 0, 2, -1);
+	r = mbnl_bus_set(&self->nl, self->id, 0, 2, -1);
 	EXPECT_EQ(-ERANGE, r.err);
-	r = bus_set(&self->nl, self->id, 0, -1, 7);
+	r = mbnl_bus_set(&self->nl, self->id, 0, -1, 7);
 	EXPECT_EQ(-ERANGE, r.err);
-	r = req(&self->nl, METERBUS_CMD_BUS_SET, 0, (struct attr []){
-		U32(METERBUS_A_BUS_ID, self->id),
-		BIN(METERBUS_A_BUS_BAUD, u8v), END });
+	r = mbnl_req(&self->nl, METERBUS_CMD_BUS_SET, 0, (struct mbnl_attr []){
+		MBNL_U32(METERBUS_A_BUS_ID, self->id),
+		MBNL_BIN(METERBUS_A_BUS_BAUD, u8v), MBNL_END });
 	EXPECT_GT(0, r.err);
 	EXPECT_NE(0, r.ext[0]);
 	TH_LOG("wrong type: %d %s", r.err, r.ext);
 	/* power is a u32 (it was a u8): one byte is refused */
-	r = req(&self->nl, METERBUS_CMD_BUS_SET, 0, (struct attr []){
-		U32(METERBUS_A_BUS_ID, self->id),
-		U8(METERBUS_A_BUS_POWER, 1), END });
+	r = mbnl_req(&self->nl, METERBUS_CMD_BUS_SET, 0, (struct mbnl_attr []){
+		MBNL_U32(METERBUS_A_BUS_ID, self->id),
+		MBNL_U8(METERBUS_A_BUS_POWER, 1), MBNL_END });
 	EXPECT_EQ(-EINVAL, r.err);
 	/* still working */
-	EXPECT_EQ(2400, bus_get(&self->nl, self->id).baud);
+	EXPECT_EQ(2400, mbnl_bus_get(&self->nl, self->id).baud);
 }
 
 /* One attribute of an operation's policy, as the kernel reports it. */
@@ -958,11 +665,11 @@ MBUS_TEST(random_bytes)
 {
 	const char *noise[] = { "random", "100000", "7", NULL };
 	const char *meter[] = { "meter", "5", NULL };
-	struct reply r, before;
+	struct mbnl_reply r, before;
 	int status;
 
-	ASSERT_EQ(0, bus_set(&self->nl, self->id, 38400, -1, -1).err);
-	before = bus_get(&self->nl, self->id);
+	ASSERT_EQ(0, mbnl_bus_set(&self->nl, self->id, 38400, -1, -1).err);
+	before = mbnl_bus_get(&self->nl, self->id);
 	self->peer = peer_start(noise);
 	ASSERT_LT(0, self->peer);
 	ASSERT_EQ(self->peer, waitpid(self->peer, &status, 0));
@@ -970,7 +677,7 @@ MBUS_TEST(random_bytes)
 	EXPECT_EQ(0, WEXITSTATUS(status));
 	usleep(100000);
 
-	r = bus_get(&self->nl, self->id);
+	r = mbnl_bus_get(&self->nl, self->id);
 	EXPECT_LT(before.bad_frames + 1000, r.bad_frames);
 	TH_LOG("noise: %llu bad, %llu valid frames",
 	       (unsigned long long)(r.bad_frames - before.bad_frames),
@@ -978,7 +685,7 @@ MBUS_TEST(random_bytes)
 
 	self->peer = peer_start(meter);
 	ASSERT_LT(0, self->peer);
-	r = xfer_answered(self, XFER(req_ud2_5));
+	r = mbnl_xfer_answered(&self->nl, XFER(req_ud2_5));
 	ASSERT_EQ(0, r.err);
 	EXPECT_EQ(METERBUS_RESULT_OK, r.result);
 }
@@ -986,29 +693,29 @@ MBUS_TEST(random_bytes)
 MBUS_TEST(monitor)
 {
 	const char *args[] = { "meter", "5", NULL };
-	struct reply r;
-	struct nl mon;
+	struct mbnl_reply r;
+	struct mbnl mon;
 
-	ASSERT_EQ(0, nl_open(&mon));
-	ASSERT_EQ(0, nl_join(&mon, METERBUS_MCGRP_MONITOR));
+	ASSERT_EQ(0, mbnl_open(&mon));
+	ASSERT_EQ(0, mbnl_join(&mon, METERBUS_MCGRP_MONITOR));
 	self->peer = peer_start(args);
 	ASSERT_LT(0, self->peer);
-	r = xfer_answered(self, XFER(snd_nke5));
+	r = mbnl_xfer_answered(&self->nl, XFER(snd_nke5));
 	ASSERT_EQ(METERBUS_RESULT_OK, r.result);
 
 	/* the request, and its answer after it (once asked again if the
 	 * peer missed the window while the emulator stalled) */
-	r = wait_ntf(&mon, METERBUS_CMD_MONITOR_NTF, 1000);
+	r = mbnl_wait_ntf(&mon, METERBUS_CMD_MONITOR_NTF, 1000);
 	EXPECT_EQ(METERBUS_DIRECTION_TX, r.direction);
 	EXPECT_EQ(sizeof(snd_nke5), r.frame_len);
 	EXPECT_EQ(0, memcmp(r.frame, snd_nke5, sizeof(snd_nke5)));
 	do
-		r = wait_ntf(&mon, METERBUS_CMD_MONITOR_NTF, 1000);
+		r = mbnl_wait_ntf(&mon, METERBUS_CMD_MONITOR_NTF, 1000);
 	while (r.done && r.direction == METERBUS_DIRECTION_TX);
 	EXPECT_EQ(METERBUS_DIRECTION_RX, r.direction);
 	EXPECT_EQ(METERBUS_RESULT_OK, r.result);
 	EXPECT_EQ(1, r.frame_len);
-	nl_done(&mon);
+	mbnl_close(&mon);
 }
 
 MBUS_TEST(slave_role)
@@ -1019,20 +726,20 @@ MBUS_TEST(slave_role)
 	int64_t t0, stalled;
 	int pfd[2], attempt;
 	char out[64] = "";
-	struct reply r;
-	struct nl sl;
+	struct mbnl_reply r;
+	struct mbnl sl = { };
 	ssize_t n = 0;
 	pid_t pid;
 
-	ASSERT_EQ(0, bus_set(&self->nl, self->id, 0, -1, METERBUS_ROLE_SLAVE).err);
-	EXPECT_EQ(0, bus_get(&self->nl, self->id).power);
-	r = req(&self->nl, METERBUS_CMD_XFER, 0, XFER(snd_nke5));
+	ASSERT_EQ(0, mbnl_bus_set(&self->nl, self->id, 0, -1, METERBUS_ROLE_SLAVE).err);
+	EXPECT_EQ(0, mbnl_bus_get(&self->nl, self->id).power);
+	r = mbnl_req(&self->nl, METERBUS_CMD_XFER, 0, XFER(snd_nke5));
 	EXPECT_EQ(-EBUSY, r.err);
 
-	ASSERT_EQ(0, nl_open(&sl));
+	ASSERT_EQ(0, mbnl_open(&sl));
 	nl_socket_disable_seq_check(sl.sk);
-	r = req(&sl, METERBUS_CMD_SLAVE_LISTEN, 0,
-		(struct attr []){ U32(METERBUS_A_SLAVE_ID, self->id), END });
+	r = mbnl_req(&sl, METERBUS_CMD_SLAVE_LISTEN, 0, (struct mbnl_attr []){
+		MBNL_U32(METERBUS_A_SLAVE_ID, self->id), MBNL_END });
 	ASSERT_EQ(0, r.err);
 
 	/*
@@ -1054,14 +761,14 @@ MBUS_TEST(slave_role)
 		}
 		close(pfd[1]);
 
-		r = wait_ntf(&sl, METERBUS_CMD_SLAVE_FRAME, 10000);
+		r = mbnl_wait_ntf(&sl, METERBUS_CMD_SLAVE_FRAME, 10000);
 		ASSERT_EQ(1, r.done);
 		EXPECT_EQ(5, r.frame_len);
 		EXPECT_EQ(0x0b, r.frame[2]);
-		r = req(&sl, METERBUS_CMD_SLAVE_REPLY, 0, (struct attr []){
-			U32(METERBUS_A_SLAVE_ID, self->id),
-			U32(METERBUS_A_SLAVE_SEQ, r.seq),
-			BIN(METERBUS_A_SLAVE_FRAME, ack), END });
+		r = mbnl_req(&sl, METERBUS_CMD_SLAVE_REPLY, 0, (struct mbnl_attr []){
+			MBNL_U32(METERBUS_A_SLAVE_ID, self->id),
+			MBNL_U32(METERBUS_A_SLAVE_SEQ, r.seq),
+			MBNL_BIN(METERBUS_A_SLAVE_FRAME, ack), MBNL_END });
 		stallwatch_settle();
 		stalled = stallwatch_stalled(&sw, t0, stallwatch_now());
 
@@ -1078,8 +785,8 @@ MBUS_TEST(slave_role)
 	EXPECT_EQ(0, r.err) TH_LOG("%s", r.ext);
 	EXPECT_LT(0, n);
 	EXPECT_EQ(0, strncmp(out, "ready\ne5\n", 9)) TH_LOG("peer: %s", out);
-	nl_done(&sl);
-	EXPECT_EQ(0, bus_set(&self->nl, self->id, 0, 1, METERBUS_ROLE_MASTER).err);
+	mbnl_close(&sl);
+	EXPECT_EQ(0, mbnl_bus_set(&self->nl, self->id, 0, 1, METERBUS_ROLE_MASTER).err);
 }
 
 /*
@@ -1091,12 +798,12 @@ MBUS_TEST(slave_listener_closes)
 {
 	const char *args[] = { "flood", "107b0b8616", NULL };
 	int i, cycles = 0, frames = 0, one = 1;
-	struct reply r;
+	struct mbnl_reply r;
 	double end;
-	struct nl sl;
+	struct mbnl sl = { };
 
-	ASSERT_EQ(0, bus_set(&self->nl, self->id, 38400, -1,
-			     METERBUS_ROLE_SLAVE).err);
+	ASSERT_EQ(0, mbnl_bus_set(&self->nl, self->id, 38400, -1,
+				  METERBUS_ROLE_SLAVE).err);
 	self->peer = peer_start(args);
 	ASSERT_LT(0, self->peer);
 
@@ -1110,33 +817,33 @@ MBUS_TEST(slave_listener_closes)
 		/* a slow loop may find its queue full: drop, do not fail */
 		setsockopt(nl_socket_get_fd(sl.sk), SOL_NETLINK,
 			   NETLINK_NO_ENOBUFS, &one, sizeof(one));
-		r = req(&sl, METERBUS_CMD_SLAVE_LISTEN, 0, (struct attr []){
-			U32(METERBUS_A_SLAVE_ID, self->id), END });
+		r = mbnl_req(&sl, METERBUS_CMD_SLAVE_LISTEN, 0, (struct mbnl_attr []){
+			MBNL_U32(METERBUS_A_SLAVE_ID, self->id), MBNL_END });
 		ASSERT_EQ(0, r.err) TH_LOG("listen %d: %s", i, r.ext);
 		/* every 16th socket reads a request, the others close at once */
 		if (!(i & 15)) {
 			nl_socket_disable_seq_check(sl.sk);
-			frames += wait_ntf(&sl, METERBUS_CMD_SLAVE_FRAME, 20).done;
+			frames += mbnl_wait_ntf(&sl, METERBUS_CMD_SLAVE_FRAME, 20).done;
 		}
-		nl_done(&sl);
+		mbnl_close(&sl);
 		cycles++;
 	}
 	TH_LOG("%d listeners opened and closed, %d requests read", cycles,
 	       frames);
 
-	ASSERT_EQ(0, nl_open(&sl));
+	ASSERT_EQ(0, mbnl_open(&sl));
 	nl_socket_disable_seq_check(sl.sk);
-	r = req(&sl, METERBUS_CMD_SLAVE_LISTEN, 0, (struct attr []){
-		U32(METERBUS_A_SLAVE_ID, self->id), END });
+	r = mbnl_req(&sl, METERBUS_CMD_SLAVE_LISTEN, 0, (struct mbnl_attr []){
+		MBNL_U32(METERBUS_A_SLAVE_ID, self->id), MBNL_END });
 	ASSERT_EQ(0, r.err);
-	r = wait_ntf(&sl, METERBUS_CMD_SLAVE_FRAME, 2000);
+	r = mbnl_wait_ntf(&sl, METERBUS_CMD_SLAVE_FRAME, 2000);
 	EXPECT_EQ(1, r.done);
 	EXPECT_EQ(5, r.frame_len);
-	nl_done(&sl);
+	mbnl_close(&sl);
 	peer_stop(self->peer);
 	self->peer = -1;
-	EXPECT_EQ(0, bus_set(&self->nl, self->id, 2400, 1,
-			     METERBUS_ROLE_MASTER).err);
+	EXPECT_EQ(0, mbnl_bus_set(&self->nl, self->id, 2400, 1,
+				  METERBUS_ROLE_MASTER).err);
 }
 
 MBUS_TEST(unbind_during_transfer)
@@ -1144,7 +851,7 @@ MBUS_TEST(unbind_during_transfer)
 	const char *args[] = { "silent", NULL };
 	const char *drv = "/sys/bus/serial/drivers/smcard-mbus";
 	char link[PATH_MAX], dev[64];
-	struct reply r;
+	struct mbnl_reply r;
 	pid_t pid;
 	ssize_t n;
 	char *name;
@@ -1163,7 +870,7 @@ MBUS_TEST(unbind_during_transfer)
 	name = strrchr(link, '/') + 1;
 	snprintf(dev, sizeof(dev), "%s", name);
 
-	ASSERT_EQ(0, bus_set(&self->nl, self->id, 300, -1, -1).err);
+	ASSERT_EQ(0, mbnl_bus_set(&self->nl, self->id, 300, -1, -1).err);
 	self->peer = peer_start(args);
 	ASSERT_LT(0, self->peer);
 	tx = wire_tx();
@@ -1176,16 +883,16 @@ MBUS_TEST(unbind_during_transfer)
 		snprintf(path, sizeof(path), "%s/unbind", drv);
 		_exit(write_file(path, dev) ? 1 : 0);
 	}
-	r = req(&self->nl, METERBUS_CMD_XFER, 0, XFER(snd_nke7));
+	r = mbnl_req(&self->nl, METERBUS_CMD_XFER, 0, XFER(snd_nke7));
 	waitpid(pid, NULL, 0);
 	EXPECT_EQ(-ENODEV, r.err) TH_LOG("result %u", r.result);
-	EXPECT_EQ(-ENODEV, bus_get(&self->nl, self->id).err);
+	EXPECT_EQ(-ENODEV, mbnl_bus_get(&self->nl, self->id).err);
 
 	snprintf(link, sizeof(link), "%s/bind", drv);
 	ASSERT_EQ(0, write_file(link, dev));
-	r = req(&self->nl, METERBUS_CMD_BUS_GET, NLM_F_DUMP, NULL);
+	r = mbnl_req(&self->nl, METERBUS_CMD_BUS_GET, NLM_F_DUMP, NULL);
 	ASSERT_EQ(1, r.done);
-	EXPECT_EQ(0, bus_set(&self->nl, r.id, 2400, 1, -1).err);
+	EXPECT_EQ(0, mbnl_bus_set(&self->nl, r.id, 2400, 1, -1).err);
 }
 
 TEST_HARNESS_MAIN

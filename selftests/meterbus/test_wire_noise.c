@@ -35,14 +35,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include <linux/genetlink.h>
-#include <linux/meterbus.h>
-#include <linux/netlink.h>
-#include <netlink/genl/ctrl.h>
-#include <netlink/genl/genl.h>
-#include <netlink/msg.h>
-
 #include "kselftest.h"
+#include "meterbus_nl.h"
 #include "stallwatch.h"
 
 #define PEER "/dev/smcard-sim-mbus"
@@ -73,207 +67,10 @@ static const char *const fault_name[F_NUM] = {
 
 /* ---- netlink ---------------------------------------------------------- */
 
-struct reply {
-	int err;
-	char ext[256];
-	int cmd;
-	__u32 id, result, seq;
-	__u64 bad_frames, frames_rx, collisions, timeouts;
-	unsigned char frame[METERBUS_FRAME_MAX];
-	int frame_len;
-	int done, end;
-};
-
-struct nl {
-	struct nl_sock *sk;
-	int family;
-};
-
-static int nl_open(struct nl *nl)
-{
-	int one = 1;
-
-	nl->sk = nl_socket_alloc();
-	if (!nl->sk || genl_connect(nl->sk))
-		return -1;
-	setsockopt(nl_socket_get_fd(nl->sk), SOL_NETLINK, NETLINK_EXT_ACK,
-		   &one, sizeof(one));
-	setsockopt(nl_socket_get_fd(nl->sk), SOL_NETLINK, NETLINK_CAP_ACK,
-		   &one, sizeof(one));
-	nl->family = genl_ctrl_resolve(nl->sk, METERBUS_FAMILY_NAME);
-	return nl->family < 0 ? -1 : 0;
-}
-
-static void get_uint(struct nlattr *a, __u64 *v)
-{
-	__u32 v32;
-
-	if (a && nla_len(a) == sizeof(v32)) {
-		memcpy(&v32, nla_data(a), sizeof(v32));
-		*v = v32;
-	} else if (a && nla_len(a) == sizeof(*v)) {
-		memcpy(v, nla_data(a), sizeof(*v));
-	}
-}
-
-static int on_valid(struct nl_msg *msg, void *arg)
-{
-	struct genlmsghdr *gh = nlmsg_data(nlmsg_hdr(msg));
-	struct nlattr *tb[16] = { }, *st[8] = { }, *f = NULL;
-	struct reply *r = arg;
-
-	genlmsg_parse(nlmsg_hdr(msg), 0, tb, 15, NULL);
-	r->cmd = gh->cmd;
-	switch (gh->cmd) {
-	case METERBUS_CMD_XFER:
-		if (tb[METERBUS_A_XFER_RESULT])
-			r->result = nla_get_u32(tb[METERBUS_A_XFER_RESULT]);
-		f = tb[METERBUS_A_XFER_REPLY] ?: tb[METERBUS_A_XFER_RAW];
-		break;
-	case METERBUS_CMD_BUS_GET:
-		if (r->done)
-			break;
-		r->id = nla_get_u32(tb[METERBUS_A_BUS_ID]);
-		if (tb[METERBUS_A_BUS_STATS]) {
-			nla_parse_nested(st, 7, tb[METERBUS_A_BUS_STATS], NULL);
-			get_uint(st[METERBUS_A_STATS_BAD_FRAMES], &r->bad_frames);
-			get_uint(st[METERBUS_A_STATS_FRAMES_RX], &r->frames_rx);
-			get_uint(st[METERBUS_A_STATS_COLLISIONS], &r->collisions);
-			get_uint(st[METERBUS_A_STATS_TIMEOUTS], &r->timeouts);
-		}
-		break;
-	case METERBUS_CMD_SLAVE_FRAME:
-		r->seq = nla_get_u32(tb[METERBUS_A_SLAVE_SEQ]);
-		f = tb[METERBUS_A_SLAVE_FRAME];
-		break;
-	}
-	if (f) {
-		r->frame_len = nla_len(f);
-		memcpy(r->frame, nla_data(f), r->frame_len);
-	}
-	r->done = 1;
-	return NL_OK;
-}
-
-static int on_error(struct sockaddr_nl *nla, struct nlmsgerr *err, void *arg)
-{
-	struct nlmsghdr *nlh = (struct nlmsghdr *)((char *)err - NLMSG_HDRLEN);
-	struct nlattr *tb[NLMSGERR_ATTR_MAX + 1] = { };
-	struct reply *r = arg;
-	int off = sizeof(*err);
-
-	r->err = err->error;
-	r->end = 1;
-	if (!(nlh->nlmsg_flags & NLM_F_CAPPED))
-		off += err->msg.nlmsg_len - NLMSG_HDRLEN;
-	if (nlh->nlmsg_flags & NLM_F_ACK_TLVS) {
-		nla_parse(tb, NLMSGERR_ATTR_MAX,
-			  (struct nlattr *)((char *)err + off),
-			  nlh->nlmsg_len - NLMSG_HDRLEN - off, NULL);
-		if (tb[NLMSGERR_ATTR_MSG])
-			snprintf(r->ext, sizeof(r->ext), "%s",
-				 (char *)nla_data(tb[NLMSGERR_ATTR_MSG]));
-	}
-	return NL_STOP;
-}
-
-static int on_end(struct nl_msg *msg, void *arg)
-{
-	((struct reply *)arg)->end = 1;
-	return NL_STOP;
-}
-
-/* Only the answer to the request in flight (a listener also gets frames) */
-static int only_answers(struct nl_msg *msg, void *arg)
-{
-	return nlmsg_hdr(msg)->nlmsg_seq == *(__u32 *)arg ? NL_OK : NL_SKIP;
-}
-
-struct attr {
-	int type;	/* 0 ends the list */
-	int len;	/* 0: u32 value, else binary */
-	__u32 val;
-	const void *data;
-};
-
-#define U32(t, v)	{ .type = (t), .val = (v) }
-#define BIN(t, d, n)	{ .type = (t), .len = (n), .data = (d) }
-
-static struct reply req(struct nl *nl, int cmd, int flags, const struct attr *a)
-{
-	struct nl_cb *cb = nl_cb_alloc(NL_CB_CUSTOM);
-	struct nl_msg *msg = nlmsg_alloc();
-	struct reply r = { };
-	__u32 seq;
-
-	genlmsg_put(msg, NL_AUTO_PORT, NL_AUTO_SEQ, nl->family, 0,
-		    NLM_F_REQUEST | NLM_F_ACK | flags, cmd, 1);
-	for (; a && a->type; a++) {
-		if (a->len)
-			nla_put(msg, a->type, a->len, a->data);
-		else
-			nla_put_u32(msg, a->type, a->val);
-	}
-	nl_cb_set(cb, NL_CB_VALID, NL_CB_CUSTOM, on_valid, &r);
-	nl_cb_set(cb, NL_CB_ACK, NL_CB_CUSTOM, on_end, &r);
-	nl_cb_set(cb, NL_CB_FINISH, NL_CB_CUSTOM, on_end, &r);
-	nl_cb_err(cb, NL_CB_CUSTOM, on_error, &r);
-	nl_cb_set(cb, NL_CB_SEQ_CHECK, NL_CB_CUSTOM, only_answers, &seq);
-	if (nl_send_auto(nl->sk, msg) < 0)
-		r.err = -EIO;
-	seq = nlmsg_hdr(msg)->nlmsg_seq;
-	while (!r.end && !r.err)
-		if (nl_recvmsgs(nl->sk, cb) < 0 && !r.end)
-			r.err = -EIO;
-	nlmsg_free(msg);
-	nl_cb_put(cb);
-	return r;
-}
-
-static int no_seq_check(struct nl_msg *msg, void *arg)
-{
-	return NL_OK;
-}
-
 /* A slave-frame on the listener socket within @ms, else .done == 0 */
-static struct reply wait_frame(struct nl *nl, int ms)
+static struct mbnl_reply wait_frame(struct mbnl *nl, int ms)
 {
-	struct pollfd p = { .fd = nl_socket_get_fd(nl->sk), .events = POLLIN };
-	struct nl_cb *cb = nl_cb_alloc(NL_CB_CUSTOM);
-	struct reply r = { };
-
-	nl_cb_set(cb, NL_CB_VALID, NL_CB_CUSTOM, on_valid, &r);
-	nl_cb_set(cb, NL_CB_SEQ_CHECK, NL_CB_CUSTOM, no_seq_check, NULL);
-	while (poll(&p, 1, ms) > 0) {
-		r.done = 0;
-		nl_recvmsgs(nl->sk, cb);
-		if (r.done && r.cmd == METERBUS_CMD_SLAVE_FRAME)
-			break;
-		r.done = 0;
-	}
-	nl_cb_put(cb);
-	return r;
-}
-
-static struct reply bus_set(struct nl *nl, __u32 id, __u32 baud, int power,
-			    int role)
-{
-	struct attr a[5] = { U32(METERBUS_A_BUS_ID, id) };
-	int n = 1;
-
-	if (role >= 0)
-		a[n++] = (struct attr)U32(METERBUS_A_BUS_ROLE, role);
-	if (baud)
-		a[n++] = (struct attr)U32(METERBUS_A_BUS_BAUD, baud);
-	if (power >= 0)
-		a[n++] = (struct attr)U32(METERBUS_A_BUS_POWER, power);
-	return req(nl, METERBUS_CMD_BUS_SET, 0, a);
-}
-
-static struct reply bus_get(struct nl *nl, __u32 id)
-{
-	return req(nl, METERBUS_CMD_BUS_GET, 0,
-		   (struct attr []){ U32(METERBUS_A_BUS_ID, id), { 0 } });
+	return mbnl_wait_ntf(nl, METERBUS_CMD_SLAVE_FRAME, ms);
 }
 
 /* ---- frames and noise ------------------------------------------------- */
@@ -594,7 +391,7 @@ static void *meter(void *arg)
 }
 
 struct ctx {
-	struct nl nl;
+	struct mbnl nl;
 	__u32 id;
 	struct stallwatch sw;
 	unsigned int rounds;
@@ -617,7 +414,7 @@ static const char *res_name(unsigned int r)
  * if the noise happened to be one valid frame, never the meter's answer
  * (which was not sent).
  */
-static int sane(enum fault f, const struct reply *r)
+static int sane(enum fault f, const struct mbnl_reply *r)
 {
 	unsigned char good[RSP_LEN];
 
@@ -672,11 +469,31 @@ static double chars(unsigned int baud, double n)
  */
 #define SLACK_S 0.5
 
-static struct reply xfer(struct ctx *c, const unsigned char *f, size_t n)
+static struct mbnl_reply xfer(struct ctx *c, const unsigned char *f, size_t n)
 {
-	return req(&c->nl, METERBUS_CMD_XFER, 0, (struct attr []){
-		U32(METERBUS_A_XFER_ID, c->id),
-		BIN(METERBUS_A_XFER_FRAME, f, n), { 0 } });
+	return mbnl_req(&c->nl, METERBUS_CMD_XFER, 0, (struct mbnl_attr []){
+		MBNL_U32(METERBUS_A_XFER_ID, c->id),
+		MBNL_BIN_N(METERBUS_A_XFER_FRAME, f, n), MBNL_END });
+}
+
+/*
+ * A transfer that ends at @t1 (ns); *@longest keeps the longest transfer
+ * beyond the emulator's stalls.
+ */
+static struct mbnl_reply timed_xfer(struct ctx *c, const unsigned char *f,
+				    size_t n, int64_t *t1, double *longest)
+{
+	int64_t t0 = stallwatch_now();
+	struct mbnl_reply r = xfer(c, f, n);
+	double dt, stalled;
+
+	*t1 = stallwatch_now();
+	stallwatch_settle();
+	dt = (*t1 - t0) / 1e9;
+	stalled = stallwatch_stalled(&c->sw, t0, *t1) / 1e9;
+	if (dt - stalled > *longest)
+		*longest = dt - stalled;
+	return r;
 }
 
 static void master(struct ctx *c, unsigned int baud)
@@ -694,7 +511,7 @@ static void master(struct ctx *c, unsigned int baud)
 	int total = c->rounds * F_NUM, k = 0, insane = 0, lost = 0, shifted = 0;
 	double *rec = calloc(total, sizeof(double)), worst = 0, worst_net = 0;
 	double longest = 0;
-	struct reply before, after, r;
+	struct mbnl_reply before, after, r;
 	unsigned char good[RSP_LEN];
 	unsigned int i, seq = 0, results[F_NUM][8] = { };
 	double kind_worst[F_NUM] = { };
@@ -702,9 +519,9 @@ static void master(struct ctx *c, unsigned int baud)
 	enum fault f;
 
 	ksft_print_msg("master at %u Bd: %u faults of each kind\n", baud, c->rounds);
-	if (bus_set(&c->nl, c->id, baud, 1, METERBUS_ROLE_MASTER).err)
+	if (mbnl_bus_set(&c->nl, c->id, baud, 1, METERBUS_ROLE_MASTER).err)
 		ksft_exit_fail_msg("bus-set master %u\n", baud);
-	before = bus_get(&c->nl, c->id);
+	before = mbnl_bus_get(&c->nl, c->id);
 	plan.baud = baud;
 	plan.seed = c->seed;
 	plan.stop = 0;
@@ -714,7 +531,7 @@ static void master(struct ctx *c, unsigned int baud)
 
 	for (i = 0; i < c->rounds; i++)
 		for (f = 0; f < F_NUM; f++) {
-			int64_t t0, t1;
+			int64_t t1;
 			double end, ok_at = 0, dt, stalled;
 			int tries;
 
@@ -725,14 +542,7 @@ static void master(struct ctx *c, unsigned int baud)
 			plan.seq = ++seq;
 			plan.fault_end = 0;
 			pthread_mutex_unlock(&plan.lock);
-			t0 = stallwatch_now();
-			r = xfer(c, req_ud2, sizeof(req_ud2));
-			t1 = stallwatch_now();
-			stallwatch_settle();
-			dt = (t1 - t0) / 1e9;
-			stalled = stallwatch_stalled(&c->sw, t0, t1) / 1e9;
-			if (dt - stalled > longest)
-				longest = dt - stalled;
+			r = timed_xfer(c, req_ud2, sizeof(req_ud2), &t1, &longest);
 			if (!r.err && r.result < 8)
 				results[f][r.result]++;
 			if (r.err || !sane(f, &r)) {
@@ -764,14 +574,8 @@ static void master(struct ctx *c, unsigned int baud)
 				pthread_mutex_lock(&plan.lock);
 				plan.seq = ++seq;
 				pthread_mutex_unlock(&plan.lock);
-				t0 = stallwatch_now();
-				r = xfer(c, req_ud2, sizeof(req_ud2));
-				t1 = stallwatch_now();
-				stallwatch_settle();
-				dt = (t1 - t0) / 1e9;
-				stalled = stallwatch_stalled(&c->sw, t0, t1) / 1e9;
-				if (dt - stalled > longest)
-					longest = dt - stalled;
+				r = timed_xfer(c, req_ud2, sizeof(req_ud2), &t1,
+					       &longest);
 				if (r.err)
 					break;
 				if (r.result != METERBUS_RESULT_OK)
@@ -812,7 +616,7 @@ static void master(struct ctx *c, unsigned int baud)
 		}
 	__atomic_store_n(&plan.stop, 1, __ATOMIC_RELEASE);
 	pthread_join(th, NULL);
-	after = bus_get(&c->nl, c->id);
+	after = mbnl_bus_get(&c->nl, c->id);
 
 	for (f = 0; f < F_NUM; f++) {
 		char line[256];
@@ -879,22 +683,22 @@ static void slave(struct ctx *c, unsigned int baud)
 	int total = c->rounds * F_NUM, k = 0, lost = 0, strays = 0, refused = 0;
 	double *rec = calloc(total, sizeof(double)), worst = 0, worst_net = 0;
 	unsigned char out[4096];
-	struct reply before, after, r;
+	struct mbnl_reply before, after, r;
 	unsigned int i;
-	struct nl sl;
+	struct mbnl sl;
 	enum fault f;
 
 	ksft_print_msg("slave at %u Bd: %u faults of each kind\n", baud, c->rounds);
-	if (bus_set(&c->nl, c->id, baud, -1, METERBUS_ROLE_SLAVE).err)
+	if (mbnl_bus_set(&c->nl, c->id, baud, -1, METERBUS_ROLE_SLAVE).err)
 		ksft_exit_fail_msg("bus-set slave %u\n", baud);
-	if (nl_open(&sl))
+	if (mbnl_open(&sl))
 		ksft_exit_fail_msg("netlink\n");
 	nl_socket_disable_seq_check(sl.sk);
-	r = req(&sl, METERBUS_CMD_SLAVE_LISTEN, 0,
-		(struct attr []){ U32(METERBUS_A_SLAVE_ID, c->id), { 0 } });
+	r = mbnl_req(&sl, METERBUS_CMD_SLAVE_LISTEN, 0, (struct mbnl_attr []){
+		MBNL_U32(METERBUS_A_SLAVE_ID, c->id), MBNL_END });
 	if (r.err)
 		ksft_exit_fail_msg("slave-listen: %d %s\n", r.err, r.ext);
-	before = bus_get(&c->nl, c->id);
+	before = mbnl_bus_get(&c->nl, c->id);
 	peer_flush();
 
 	for (i = 0; i < c->rounds; i++)
@@ -941,10 +745,10 @@ static void slave(struct ctx *c, unsigned int baud)
 					 ++strays);
 				if (!r.done)
 					continue;
-				r = req(&sl, METERBUS_CMD_SLAVE_REPLY, 0, (struct attr []){
-					U32(METERBUS_A_SLAVE_ID, c->id),
-					U32(METERBUS_A_SLAVE_SEQ, r.seq),
-					BIN(METERBUS_A_SLAVE_FRAME, &ack, 1), { 0 } });
+				r = mbnl_req(&sl, METERBUS_CMD_SLAVE_REPLY, 0, (struct mbnl_attr []){
+					MBNL_U32(METERBUS_A_SLAVE_ID, c->id),
+					MBNL_U32(METERBUS_A_SLAVE_SEQ, r.seq),
+					MBNL_BIN_N(METERBUS_A_SLAVE_FRAME, &ack, 1), MBNL_END });
 				if (r.err) {
 					refused++;
 					continue;
@@ -977,8 +781,8 @@ static void slave(struct ctx *c, unsigned int baud)
 					       baud, fault_name[f], dt * 1e3,
 					       stalled * 1e3, tries + 1);
 		}
-	after = bus_get(&c->nl, c->id);
-	nl_socket_free(sl.sk);
+	after = mbnl_bus_get(&c->nl, c->id);
+	mbnl_close(&sl);
 
 	ksft_test_result(!lost, "slave %u Bd: the card answers a good request after every fault (%d lost)\n",
 			 baud, lost);
@@ -1045,7 +849,7 @@ int main(int argc, char **argv)
 	static const unsigned int bauds[] = { 2400, 9600 };
 	const char *e = getenv("STRESS_NOISE_ROUNDS");
 	struct ctx c = { .rounds = 1, .seed = 1 };
-	struct reply r;
+	struct mbnl_reply r;
 	int kmsg, reports;
 	double t0 = mono();
 	unsigned int b;
@@ -1063,9 +867,9 @@ int main(int argc, char **argv)
 		c.rounds = 1;
 
 	ksft_print_header();
-	if (nl_open(&c.nl))
+	if (mbnl_open(&c.nl))
 		ksft_exit_skip("no meterbus netlink family\n");
-	r = req(&c.nl, METERBUS_CMD_BUS_GET, NLM_F_DUMP, NULL);
+	r = mbnl_req(&c.nl, METERBUS_CMD_BUS_GET, NLM_F_DUMP, NULL);
 	if (!r.done)
 		ksft_exit_skip("no M-Bus interface\n");
 	c.id = r.id;
@@ -1082,7 +886,7 @@ int main(int argc, char **argv)
 		master(&c, bauds[b]);
 		slave(&c, bauds[b]);
 	}
-	bus_set(&c.nl, c.id, 2400, 1, METERBUS_ROLE_MASTER);
+	mbnl_bus_set(&c.nl, c.id, 2400, 1, METERBUS_ROLE_MASTER);
 	stallwatch_stop(&c.sw);
 	reports = kmsg < 0 ? 0 : kmsg_reports(kmsg);
 	ksft_test_result(!reports, "no kernel report (%d)\n", reports);
