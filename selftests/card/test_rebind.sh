@@ -1,12 +1,13 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# 100 unbind/bind cycles of every card driver while readers keep the GPIO
-# lines, the serial knobs and the ADC busy. The VM runner fails the run on
-# any kernel report; here each driver must come back bound and working.
+# CYCLES (20) unbind/bind cycles of every card driver while readers keep
+# the GPIO lines, the serial knobs and the ADC busy (stress_rebind.sh: 100).
+# The VM runner fails the run on any kernel report; here each driver must
+# come back bound and working.
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/card_lib.sh"
 
-CYCLES=${CYCLES:-100}
+CYCLES=${CYCLES:-20}
 tmp=$(mktemp -d)
 
 # driver name -> sysfs driver directory; the core first
