@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0
 # shellcheck shell=bash
 # An I2C fault storm while every driver of the card is in use (sourced by
-# test_i2c_storm.sh and stress_i2c_storm.sh, not run):
+# stress_i2c_storm.sh, not run):
 #
 #   storm_run SECONDS PERMILLE
 #
