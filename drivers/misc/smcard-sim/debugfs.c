@@ -9,6 +9,7 @@
 #include <linux/bitfield.h>
 #include <linux/debugfs.h>
 #include <linux/device.h>
+#include <linux/err.h>
 #include <linux/fs.h>
 #include <linux/kstrtox.h>
 #include <linux/random.h>
@@ -256,6 +257,22 @@ static int i2c_fail_show(struct seq_file *s, void *unused)
 }
 
 /*
+ * Text written to a debugfs file, into @buf of @size and trimmed: its
+ * first word, and in *@rest what follows it (NULL if nothing does).
+ */
+static char *sim_written_words(const char __user *ubuf, size_t len,
+			       char *buf, size_t size, char **rest)
+{
+	if (len >= size)
+		return ERR_PTR(-EINVAL);
+	if (copy_from_user(buf, ubuf, len))
+		return ERR_PTR(-EFAULT);
+	buf[len] = '\0';
+	*rest = strim(buf);
+	return strsep(rest, " \t");
+}
+
+/*
  * "N [nack|timeout|late [REG]]": fail the next N transfers, or with REG the
  * next N that write data to the controller's register REG.
  */
@@ -270,13 +287,9 @@ static ssize_t i2c_fail_write(struct file *file, const char __user *ubuf,
 	int ret, reg = -1;
 	u8 r;
 
-	if (len >= sizeof(buf))
-		return -EINVAL;
-	if (copy_from_user(buf, ubuf, len))
-		return -EFAULT;
-	buf[len] = '\0';
-	p = strim(buf);
-	arg = strsep(&p, " \t");
+	arg = sim_written_words(ubuf, len, buf, sizeof(buf), &p);
+	if (IS_ERR(arg))
+		return PTR_ERR(arg);
 	ret = kstrtouint(arg, 0, &count);
 	if (ret)
 		return ret;
@@ -335,13 +348,9 @@ static ssize_t i2c_storm_write(struct file *file, const char __user *ubuf,
 	unsigned long flags;
 	int ret;
 
-	if (len >= sizeof(buf))
-		return -EINVAL;
-	if (copy_from_user(buf, ubuf, len))
-		return -EFAULT;
-	buf[len] = '\0';
-	p = strim(buf);
-	arg = strsep(&p, " \t");
+	arg = sim_written_words(ubuf, len, buf, sizeof(buf), &p);
+	if (IS_ERR(arg))
+		return PTR_ERR(arg);
 	ret = kstrtouint(arg, 10, &storm.permille);
 	if (ret)
 		return ret;
