@@ -33,11 +33,12 @@ ok() { if eval "$1"; then ktap_test_pass "$2"; else ktap_test_fail "$2"; fi; }
 jq_py() { python3 -c "import json,sys; d=json.load(open('$W/body')); $1"; }
 readings() { grep -c '^smcard/web/' "$W/mqtt.log"; }
 
+chromium_flags=(--headless --no-sandbox --disable-gpu --disable-quic --no-first-run
+	--disable-background-networking --disable-component-update --disable-sync)
 chromium_run()
 {
-	chromium --headless --no-sandbox --disable-gpu --disable-quic --no-first-run \
-		--disable-background-networking --disable-component-update --disable-sync \
-		--user-data-dir="$(mktemp -d "$W/chrome.XXXXXX")" "$@" 2>>"$W/chromium.log"
+	chromium "${chromium_flags[@]}" --user-data-dir="$(mktemp -d "$W/chrome.XXXXXX")" \
+		"$@" 2>>"$W/chromium.log"
 }
 
 # A browser that keeps the page open, in a process group of its own:
@@ -46,8 +47,8 @@ chromium_run()
 # connections to the daemon open.
 open_browser()
 {
-	setsid bash -c "$(declare -p W); $(declare -f chromium_run); chromium_run \"\$@\"" \
-		chromium "$@" >/dev/null &
+	setsid chromium "${chromium_flags[@]}" --user-data-dir="$(mktemp -d "$W/chrome.XXXXXX")" \
+		"$@" >/dev/null 2>>"$W/chromium.log" &
 	browsers+=($!)
 }
 
