@@ -300,6 +300,7 @@ void meterbus_bus_receive(struct meterbus_bus *bus, const u8 *data, size_t len)
 	}
 	bus->rx_last = now;
 	if (x) {
+		meterbus_xfer_sent(bus, x);
 		if (!x->first)
 			x->first = now;
 		x->last = now;

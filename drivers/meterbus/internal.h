@@ -35,7 +35,8 @@ struct meterbus_stats {
  * @elapsed_us: end of the request to the end of the transaction
  *
  * The fields below are private to the core and change under state_lock.
- * @waiting: the request went out, received bytes belong to the reply
+ * @sent: the request is counted and shown to monitors (by the first reply
+ *	byte if that comes before the line driver's write() returns)
  * @settled: a first frame or garbage run ended; waiting for a quiet line
  * @fault: METERBUS_RESULT_OVER_CURRENT/POWER_FAULT, or METERBUS_RESULT_OK
  * @end: end of the request's last stop bit
@@ -55,7 +56,7 @@ struct meterbus_xfer {
 	u32 latency_us;
 	u32 elapsed_us;
 
-	bool waiting;
+	bool sent;
 	bool settled;
 	int fault;
 	ktime_t end;
@@ -147,6 +148,7 @@ int meterbus_bus_slave_reply(struct meterbus_bus *bus, u32 seq, const u8 *frame,
 void meterbus_slave_request(struct meterbus_bus *bus, ktime_t end);
 void meterbus_release_port(struct net *net, u32 portid);
 void meterbus_rx_event(struct meterbus_bus *bus, int res, ktime_t now);
+void meterbus_xfer_sent(struct meterbus_bus *bus, struct meterbus_xfer *x);
 
 /* genl.c */
 int meterbus_nl_init(void);

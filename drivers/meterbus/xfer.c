@@ -47,9 +47,30 @@ static int meterbus_xfer_start(struct meterbus_bus *bus, struct meterbus_xfer *x
 	meterbus_parser_reset(&bus->parser);
 	x->result = METERBUS_RESULT_OK;
 	x->fault = METERBUS_RESULT_OK;
+	x->sent = false;
 	bus->xfer = x;
 	mutex_unlock(&bus->state_lock);
 	return 0;
+}
+
+/**
+ * meterbus_xfer_sent() - count the request and show it to monitors, once
+ * @bus: the bus
+ * @x: the transaction in flight
+ *
+ * Called when write() returns, or earlier by the first reply byte: a fast
+ * meter can answer while the line driver still waits for its transmitter
+ * to drain, and monitors must see the request before the reply.
+ */
+void meterbus_xfer_sent(struct meterbus_bus *bus, struct meterbus_xfer *x)
+{
+	lockdep_assert_held(&bus->state_lock);
+	if (x->sent)
+		return;
+	x->sent = true;
+	bus->stats.frames_tx++;
+	meterbus_nl_monitor(bus, METERBUS_DIRECTION_TX, x->frame, x->len,
+			    METERBUS_RESULT_OK);
 }
 
 /* The line went quiet in the middle of a frame or garbage run. */
@@ -171,13 +192,11 @@ int meterbus_bus_transfer(struct meterbus_bus *bus, struct meterbus_xfer *x)
 
 	ret = bus->ops->write(bus, x->frame, x->len);
 	x->end = ktime_get();
-	mutex_lock(&bus->state_lock);
 	if (!ret) {
-		bus->stats.frames_tx++;
-		meterbus_nl_monitor(bus, METERBUS_DIRECTION_TX, x->frame, x->len,
-				    METERBUS_RESULT_OK);
+		mutex_lock(&bus->state_lock);
+		meterbus_xfer_sent(bus, x);
+		mutex_unlock(&bus->state_lock);
 	}
-	mutex_unlock(&bus->state_lock);
 
 	if (!ret && !x->no_reply)
 		ret = meterbus_xfer_wait(bus, x);

@@ -718,6 +718,55 @@ MBUS_TEST(monitor)
 	mbnl_close(&mon);
 }
 
+/*
+ * A fast meter's answer can arrive while the line driver still waits for
+ * its transmitter to drain: monitors must see every request before its
+ * answer all the same. 38400 Bd, answers at once: a short turnaround.
+ */
+MBUS_TEST(monitor_order)
+{
+	const char *args[] = { "meter", "5", NULL };
+	int i, answered = 0, tx = 0, rx = 0, reversed = 0;
+	bool requested = false;
+	struct mbnl_reply r;
+	struct mbnl mon;
+
+	ASSERT_EQ(0, mbnl_bus_set(&self->nl, self->id, 38400, -1, -1).err);
+	ASSERT_EQ(0, mbnl_open(&mon));
+	ASSERT_EQ(0, mbnl_join(&mon, METERBUS_MCGRP_MONITOR));
+	self->peer = peer_start(args);
+	ASSERT_LT(0, self->peer);
+	for (i = 0; i <= 100; i++) {
+		if (i < 100) {
+			r = mbnl_req(&self->nl, METERBUS_CMD_XFER, 0, XFER(snd_nke5));
+			ASSERT_EQ(0, r.err);
+			answered += r.result == METERBUS_RESULT_OK;
+		}
+		/* read as we go: the socket's buffer holds a few dozen */
+		for (;;) {
+			r = mbnl_wait_ntf(&mon, METERBUS_CMD_MONITOR_NTF,
+					  i < 100 ? 0 : 500);
+			if (!r.done)
+				break;
+			if (r.direction == METERBUS_DIRECTION_TX) {
+				tx++;
+				requested = true;
+				continue;
+			}
+			rx++;
+			reversed += !requested;
+			requested = false;
+		}
+	}
+	TH_LOG("%d transfers answered; monitor: %d requests, %d answers, %d answers before their request",
+	       answered, tx, rx, reversed);
+	EXPECT_LE(90, answered);
+	EXPECT_EQ(100, tx);
+	EXPECT_LE(answered, rx);
+	EXPECT_EQ(0, reversed);
+	mbnl_close(&mon);
+}
+
 MBUS_TEST(slave_role)
 {
 	const char *args[] = { "master", "107b0b8616", NULL };
