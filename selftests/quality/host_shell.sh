@@ -17,7 +17,7 @@ early_quits()
 	for f in "$@"; do
 		grep -l 'pipefail' "$f" >/dev/null || continue
 		grep -nE '\|[[:space:]]*grep[[:space:]]+(-[[:alnum:]]*q|--quiet)' "$f" |
-			sed "s|^|# $f:|"
+			grep -vE '^[0-9]+:[[:space:]]*#' | sed "s|^|# $f:|"
 	done
 }
 
@@ -35,7 +35,8 @@ fi
 
 # The gate itself, and the fault it guards against: a producer that writes
 # past a pipe's buffer after grep -q has quit fails the pipeline.
-printf '#!/bin/bash\nset -o pipefail\nseq 1000000 | grep -q 1\n' >"$tmp/bad.sh"
+quiet='grep -q'
+printf '#!/bin/bash\nset -o pipefail\nseq 1000000 | %s 1\n' "$quiet" >"$tmp/bad.sh"
 bash "$tmp/bad.sh"
 rc=$?
 if [ -n "$(early_quits "$tmp/bad.sh")" ] && [ $rc -ne 0 ]; then
