@@ -839,7 +839,24 @@ static int search(struct search *s, const struct mbus_secaddr *pattern,
 	 * A selection was acknowledged but nobody answered the REQ_UD2 (a
 	 * late or damaged answer, or answers so scattered that the link
 	 * layer saw no frame start): search below rather than lose meters.
+	 * A full address has nothing below, and the acknowledgement may
+	 * have been the late one of the probe before: ask once more, and
+	 * report nobody without an answer.
 	 */
+	if (ret == PROBE_UNSURE && level >= LEVELS) {
+		ret = probe(s, pattern, &f, &r);
+		if (ret < 0)
+			return ret;
+		if (ret == PROBE_UNSURE) {
+			char pat[MBUS_SECADDR_STRLEN];
+
+			mbus_secaddr_format(pattern, pat);
+			note(s, "%s: the selection was acknowledged twice but nobody answered REQ_UD2",
+			     pat);
+		}
+		if (ret == PROBE_NONE || ret == PROBE_UNSURE)
+			return 0;
+	}
 	if (ret == PROBE_UNSURE)
 		ret = PROBE_MANY;
 	if (ret == PROBE_NONE)
