@@ -26,7 +26,9 @@ adc_dev()
 	return 1
 }
 
-# Stop any capture a previous test left behind.
+# Stop any capture a previous test left behind, and undo the watermark
+# libiio leaves (iio_readdev -b N sets it to N): iio_generic_buffer -c
+# counts reads, each of which would then wait for N scans.
 adc_idle()
 {
 	local d
@@ -36,6 +38,7 @@ adc_idle()
 	for c in "$d"/scan_elements/*_en; do
 		echo 0 > "$c"
 	done
+	echo 1 > "$d/buffer0/watermark"
 	echo > "$d/trigger/current_trigger" 2>/dev/null
 	return 0
 }
