@@ -235,6 +235,8 @@ struct late_bus {
 	struct mbus_secaddr late;
 	bool held, done;
 	struct mbus_reply stash;
+	/* instead: @late acknowledges its selection, never answers REQ_UD2 */
+	bool mute, muted;
 };
 
 static int late_xfer(void *ctx, const uint8_t *req, size_t len, bool no_reply,
@@ -246,6 +248,16 @@ static int late_xfer(void *ctx, const uint8_t *req, size_t len, bool no_reply,
 
 	if (ret)
 		return ret;
+	if (b->mute) {
+		if (len == 17 && req[6] == MBUS_CI_SELECT) {
+			mbus_secaddr_decode(req + 7, &sa);
+			b->muted = same_sa(&sa, &b->late);
+		} else if (len == 5 && b->muted) {
+			r->result = METERBUS_RESULT_TIMEOUT;
+			r->len = 0;
+		}
+		return 0;
+	}
 	if (b->held) {
 		b->held = false;
 		if (r->result == METERBUS_RESULT_TIMEOUT)
@@ -267,6 +279,29 @@ static int late_xfer(void *ctx, const uint8_t *req, size_t len, bool no_reply,
 	return 0;
 }
 
+/* The twins of the meter set of secondary_late_acknowledgement. */
+static void twins(struct __test_metadata *_metadata, struct mbus_meterset *ms)
+{
+	static const char *const addrs[] = {
+		"12345678 KAM 01 06", "12345678 KAM 01 07",
+	};
+
+	mbus_meterset_init(ms);
+	ASSERT_EQ(0, mbus_meterset_generate(ms, 2, 5, false));
+	for (size_t i = 0; i < 2; i++) {
+		char man[4];
+		unsigned int id, ver, med;
+		struct mbus_secaddr *sa = &ms->meters[i]->m.addr;
+
+		ASSERT_EQ(4, sscanf(addrs[i], "%x %3s %x %x", &id, man, &ver,
+				    &med));
+		sa->id = id;
+		ASSERT_EQ(0, mbus_manufacturer_id(man, &sa->manufacturer));
+		sa->version = (uint8_t)ver;
+		sa->medium = (uint8_t)med;
+	}
+}
+
 /*
  * Twins that differ in the medium (06, 07): the acknowledgement of 07
  * comes late, in the window of the selection of the next candidate (0E),
@@ -275,9 +310,6 @@ static int late_xfer(void *ctx, const uint8_t *req, size_t len, bool no_reply,
  */
 TEST(secondary_late_acknowledgement)
 {
-	static const char *const addrs[] = {
-		"12345678 KAM 01 06", "12345678 KAM 01 07",
-	};
 	struct mbus_meterset ms;
 	struct late_bus b = { .ms = &ms };
 	struct mbus_link l = { .xfer = late_xfer, .ctx = &b, .retries = 2 };
@@ -287,20 +319,7 @@ TEST(secondary_late_acknowledgement)
 	struct mbus_secaddr all = MBUS_SECADDR_WILDCARD;
 
 	s.n = 0;
-	mbus_meterset_init(&ms);
-	ASSERT_EQ(0, mbus_meterset_generate(&ms, 2, 5, false));
-	for (size_t i = 0; i < 2; i++) {
-		char man[4];
-		unsigned int id, ver, med;
-		struct mbus_secaddr *sa = &ms.meters[i]->m.addr;
-
-		ASSERT_EQ(4, sscanf(addrs[i], "%x %3s %x %x", &id, man, &ver,
-				    &med));
-		sa->id = id;
-		ASSERT_EQ(0, mbus_manufacturer_id(man, &sa->manufacturer));
-		sa->version = (uint8_t)ver;
-		sa->medium = (uint8_t)med;
-	}
+	twins(_metadata, &ms);
 	b.late = ms.meters[1]->m.addr;
 	ASSERT_LE(0, mbus_scan_secondary(&l, &all, &o));
 	ASSERT_TRUE(b.done);
@@ -318,6 +337,30 @@ TEST(secondary_late_acknowledgement)
 	}
 	/* the meter whose acknowledgement was on time is found */
 	EXPECT_LE(1, s.n);
+	mbus_meterset_free(&ms);
+}
+
+/*
+ * A meter that acknowledges its selection but never answers REQ_UD2 in
+ * time when selected alone: reported all the same, with a note.
+ */
+TEST(secondary_mute_meter)
+{
+	struct mbus_meterset ms;
+	struct late_bus b = { .ms = &ms, .mute = true };
+	struct mbus_link l = { .xfer = late_xfer, .ctx = &b, .retries = 2 };
+	static struct seen s;
+	struct mbus_scan_opts o = { .found = on_found, .note = on_note,
+				    .arg = &s };
+	struct mbus_secaddr all = MBUS_SECADDR_WILDCARD;
+	unsigned int before = notes;
+
+	s.n = 0;
+	twins(_metadata, &ms);
+	b.late = ms.meters[1]->m.addr;
+	ASSERT_EQ(2, mbus_scan_secondary(&l, &all, &o));
+	check_all_found(_metadata, &ms, &s);
+	EXPECT_LT(before, notes);
 	mbus_meterset_free(&ms);
 }
 

@@ -840,22 +840,26 @@ static int search(struct search *s, const struct mbus_secaddr *pattern,
 	 * late or damaged answer, or answers so scattered that the link
 	 * layer saw no frame start): search below rather than lose meters.
 	 * A full address has nothing below, and the acknowledgement may
-	 * have been the late one of the probe before: ask once more, and
-	 * report nobody without an answer.
+	 * have been the late one of the probe before: ask once more. No
+	 * acknowledgement then: nobody is there. Acknowledged again but
+	 * still no answer: a meter that does not answer in time.
 	 */
 	if (ret == PROBE_UNSURE && level >= LEVELS) {
 		ret = probe(s, pattern, &f, &r);
-		if (ret < 0)
-			return ret;
+		if (ret < 0 || ret == PROBE_NONE)
+			return ret < 0 ? ret : 0;
 		if (ret == PROBE_UNSURE) {
 			char pat[MBUS_SECADDR_STRLEN];
 
 			mbus_secaddr_format(pattern, pat);
-			note(s, "%s: the selection was acknowledged twice but nobody answered REQ_UD2",
+			note(s, "%s: acknowledges its selection but did not answer REQ_UD2",
 			     pat);
+			memset(&f, 0, sizeof(f));
+			f.sa = *pattern;
+			f.has_secaddr = true;
+			acc_add(parent, pattern, NULL, 0, NULL, 1);
+			return report(s, &f);
 		}
-		if (ret == PROBE_NONE || ret == PROBE_UNSURE)
-			return 0;
 	}
 	if (ret == PROBE_UNSURE)
 		ret = PROBE_MANY;
