@@ -85,8 +85,21 @@ struct stats {
 	unsigned long diags;
 	/* time to the answer per command (bus-get .. slave-reply, others) */
 	unsigned long ms_sum[7], ms_max[7], ms_n[7];
+	/* where the senders' time goes (enum tk), in microseconds */
+	unsigned long tk_us[16], tk_n[16];
 	unsigned long errnos[ERRNO_MAX];
 };
+
+/* The classes of the time breakdown */
+enum tk { TK_XFER_ANSWERED, TK_XFER_TIMEOUT, TK_XFER_NO_REPLY,
+	  TK_XFER_OTHER, TK_XFER_REFUSED, TK_BUS_SET_OK, TK_BUS_SET_REFUSED,
+	  TK_BIG, TK_OTHER, TK_BURST, TK_SOCKET, TK_BUILD, TK_N };
+
+static const char *const tk_names[TK_N] = {
+	"transfers answered", "transfers timed out", "transfers without reply",
+	"transfers, other results", "transfers refused", "bus-sets done",
+	"bus-sets refused", "large messages", "other messages", "bursts",
+	"sockets opened", "building messages" };
 
 static struct stats *st;
 static int family;
@@ -215,6 +228,20 @@ static int exchange(struct nl_sock *sk, struct nl_msg *msg, struct mbnl_reply *a
 	}
 	nl_cb_put(cb);
 	return ret;
+}
+
+static int64_t now_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000000LL + ts.tv_nsec / 1000;
+}
+
+static void tk_add(enum tk k, int64_t since)
+{
+	ADD(tk_us[k], now_us() - since);
+	INC(tk_n[k]);
 }
 
 static struct nl_sock *nl_open(uint64_t *rs)
@@ -572,6 +599,8 @@ static void count_answer(const struct mbnl_reply *a)
 
 static void new_socket(struct sender *s)
 {
+	int64_t t0 = now_us();
+
 	if (s->sk)
 		nl_socket_free(s->sk);
 	s->sk = nl_open(&s->rs);
@@ -592,6 +621,7 @@ static void new_socket(struct sender *s)
 			nl_socket_drop_membership(s->sk, grp);
 		}
 	}
+	tk_add(TK_SOCKET, t0);
 }
 
 /*
@@ -683,11 +713,13 @@ static void one_message(struct sender *s)
 	struct nl_msg *msg;
 	struct mbnl_reply a = { };
 	int cmd, flags, ret, k;
-	int64_t t0, ms;
+	int64_t t0, ms, tb, tx;
 	__u32 seq;
+	enum tk tk;
 
 	if (s->left-- <= 0)
 		new_socket(s);
+	tb = now_us();
 	/* the commands (bus-get, bus-set, xfer, slave-*), then the rest */
 	if (r < 160)
 		c = &cmds[0];
@@ -763,9 +795,27 @@ static void one_message(struct sender *s)
 
 	INC(sent);
 	s->done++;
+	tk_add(TK_BUILD, tb);
+	tx = now_us();
 	t0 = mbnl_ms();
 	ret = exchange(s->sk, msg, &a);
 	ms = mbnl_ms() - t0;
+	if (g.big)
+		tk = TK_BIG;
+	else if (ret || !request || short_hdr || dump || cmd != c->cmd ||
+		 (cmd != METERBUS_CMD_XFER && cmd != METERBUS_CMD_BUS_SET))
+		tk = TK_OTHER;
+	else if (cmd == METERBUS_CMD_BUS_SET)
+		tk = a.err ? TK_BUS_SET_REFUSED : TK_BUS_SET_OK;
+	else if (a.err)
+		tk = TK_XFER_REFUSED;
+	else if (a.result == METERBUS_RESULT_TIMEOUT)
+		tk = TK_XFER_TIMEOUT;
+	else if (a.result != METERBUS_RESULT_OK)
+		tk = TK_XFER_OTHER;
+	else
+		tk = a.frame_len ? TK_XFER_ANSWERED : TK_XFER_NO_REPLY;
+	tk_add(tk, tx);
 	k = short_hdr || !is_real(cmd) ? 6 : c - cmds + (dump ? 5 : 0);
 	if (k > 6)
 		k = 6;
@@ -868,9 +918,12 @@ static void one_message(struct sender *s)
 static void sender_run(struct sender *s)
 {
 	while (s->done < s->quota) {
-		if (chance(&s->rs, 1))
+		if (chance(&s->rs, 1)) {
+			int64_t t0 = now_us();
+
 			burst(s);
-		else
+			tk_add(TK_BURST, t0);
+		} else
 			one_message(s);
 	}
 	nl_socket_free(s->sk);
@@ -1098,7 +1151,7 @@ int main(int argc, char **argv)
 	uint64_t seed = (uint64_t)time(NULL) ^ ((uint64_t)getpid() << 32);
 	pid_t listeners[3], peer, *pids;
 	struct mbnl_reply a, b, x;
-	int64_t t0, took;
+	int64_t t0, took, tfin;
 	char errline[512];
 	struct mbnl nl;
 	int len, ret;
@@ -1227,6 +1280,7 @@ int main(int argc, char **argv)
 	stop(peer);
 
 	/* back to the usual state, and a transfer that must work */
+	tfin = mbnl_ms();
 	a = mbnl_bus_set(&nl, bus_id, 2400, 1, METERBUS_ROLE_MASTER);
 	b = mbnl_bus_get(&nl, bus_id);
 	peer = peer_start("meter");
@@ -1237,6 +1291,7 @@ int main(int argc, char **argv)
 
 	stop(peer);
 	reports_seen = kmsg_reports(kfd);
+	tfin = mbnl_ms() - tfin;
 
 	ksft_print_msg("%lu messages in %.1f s (%.0f/s), %lu sockets; %lu ok, %lu errors (%lu with an extack message, %lu with an attribute only)\n",
 		       st->sent, took / 1e3, st->sent * 1e3 / (took ? took : 1),
@@ -1260,6 +1315,15 @@ int main(int argc, char **argv)
 			ksft_print_msg("%s: %lu, answered in %.1f ms on average, at most %lu ms\n",
 				       kinds[i], st->ms_n[i],
 				       (double)st->ms_sum[i] / st->ms_n[i], st->ms_max[i]);
+
+	ksft_print_msg("the checks after the run took %.1f s\n", tfin / 1e3);
+	for (i = 0; i < TK_N; i++)
+		if (st->tk_n[i])
+			ksft_print_msg("time: %s: %lu, %.1f s in all (%.0f%% of the senders' time), %.1f ms each\n",
+				       tk_names[i], st->tk_n[i], st->tk_us[i] / 1e6,
+				       100.0 * st->tk_us[i] / 1e3 /
+				       ((double)took * (roots + nobodies)),
+				       st->tk_us[i] / 1e3 / st->tk_n[i]);
 
 	ksft_test_result(!status && !st->hung && !st->lost && !st->send_failed &&
 			 st->sent >= messages,
