@@ -63,6 +63,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <linux/sock_diag.h>
+
 #include "kselftest.h"
 #include "meterbus_nl.h"
 #include "stallwatch.h"
@@ -104,6 +106,7 @@ struct stats {
 	/* where the senders' time goes (enum tk), in microseconds */
 	unsigned long tk_us[16], tk_n[16];
 	unsigned long send_us, recv_us;	/* of exchange(): sending, answers */
+	unsigned long main_overruns, main_overruns_answered;
 	unsigned long errnos[ERRNO_MAX];
 };
 
@@ -228,10 +231,49 @@ static void tk_add(enum tk k, int64_t since)
  * answer. Returns 0, or -ETIMEDOUT if none came in ANSWER_MS, -ENOBUFS
  * if the socket overran, -4000 - NLE_* if it could not be sent.
  */
+/* Messages for other requests or none (notifications) that came meanwhile */
+struct strays {
+	__u32 req_seq;
+	int n, errors, last_type, last_len;
+	__u32 last_seq;
+};
+
+static int count_strays(struct nl_msg *msg, void *arg)
+{
+	struct nlmsghdr *nlh = nlmsg_hdr(msg);
+	struct strays *x = arg;
+
+	if (nlh->nlmsg_seq == x->req_seq)
+		return NL_OK;
+	x->n++;
+	if (nlh->nlmsg_type == NLMSG_ERROR || nlh->nlmsg_type == NLMSG_DONE)
+		x->errors++;
+	x->last_type = nlh->nlmsg_type;
+	x->last_len = nlh->nlmsg_len;
+	x->last_seq = nlh->nlmsg_seq;
+	return NL_SKIP;
+}
+
+/* What fills the receive buffer when it overran */
+static void overrun_diag(struct nl_sock *sk, const struct strays *x,
+			 const char *when)
+{
+	__u32 mi[SK_MEMINFO_VARS] = { };
+	socklen_t len = sizeof(mi);
+
+	getsockopt(nl_socket_get_fd(sk), SOL_SOCKET, SO_MEMINFO, mi, &len);
+	diag("receive buffer overrun %s: rmem %u of %u, %u dropped; %d other messages came (%d ends), the last type %d, %d bytes, seq %u (the request's %u)",
+	     when, mi[SK_MEMINFO_RMEM_ALLOC], mi[SK_MEMINFO_RCVBUF],
+	     mi[SK_MEMINFO_DROPS], x->n, x->errors, x->last_type, x->last_len,
+	     x->last_seq, x->req_seq);
+}
+
 static int exchange(struct nl_sock *sk, struct nl_msg *msg, struct mbnl_reply *a)
 {
 	struct pollfd p = { .fd = nl_socket_get_fd(sk), .events = POLLIN };
 	int64_t end = mbnl_ms() + ANSWER_MS, t0 = now_us();
+	struct strays x = { .req_seq = nlmsg_hdr(msg)->nlmsg_seq };
+	bool overrun = false;
 	struct nl_cb *cb;
 	int ret = 0;
 
@@ -244,20 +286,32 @@ static int exchange(struct nl_sock *sk, struct nl_msg *msg, struct mbnl_reply *a
 	cb = mbnl_answer_cb(a);
 	if (!cb)
 		return -ENOMEM;
+	nl_cb_set(cb, NL_CB_SEQ_CHECK, NL_CB_CUSTOM, count_strays, &x);
 	while (!a->end) {
 		int64_t left = end - mbnl_ms();
 
 		if (left <= 0 || poll(&p, 1, left) <= 0) {
-			ret = -ETIMEDOUT;
+			ret = overrun ? -ENOBUFS : -ETIMEDOUT;
 			break;
 		}
 		/* non-blocking: the rest of a dump may come later */
 		ret = nl_recvmsgs(sk, cb);
-		if (ret == -NLE_NOMEM && !a->end) {
-			ret = -ENOBUFS;
-			break;
+		if (ret == -NLE_NOMEM && !a->end && !overrun) {
+			/* what was dropped: the answer or another message? */
+			overrun = true;
+			INC(main_overruns);
+			overrun_diag(sk, &x, "while waiting");
+			/*
+			 * A do-request's answer is queued by now or lost,
+			 * a dump goes on as we read.
+			 */
+			end = mbnl_ms() + 5000;
 		}
 		ret = 0;
+	}
+	if (overrun && !ret) {
+		INC(main_overruns_answered);
+		overrun_diag(sk, &x, "but the answer came");
 	}
 	nl_cb_put(cb);
 	ADD(recv_us, now_us() - t0);
@@ -1375,6 +1429,8 @@ int main(int argc, char **argv)
 	ksft_print_msg("got through: %lu transfers, %lu bus-sets, %lu slave-listens; burst: %lu sent, %lu answered, %lu overruns; %lu notifications read\n",
 		       st->xfer_ok, st->bus_set_ok, st->listen_ok, st->burst_sent,
 		       st->burst_answered, st->overruns, st->notifications);
+	ksft_print_msg("senders' sockets overrun: %lu times, %lu of them with the answer still coming\n",
+		       st->main_overruns, st->main_overruns_answered);
 	len = snprintf(errline, sizeof(errline), "errors:");
 	for (i = 1; i < ERRNO_MAX; i++)
 		if (st->errnos[i] && len < (int)sizeof(errline) - 32)

@@ -6,5 +6,5 @@
 # message, kernel reports (0) and the valid transfer afterwards.
 # NL_FUZZ_SEED replays a run. At 40 to 120 messages/s in the reference VM,
 # 10^5 take 15 to 40 min; 10^6 would not fit in make stress's two hours.
-exec "$(dirname "$0")/nl_fuzz" -n "${STRESS_NL_MESSAGES:-100000}" \
+exec "$(dirname "$0")/nl_fuzz" -n "${STRESS_NL_MESSAGES:-1000000}" \
 	${NL_FUZZ_SEED:+-s "$NL_FUZZ_SEED"}
