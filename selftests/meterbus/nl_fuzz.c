@@ -83,6 +83,11 @@
 #define METER 5			/* the address meterbus_peer answers */
 #define ABSENT_PER_MILLE 40	/* transfers to addresses no meter has */
 
+/* The classes of the time breakdown */
+enum tk { TK_XFER_ANSWERED, TK_XFER_TIMEOUT, TK_XFER_NO_REPLY,
+	  TK_XFER_OTHER, TK_XFER_REFUSED, TK_BUS_SET_OK, TK_BUS_SET_REFUSED,
+	  TK_BIG, TK_OTHER, TK_BURST, TK_SOCKET, TK_BUILD, TK_N };
+
 /* Counters shared by all processes (MAP_SHARED) */
 struct stats {
 	unsigned long sent, answered, ok, errors;
@@ -104,16 +109,11 @@ struct stats {
 	/* time to the answer per command (bus-get .. slave-reply, others) */
 	unsigned long ms_sum[7], ms_max[7], ms_n[7];
 	/* where the senders' time goes (enum tk), in microseconds */
-	unsigned long tk_us[16], tk_n[16];
+	unsigned long tk_us[TK_N], tk_n[TK_N];
 	unsigned long send_us, recv_us;	/* of exchange(): sending, answers */
 	unsigned long main_overruns, main_overruns_answered;
 	unsigned long errnos[ERRNO_MAX];
 };
-
-/* The classes of the time breakdown */
-enum tk { TK_XFER_ANSWERED, TK_XFER_TIMEOUT, TK_XFER_NO_REPLY,
-	  TK_XFER_OTHER, TK_XFER_REFUSED, TK_BUS_SET_OK, TK_BUS_SET_REFUSED,
-	  TK_BIG, TK_OTHER, TK_BURST, TK_SOCKET, TK_BUILD, TK_N };
 
 static const char *const tk_names[TK_N] = {
 	"transfers answered", "transfers timed out", "transfers without reply",
