@@ -17,6 +17,13 @@
  * reads), sockets that come and go (some as the slave listener). Every
  * message asks for an ACK with extended ACK on.
  *
+ * The bus runs at 38400 Bd from the start (bus-sets change the rate, to
+ * the slow ones rarely), and well-formed transfers go to meterbus_peer's
+ * meter but for a bounded share to addresses without one, which hold the
+ * bus for the whole reply window. The rate is bound by the guest's CPUs
+ * (the kernel's work per message under KASAN, lockdep and kmemleak), not
+ * by the wire: the end of the run shows where the senders' time went.
+ *
  * What the kernel must do (the tests):
  *  - answer every message (an ACK, an error or the end of the dump) within
  *    60 s, and lose none;
@@ -50,10 +57,13 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+
+#include <linux/sock_diag.h>
 
 #include "kselftest.h"
 #include "meterbus_nl.h"
@@ -64,6 +74,19 @@
 #define ANSWER_MS 60000		/* longest wait for one answer */
 #define DIAG_MAX 30		/* diagnostic lines about violations */
 #define ERRNO_MAX 160
+#define RECV_BUF (160 * 1024)	/* > the echo of the largest message */
+/*
+ * The fuzz starts the bus at 38400 Bd, where a transfer holds the bus for
+ * the shortest time, and the bus-sets choose it most often.
+ */
+#define FUZZ_BAUD 38400
+#define METER 5			/* the address meterbus_peer answers */
+#define ABSENT_PER_MILLE 40	/* transfers to addresses no meter has */
+
+/* The classes of the time breakdown */
+enum tk { TK_XFER_ANSWERED, TK_XFER_TIMEOUT, TK_XFER_NO_REPLY,
+	  TK_XFER_OTHER, TK_XFER_REFUSED, TK_BUS_SET_OK, TK_BUS_SET_REFUSED,
+	  TK_BIG, TK_OTHER, TK_BURST, TK_SOCKET, TK_BUILD, TK_N };
 
 /* Counters shared by all processes (MAP_SHARED) */
 struct stats {
@@ -85,8 +108,18 @@ struct stats {
 	unsigned long diags;
 	/* time to the answer per command (bus-get .. slave-reply, others) */
 	unsigned long ms_sum[7], ms_max[7], ms_n[7];
+	/* where the senders' time goes (enum tk), in microseconds */
+	unsigned long tk_us[TK_N], tk_n[TK_N];
+	unsigned long send_us, recv_us;	/* of exchange(): sending, answers */
+	unsigned long main_overruns, main_overruns_answered;
 	unsigned long errnos[ERRNO_MAX];
 };
+
+static const char *const tk_names[TK_N] = {
+	"transfers answered", "transfers timed out", "transfers without reply",
+	"transfers, other results", "transfers refused", "bus-sets done",
+	"bus-sets refused", "large messages", "other messages", "bursts",
+	"sockets opened", "building messages" };
 
 static struct stats *st;
 static int family;
@@ -179,45 +212,119 @@ static const struct cmd_pol cmds[] = {
 
 #define NCMDS ((int)(sizeof(cmds) / sizeof(cmds[0])))
 
+static int64_t now_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000000LL + ts.tv_nsec / 1000;
+}
+
+static void tk_add(enum tk k, int64_t since)
+{
+	ADD(tk_us[k], now_us() - since);
+	INC(tk_n[k]);
+}
+
 /*
  * Send @msg (its flags as they are: nl_send() adds none) and wait for its
  * answer. Returns 0, or -ETIMEDOUT if none came in ANSWER_MS, -ENOBUFS
  * if the socket overran, -4000 - NLE_* if it could not be sent.
  */
+/* Messages for other requests or none (notifications) that came meanwhile */
+struct strays {
+	__u32 req_seq;
+	int n, errors, last_type, last_len;
+	__u32 last_seq;
+};
+
+static int count_strays(struct nl_msg *msg, void *arg)
+{
+	struct nlmsghdr *nlh = nlmsg_hdr(msg);
+	struct strays *x = arg;
+
+	if (nlh->nlmsg_seq == x->req_seq)
+		return NL_OK;
+	x->n++;
+	if (nlh->nlmsg_type == NLMSG_ERROR || nlh->nlmsg_type == NLMSG_DONE)
+		x->errors++;
+	x->last_type = nlh->nlmsg_type;
+	x->last_len = nlh->nlmsg_len;
+	x->last_seq = nlh->nlmsg_seq;
+	return NL_SKIP;
+}
+
+/* What fills the receive buffer when it overran */
+static void overrun_diag(struct nl_sock *sk, const struct strays *x,
+			 const char *when)
+{
+	__u32 mi[SK_MEMINFO_VARS] = { };
+	socklen_t len = sizeof(mi);
+
+	getsockopt(nl_socket_get_fd(sk), SOL_SOCKET, SO_MEMINFO, mi, &len);
+	diag("receive buffer overrun %s: rmem %u of %u, %u dropped; %d other messages came (%d ends), the last type %d, %d bytes, seq %u (the request's %u)",
+	     when, mi[SK_MEMINFO_RMEM_ALLOC], mi[SK_MEMINFO_RCVBUF],
+	     mi[SK_MEMINFO_DROPS], x->n, x->errors, x->last_type, x->last_len,
+	     x->last_seq, x->req_seq);
+}
+
 static int exchange(struct nl_sock *sk, struct nl_msg *msg, struct mbnl_reply *a)
 {
 	struct pollfd p = { .fd = nl_socket_get_fd(sk), .events = POLLIN };
-	int64_t end = mbnl_ms() + ANSWER_MS;
+	int64_t end = mbnl_ms() + ANSWER_MS, t0 = now_us();
+	struct strays x = { .req_seq = nlmsg_hdr(msg)->nlmsg_seq };
+	bool overrun = false;
 	struct nl_cb *cb;
 	int ret = 0;
 
 	a->req_seq = nlmsg_hdr(msg)->nlmsg_seq;
 	ret = nl_send(sk, msg);
+	ADD(send_us, now_us() - t0);
 	if (ret < 0)
 		return ret - 4000;
+	t0 = now_us();
 	cb = mbnl_answer_cb(a);
 	if (!cb)
 		return -ENOMEM;
+	nl_cb_set(cb, NL_CB_SEQ_CHECK, NL_CB_CUSTOM, count_strays, &x);
 	while (!a->end) {
 		int64_t left = end - mbnl_ms();
 
 		if (left <= 0 || poll(&p, 1, left) <= 0) {
-			ret = -ETIMEDOUT;
+			ret = overrun ? -ENOBUFS : -ETIMEDOUT;
 			break;
 		}
 		/* non-blocking: the rest of a dump may come later */
 		ret = nl_recvmsgs(sk, cb);
-		if (ret == -NLE_NOMEM && !a->end) {
-			ret = -ENOBUFS;
-			break;
+		if (ret == -NLE_NOMEM && !a->end && !overrun) {
+			/* what was dropped: the answer or another message? */
+			overrun = true;
+			INC(main_overruns);
+			overrun_diag(sk, &x, "while waiting");
+			/*
+			 * A do-request's answer is queued by now or lost,
+			 * a dump goes on as we read.
+			 */
+			end = mbnl_ms() + 5000;
 		}
 		ret = 0;
 	}
+	if (overrun && !ret) {
+		INC(main_overruns_answered);
+		overrun_diag(sk, &x, "but the answer came");
+	}
 	nl_cb_put(cb);
+	ADD(recv_us, now_us() - t0);
 	return ret;
 }
 
-static struct nl_sock *nl_open(uint64_t *rs)
+/*
+ * A socket of the family. With @one_read each answer takes one recvmsg()
+ * into a buffer that holds the largest; libnl's default peeks at the size
+ * first (two calls per answer, and the kernel tries a dump's next part
+ * after the peek, while the peeked part still fills the receive buffer).
+ */
+static struct nl_sock *nl_open(uint64_t *rs, bool one_read)
 {
 	struct nl_sock *sk = nl_socket_alloc();
 	int one = 1, cap, sndbuf = 256 * 1024;
@@ -232,6 +339,10 @@ static struct nl_sock *nl_open(uint64_t *rs)
 		   sizeof(one));
 	/* every wait is a poll() with a deadline */
 	nl_socket_set_nonblocking(sk);
+	if (one_read) {
+		nl_socket_disable_msg_peek(sk);
+		nl_socket_set_msg_buf_size(sk, RECV_BUF);
+	}
 	/* room for the largest messages (the kernel caps it at wmem_max) */
 	setsockopt(nl_socket_get_fd(sk), SOL_SOCKET, SO_SNDBUF, &sndbuf,
 		   sizeof(sndbuf));
@@ -261,10 +372,15 @@ static void mark(struct gen *g, const char *why)
 
 static void random_bytes(uint64_t *rs, unsigned char *b, size_t n, bool nonzero)
 {
+	uint64_t r = 0;
 	size_t i;
 
+	/* eight bytes of each number */
 	for (i = 0; i < n; i++) {
-		b[i] = rnd64(rs) >> 56;
+		if (!(i & 7))
+			r = rnd64(rs);
+		b[i] = r >> 56;
+		r <<= 8;
 		if (nonzero && !b[i])
 			b[i] = 'x';
 	}
@@ -274,17 +390,27 @@ static void random_bytes(uint64_t *rs, unsigned char *b, size_t n, bool nonzero)
 static int valid_frame(uint64_t *rs, unsigned char *f)
 {
 	static const unsigned char ctl[] = { 0x40, 0x5b, 0x7b, 0x53, 0x73 };
-	/* mostly the peer's meter 5: answered at once, the bus is free again */
-	static const unsigned char adr[] = { 5, 5, 5, 5, 5, 5, 5, 5, 5, 0xfe,
-					     0xff, 0xfd, 7 };
+	/* no meter: the test address, broadcast, secondary, an absent one */
+	static const unsigned char absent[] = { 0xfe, 0xff, 0xfd, 7 };
 	unsigned int i, l, first, n;
-	unsigned char sum = 0;
+	unsigned char sum = 0, a;
 
+	/*
+	 * Mostly the peer's meter 5: answered at once, the bus is free
+	 * again. A frame that no meter answers holds the bus for the whole
+	 * reply window (330 bit times + 50 ms): ABSENT_PER_MILLE of them.
+	 */
+	if (!chance(rs, ABSENT_PER_MILLE))
+		a = METER;
+	else if (rnd(rs, 3))
+		a = absent[rnd(rs, sizeof(absent))];
+	else
+		a = rnd(rs, 256);
 	switch (rnd(rs, 3)) {
 	case 0:
 		f[0] = 0x10;
 		f[1] = ctl[rnd(rs, sizeof(ctl))];
-		f[2] = chance(rs, 100) ? rnd(rs, 256) : adr[rnd(rs, sizeof(adr))];
+		f[2] = a;
 		n = 5;
 		first = 1;
 		break;
@@ -294,7 +420,7 @@ static int valid_frame(uint64_t *rs, unsigned char *f)
 		f[1] = f[2] = l;
 		f[3] = 0x68;
 		f[4] = ctl[rnd(rs, sizeof(ctl))];
-		f[5] = adr[rnd(rs, sizeof(adr))];
+		f[5] = a;
 		random_bytes(rs, f + 6, l - 2, false);
 		n = l + 6;
 		first = 4;
@@ -307,8 +433,9 @@ static int valid_frame(uint64_t *rs, unsigned char *f)
 	return n;
 }
 
-static const __u32 rates[] = { 2400, 9600, 19200, 38400, 2400, 9600, 38400,
-			       4800, 1200, 600, 300 };
+/* Every rate the card knows, FUZZ_BAUD three times, the slow ones last */
+static const __u32 rates[] = { FUZZ_BAUD, FUZZ_BAUD, FUZZ_BAUD, 2400, 4800,
+			       9600, 19200, 1200, 600, 300 };
 
 /* A value in the policy (the semantics may still refuse it) */
 static __u32 good_u32(uint64_t *rs, const struct pol *p)
@@ -326,7 +453,7 @@ static __u32 good_u32(uint64_t *rs, const struct pol *p)
 		if (p->id == METERBUS_A_BUS_BAUD && p->max == METERBUS_BAUD_MAX) {
 			/* the slow rates rarely: a transfer takes long there */
 			if (r < 85)
-				return rates[rnd(rs, r < 80 ? 7 : 11)];
+				return rates[rnd(rs, r < 80 ? 7 : 10)];
 			return p->min + rnd(rs, p->max - p->min + 1);
 		}
 		if (p->max == METERBUS_TIMEOUT_EXTRA_MAX) {
@@ -572,9 +699,11 @@ static void count_answer(const struct mbnl_reply *a)
 
 static void new_socket(struct sender *s)
 {
+	int64_t t0 = now_us();
+
 	if (s->sk)
 		nl_socket_free(s->sk);
-	s->sk = nl_open(&s->rs);
+	s->sk = nl_open(&s->rs, true);
 	if (!s->sk) {
 		diag("sender %d: no socket", s->idx);
 		exit(3);
@@ -592,17 +721,20 @@ static void new_socket(struct sender *s)
 			nl_socket_drop_membership(s->sk, grp);
 		}
 	}
+	tk_add(TK_SOCKET, t0);
 }
 
 /*
  * Pipelined dumps (and a few do-requests) on a socket with a small receive
  * buffer: the kernel continues the dumps as the buffer drains and drops
- * what does not fit.
+ * what does not fit. Half the bursts read with libnl's peek: there the
+ * dump's next part fails with ENOBUFS again and again while the drain
+ * lasts (busy: it costs CPU time), in the others it goes on.
  */
 static void burst(struct sender *s)
 {
 	struct pollfd p;
-	struct nl_sock *sk = nl_open(&s->rs);
+	struct nl_sock *sk = nl_open(&s->rs, rnd(&s->rs, 2));
 	unsigned int i, n = 16 + rnd(&s->rs, 500);
 	int rcvbuf = 1024 + rnd(&s->rs, 16384);
 	struct mbnl_reply a = { };
@@ -683,11 +815,13 @@ static void one_message(struct sender *s)
 	struct nl_msg *msg;
 	struct mbnl_reply a = { };
 	int cmd, flags, ret, k;
-	int64_t t0, ms;
+	int64_t t0, ms, tb, tx;
 	__u32 seq;
+	enum tk tk;
 
 	if (s->left-- <= 0)
 		new_socket(s);
+	tb = now_us();
 	/* the commands (bus-get, bus-set, xfer, slave-*), then the rest */
 	if (r < 160)
 		c = &cmds[0];
@@ -763,9 +897,27 @@ static void one_message(struct sender *s)
 
 	INC(sent);
 	s->done++;
+	tk_add(TK_BUILD, tb);
+	tx = now_us();
 	t0 = mbnl_ms();
 	ret = exchange(s->sk, msg, &a);
 	ms = mbnl_ms() - t0;
+	if (g.big)
+		tk = TK_BIG;
+	else if (ret || !request || short_hdr || dump || cmd != c->cmd ||
+		 (cmd != METERBUS_CMD_XFER && cmd != METERBUS_CMD_BUS_SET))
+		tk = TK_OTHER;
+	else if (cmd == METERBUS_CMD_BUS_SET)
+		tk = a.err ? TK_BUS_SET_REFUSED : TK_BUS_SET_OK;
+	else if (a.err)
+		tk = TK_XFER_REFUSED;
+	else if (a.result == METERBUS_RESULT_TIMEOUT)
+		tk = TK_XFER_TIMEOUT;
+	else if (a.result != METERBUS_RESULT_OK)
+		tk = TK_XFER_OTHER;
+	else
+		tk = a.frame_len ? TK_XFER_ANSWERED : TK_XFER_NO_REPLY;
+	tk_add(tk, tx);
 	k = short_hdr || !is_real(cmd) ? 6 : c - cmds + (dump ? 5 : 0);
 	if (k > 6)
 		k = 6;
@@ -868,9 +1020,12 @@ static void one_message(struct sender *s)
 static void sender_run(struct sender *s)
 {
 	while (s->done < s->quota) {
-		if (chance(&s->rs, 1))
+		if (chance(&s->rs, 1)) {
+			int64_t t0 = now_us();
+
 			burst(s);
-		else
+			tk_add(TK_BURST, t0);
+		} else
 			one_message(s);
 	}
 	nl_socket_free(s->sk);
@@ -898,7 +1053,7 @@ static void listener_run(bool nobody, bool lazy)
 	if (nobody)
 		drop_privileges();
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
-	sk = nl_open(NULL);
+	sk = nl_open(NULL, false);
 	if (!sk)
 		exit(3);
 	nl_socket_disable_seq_check(sk);
@@ -1079,6 +1234,23 @@ static void show_stack(int idx, pid_t pid)
 		fclose(f);
 }
 
+/* Ticks of all CPUs busy and idle (with iowait), from /proc/stat */
+static void cpu_times(unsigned long long *busy, unsigned long long *idle)
+{
+	unsigned long long v[8] = { };
+	FILE *f = fopen("/proc/stat", "r");
+
+	*busy = *idle = 0;
+	if (!f)
+		return;
+	if (fscanf(f, "cpu %llu %llu %llu %llu %llu %llu %llu %llu", &v[0],
+		   &v[1], &v[2], &v[3], &v[4], &v[5], &v[6], &v[7]) == 8) {
+		*idle = v[3] + v[4];
+		*busy = v[0] + v[1] + v[2] + v[5] + v[6] + v[7];
+	}
+	fclose(f);
+}
+
 static void usage(const char *me)
 {
 	fprintf(stderr, "usage: %s [-n MESSAGES] [-s SEED] [-j ROOT_SENDERS] [-J NOBODY_SENDERS]\n",
@@ -1098,7 +1270,9 @@ int main(int argc, char **argv)
 	uint64_t seed = (uint64_t)time(NULL) ^ ((uint64_t)getpid() << 32);
 	pid_t listeners[3], peer, *pids;
 	struct mbnl_reply a, b, x;
-	int64_t t0, took;
+	int64_t t0, took, tfin;
+	double cpu_user = 0, cpu_sys = 0;
+	unsigned long long busy0, idle0, busy1, idle1;
 	char errline[512];
 	struct mbnl nl;
 	int len, ret;
@@ -1150,7 +1324,7 @@ int main(int argc, char **argv)
 		ksft_exit_fail_msg("no memory\n");
 
 	write_file(SIM "/battery", "0");
-	a = mbnl_bus_set(&nl, bus_id, 2400, 1, METERBUS_ROLE_MASTER);
+	a = mbnl_bus_set(&nl, bus_id, FUZZ_BAUD, 1, METERBUS_ROLE_MASTER);
 	if (a.err)
 		ksft_print_msg("bus-set before the run: %d %s\n", a.err, a.ext);
 	kfd = kmsg_open();
@@ -1161,6 +1335,7 @@ int main(int argc, char **argv)
 	listeners[2] = spawn_listener(false, true);
 
 	nobody_share = nobodies ? messages / 4 : 0;
+	cpu_times(&busy0, &idle0);
 	t0 = mbnl_ms();
 	fflush(stdout);
 	for (i = 0; i < roots + nobodies; i++) {
@@ -1188,7 +1363,8 @@ int main(int argc, char **argv)
 	status = 0;
 	for (i = 0, left = roots + nobodies; left;) {
 		int64_t t = mbnl_ms();
-		pid_t pid = waitpid(-1, &ws, WNOHANG);
+		struct rusage ru;
+		pid_t pid = wait4(-1, &ws, WNOHANG, &ru);
 		int j;
 
 		if (pid <= 0) {
@@ -1216,17 +1392,21 @@ int main(int argc, char **argv)
 		if (j == roots + nobodies)
 			continue;	/* a listener or the peer */
 		left--;
+		cpu_user += ru.ru_utime.tv_sec * 1e3 + ru.ru_utime.tv_usec / 1e3;
+		cpu_sys += ru.ru_stime.tv_sec * 1e3 + ru.ru_stime.tv_usec / 1e3;
 		if (!WIFEXITED(ws) || WEXITSTATUS(ws)) {
 			ksft_print_msg("sender %d ended with status %#x\n", j, ws);
 			status = 1;
 		}
 	}
 	took = mbnl_ms() - t0;
+	cpu_times(&busy1, &idle1);
 	for (i = 0; i < 3; i++)
 		stop(listeners[i]);
 	stop(peer);
 
 	/* back to the usual state, and a transfer that must work */
+	tfin = mbnl_ms();
 	a = mbnl_bus_set(&nl, bus_id, 2400, 1, METERBUS_ROLE_MASTER);
 	b = mbnl_bus_get(&nl, bus_id);
 	peer = peer_start("meter");
@@ -1237,6 +1417,7 @@ int main(int argc, char **argv)
 
 	stop(peer);
 	reports_seen = kmsg_reports(kfd);
+	tfin = mbnl_ms() - tfin;
 
 	ksft_print_msg("%lu messages in %.1f s (%.0f/s), %lu sockets; %lu ok, %lu errors (%lu with an extack message, %lu with an attribute only)\n",
 		       st->sent, took / 1e3, st->sent * 1e3 / (took ? took : 1),
@@ -1248,6 +1429,8 @@ int main(int argc, char **argv)
 	ksft_print_msg("got through: %lu transfers, %lu bus-sets, %lu slave-listens; burst: %lu sent, %lu answered, %lu overruns; %lu notifications read\n",
 		       st->xfer_ok, st->bus_set_ok, st->listen_ok, st->burst_sent,
 		       st->burst_answered, st->overruns, st->notifications);
+	ksft_print_msg("senders' sockets overrun: %lu times, %lu of them with the answer still coming\n",
+		       st->main_overruns, st->main_overruns_answered);
 	len = snprintf(errline, sizeof(errline), "errors:");
 	for (i = 1; i < ERRNO_MAX; i++)
 		if (st->errnos[i] && len < (int)sizeof(errline) - 32)
@@ -1260,6 +1443,21 @@ int main(int argc, char **argv)
 			ksft_print_msg("%s: %lu, answered in %.1f ms on average, at most %lu ms\n",
 				       kinds[i], st->ms_n[i],
 				       (double)st->ms_sum[i] / st->ms_n[i], st->ms_max[i]);
+
+	ksft_print_msg("the checks after the run took %.1f s\n", tfin / 1e3);
+	ksft_print_msg("single messages: %.1f s sending (the kernel handles the request), %.1f s receiving the answers\n",
+		       st->send_us / 1e6, st->recv_us / 1e6);
+	ksft_print_msg("CPUs busy %.0f%% during the run; the senders used %.1f s in user space, %.1f s in the kernel\n",
+		       100.0 * (busy1 - busy0) /
+		       ((busy1 - busy0) + (idle1 - idle0) ?: 1),
+		       cpu_user / 1e3, cpu_sys / 1e3);
+	for (i = 0; i < TK_N; i++)
+		if (st->tk_n[i])
+			ksft_print_msg("time: %s: %lu, %.1f s in all (%.0f%% of the senders' time), %.1f ms each\n",
+				       tk_names[i], st->tk_n[i], st->tk_us[i] / 1e6,
+				       100.0 * st->tk_us[i] / 1e3 /
+				       ((double)took * (roots + nobodies)),
+				       st->tk_us[i] / 1e3 / st->tk_n[i]);
 
 	ksft_test_result(!status && !st->hung && !st->lost && !st->send_failed &&
 			 st->sent >= messages,
