@@ -364,6 +364,73 @@ TEST(secondary_mute_meter)
 	mbus_meterset_free(&ms);
 }
 
+/*
+ * The bus of @ms, but in every run of REQ_UD2s the fourth goes
+ * unanswered: the probe's REQ_UD2 is asked three times (.retries = 2;
+ * a collision is never OK), so that is the first that checks the AND.
+ */
+struct lossy_bus {
+	struct mbus_meterset *ms;
+	unsigned int run, dropped;
+};
+
+static int lossy_xfer(void *ctx, const uint8_t *req, size_t len, bool no_reply,
+		      struct mbus_reply *r)
+{
+	struct lossy_bus *b = ctx;
+	int ret = mbus_meterset_xfer(b->ms, req, len, no_reply, r);
+
+	if (ret)
+		return ret;
+	b->run = len == 5 && req[2] == MBUS_ADDR_SELECTED ? b->run + 1 : 0;
+	if (b->run == 4) {
+		r->result = METERBUS_RESULT_TIMEOUT;
+		r->len = 0;
+		b->dropped++;
+	}
+	return 0;
+}
+
+/*
+ * Twins told apart by the manufacturer alone, one of them a code that
+ * is not among the known ones: only the collided answer (the AND) finds
+ * it. One lost answer while the master checks that the AND repeats (a
+ * stalled meter) must not make it search blind and miss that meter.
+ */
+TEST(secondary_and_survives_a_lost_answer)
+{
+	static const char *const addrs[] = {
+		"12345678 KAM 01 06", "12345678 PPD 01 06",
+	};
+	struct mbus_meterset ms;
+	struct lossy_bus b = { .ms = &ms };
+	struct mbus_link l = { .xfer = lossy_xfer, .ctx = &b, .retries = 2 };
+	static struct seen s;
+	struct mbus_scan_opts o = { .found = on_found, .note = on_note,
+				    .arg = &s };
+	struct mbus_secaddr all = MBUS_SECADDR_WILDCARD;
+
+	s.n = 0;
+	mbus_meterset_init(&ms);
+	ASSERT_EQ(0, mbus_meterset_generate(&ms, 2, 5, false));
+	for (size_t i = 0; i < 2; i++) {
+		char man[4];
+		unsigned int id, ver, med;
+		struct mbus_secaddr *sa = &ms.meters[i]->m.addr;
+
+		ASSERT_EQ(4, sscanf(addrs[i], "%x %3s %x %x", &id, man, &ver,
+				    &med));
+		sa->id = id;
+		ASSERT_EQ(0, mbus_manufacturer_id(man, &sa->manufacturer));
+		sa->version = (uint8_t)ver;
+		sa->medium = (uint8_t)med;
+	}
+	ASSERT_EQ(2, mbus_scan_secondary(&l, &all, &o));
+	check_all_found(_metadata, &ms, &s);
+	EXPECT_LT(0, b.dropped);
+	mbus_meterset_free(&ms);
+}
+
 /* Two meters with the same secondary address: reported once, as such. */
 TEST(secondary_duplicate)
 {

@@ -511,30 +511,39 @@ static bool observed(const struct mbus_reply *r,
  * Is the collided answer @r to the node @pattern a usable AND? It must
  * look like one and come again the same when asked twice more: late
  * answers move with every request, and their garbage (or the clean
- * start of the earliest one) does not repeat. A false "no" costs a
- * sweep; a false "yes" is caught when the meters found below do not
- * explain the collision (fewer than two), see search().
+ * start of the earliest one) does not repeat. One answer that is lost
+ * or cut short (a meter that stalled) is asked again; one that shows
+ * other fields ends it. A false "no" costs a sweep (and a meter whose
+ * manufacturer code is not a known one); a false "yes" is caught when
+ * the meters found below do not explain the collision (fewer than two),
+ * see search().
  */
 static int observe(struct search *s, const struct mbus_secaddr *pattern,
 		   const struct mbus_reply *r, struct mbus_secaddr *obs)
 {
 	struct mbus_secaddr again;
 	struct mbus_reply r2;
+	int n, ret, same = 0, lost = 0;
 	uint8_t req[8];
-	int n, ret;
 
 	if (!observed(r, pattern, obs))
 		return 0;
 	n = mbus_frame_build_short(req, sizeof(req), MBUS_C_REQ_UD2,
 				   MBUS_ADDR_SELECTED);
-	for (int i = 0; i < 2; i++) {
+	while (same < 2) {
 		ret = mbus_link_request(s->l, req, (size_t)n, 0, &r2);
 		if (ret < 0)
 			return ret;
-		if (r2.result == METERBUS_RESULT_OK ||
-		    !observed(&r2, pattern, &again) ||
-		    memcmp(&again, obs, sizeof(again)))
+		if (r2.result == METERBUS_RESULT_OK)
 			return 0;
+		if (!observed(&r2, pattern, &again)) {
+			if (++lost > 1)
+				return 0;
+			continue;
+		}
+		if (memcmp(&again, obs, sizeof(again)))
+			return 0;
+		same++;
 	}
 	return 1;
 }
