@@ -214,10 +214,7 @@ static const struct cmd_pol cmds[] = {
 
 static int64_t now_us(void)
 {
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000000LL + ts.tv_nsec / 1000;
+	return stallwatch_now() / 1000;
 }
 
 static void tk_add(enum tk k, int64_t since)
@@ -226,11 +223,6 @@ static void tk_add(enum tk k, int64_t since)
 	INC(tk_n[k]);
 }
 
-/*
- * Send @msg (its flags as they are: nl_send() adds none) and wait for its
- * answer. Returns 0, or -ETIMEDOUT if none came in ANSWER_MS, -ENOBUFS
- * if the socket overran, -4000 - NLE_* if it could not be sent.
- */
 /* Messages for other requests or none (notifications) that came meanwhile */
 struct strays {
 	__u32 req_seq;
@@ -268,6 +260,12 @@ static void overrun_diag(struct nl_sock *sk, const struct strays *x,
 	     x->last_seq, x->req_seq);
 }
 
+/*
+ * Send @msg (its flags as they are: nl_send() adds none) and wait for its
+ * answer. Returns 0, or -ETIMEDOUT if none came in ANSWER_MS, -ENOBUFS
+ * if the socket overran and the answer did not come within 5 s after,
+ * -4000 - NLE_* if it could not be sent.
+ */
 static int exchange(struct nl_sock *sk, struct nl_msg *msg, struct mbnl_reply *a)
 {
 	struct pollfd p = { .fd = nl_socket_get_fd(sk), .events = POLLIN };

@@ -722,13 +722,15 @@ MBUS_TEST(monitor)
  * A fast meter's answer can arrive while the line driver still waits for
  * its transmitter to drain: monitors must see every request before its
  * answer all the same. 38400 Bd, answers at once: a short turnaround.
+ * The events of a transfer are queued before its reply: an answered
+ * transfer's last event is its answer. (A late answer of the transfer
+ * before may come first; it does not end a transfer's events.)
  */
 MBUS_TEST(monitor_order)
 {
 	const char *args[] = { "meter", "5", NULL };
 	int i, answered = 0, tx = 0, rx = 0, reversed = 0;
-	bool requested = false;
-	struct mbnl_reply r;
+	struct mbnl_reply r, x;
 	struct mbnl mon;
 
 	ASSERT_EQ(0, mbnl_bus_set(&self->nl, self->id, 38400, -1, -1).err);
@@ -737,10 +739,12 @@ MBUS_TEST(monitor_order)
 	self->peer = peer_start(args);
 	ASSERT_LT(0, self->peer);
 	for (i = 0; i <= 100; i++) {
+		int last = -1;
+
 		if (i < 100) {
-			r = mbnl_req(&self->nl, METERBUS_CMD_XFER, 0, XFER(snd_nke5));
-			ASSERT_EQ(0, r.err);
-			answered += r.result == METERBUS_RESULT_OK;
+			x = mbnl_req(&self->nl, METERBUS_CMD_XFER, 0, XFER(snd_nke5));
+			ASSERT_EQ(0, x.err);
+			answered += x.result == METERBUS_RESULT_OK;
 		}
 		/* read as we go: the socket's buffer holds a few dozen */
 		for (;;) {
@@ -748,19 +752,19 @@ MBUS_TEST(monitor_order)
 					  i < 100 ? 0 : 500);
 			if (!r.done)
 				break;
-			if (r.direction == METERBUS_DIRECTION_TX) {
+			last = r.direction;
+			if (r.direction == METERBUS_DIRECTION_TX)
 				tx++;
-				requested = true;
-				continue;
-			}
-			rx++;
-			reversed += !requested;
-			requested = false;
+			else
+				rx++;
 		}
+		if (i < 100 && x.result == METERBUS_RESULT_OK)
+			reversed += last != METERBUS_DIRECTION_RX;
 	}
 	TH_LOG("%d transfers answered; monitor: %d requests, %d answers, %d answers before their request",
 	       answered, tx, rx, reversed);
-	EXPECT_LE(90, answered);
+	/* enough answered transfers to tell (a stalled peer misses some) */
+	EXPECT_LE(50, answered);
 	EXPECT_EQ(100, tx);
 	EXPECT_LE(answered, rx);
 	EXPECT_EQ(0, reversed);

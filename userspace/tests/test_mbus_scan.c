@@ -188,6 +188,30 @@ TEST(secondary_exhaustive)
 	search_all(_metadata, 30, 99, true);
 }
 
+/*
+ * Generated meters, one per address of @addrs ("ID MAN VER MED"), with
+ * their addresses rewritten to those.
+ */
+static void meters_at(struct __test_metadata *_metadata,
+		      struct mbus_meterset *ms, const char *const *addrs,
+		      size_t n)
+{
+	mbus_meterset_init(ms);
+	ASSERT_EQ(0, mbus_meterset_generate(ms, n, 5, false));
+	for (size_t i = 0; i < n; i++) {
+		char man[4];
+		unsigned int id, ver, med;
+		struct mbus_secaddr *sa = &ms->meters[i]->m.addr;
+
+		ASSERT_EQ(4, sscanf(addrs[i], "%x %3s %x %x", &id, man, &ver,
+				    &med));
+		sa->id = id;
+		ASSERT_EQ(0, mbus_manufacturer_id(man, &sa->manufacturer));
+		sa->version = (uint8_t)ver;
+		sa->medium = (uint8_t)med;
+	}
+}
+
 /* Three meters with one ID: two manufacturers, then version, medium. */
 TEST(secondary_same_id)
 {
@@ -203,21 +227,7 @@ TEST(secondary_same_id)
 	struct mbus_secaddr all = MBUS_SECADDR_WILDCARD;
 
 	s.n = 0;
-	mbus_meterset_init(&ms);
-	/* one generated meter as a template, then rewrite the addresses */
-	ASSERT_EQ(0, mbus_meterset_generate(&ms, 6, 5, false));
-	for (size_t i = 0; i < 6; i++) {
-		char man[4];
-		unsigned int id, ver, med;
-		struct mbus_secaddr *sa = &ms.meters[i]->m.addr;
-
-		ASSERT_EQ(4, sscanf(addrs[i], "%x %3s %x %x", &id, man, &ver,
-				    &med));
-		sa->id = id;
-		ASSERT_EQ(0, mbus_manufacturer_id(man, &sa->manufacturer));
-		sa->version = (uint8_t)ver;
-		sa->medium = (uint8_t)med;
-	}
+	meters_at(_metadata, &ms, addrs, 6);
 	l = bus_link(&ms);
 	ASSERT_EQ(6, mbus_scan_secondary(&l, &all, &o));
 	check_all_found(_metadata, &ms, &s);
@@ -279,28 +289,10 @@ static int late_xfer(void *ctx, const uint8_t *req, size_t len, bool no_reply,
 	return 0;
 }
 
-/* The twins of the meter set of secondary_late_acknowledgement. */
-static void twins(struct __test_metadata *_metadata, struct mbus_meterset *ms)
-{
-	static const char *const addrs[] = {
-		"12345678 KAM 01 06", "12345678 KAM 01 07",
-	};
-
-	mbus_meterset_init(ms);
-	ASSERT_EQ(0, mbus_meterset_generate(ms, 2, 5, false));
-	for (size_t i = 0; i < 2; i++) {
-		char man[4];
-		unsigned int id, ver, med;
-		struct mbus_secaddr *sa = &ms->meters[i]->m.addr;
-
-		ASSERT_EQ(4, sscanf(addrs[i], "%x %3s %x %x", &id, man, &ver,
-				    &med));
-		sa->id = id;
-		ASSERT_EQ(0, mbus_manufacturer_id(man, &sa->manufacturer));
-		sa->version = (uint8_t)ver;
-		sa->medium = (uint8_t)med;
-	}
-}
+/* The twins of secondary_late_acknowledgement and secondary_mute_meter */
+static const char *const twins[] = {
+	"12345678 KAM 01 06", "12345678 KAM 01 07",
+};
 
 /*
  * Twins that differ in the medium (06, 07): the acknowledgement of 07
@@ -319,7 +311,7 @@ TEST(secondary_late_acknowledgement)
 	struct mbus_secaddr all = MBUS_SECADDR_WILDCARD;
 
 	s.n = 0;
-	twins(_metadata, &ms);
+	meters_at(_metadata, &ms, twins, 2);
 	b.late = ms.meters[1]->m.addr;
 	ASSERT_LE(0, mbus_scan_secondary(&l, &all, &o));
 	ASSERT_TRUE(b.done);
@@ -356,7 +348,7 @@ TEST(secondary_mute_meter)
 	unsigned int before = notes;
 
 	s.n = 0;
-	twins(_metadata, &ms);
+	meters_at(_metadata, &ms, twins, 2);
 	b.late = ms.meters[1]->m.addr;
 	ASSERT_EQ(2, mbus_scan_secondary(&l, &all, &o));
 	check_all_found(_metadata, &ms, &s);
@@ -411,20 +403,7 @@ TEST(secondary_and_survives_a_lost_answer)
 	struct mbus_secaddr all = MBUS_SECADDR_WILDCARD;
 
 	s.n = 0;
-	mbus_meterset_init(&ms);
-	ASSERT_EQ(0, mbus_meterset_generate(&ms, 2, 5, false));
-	for (size_t i = 0; i < 2; i++) {
-		char man[4];
-		unsigned int id, ver, med;
-		struct mbus_secaddr *sa = &ms.meters[i]->m.addr;
-
-		ASSERT_EQ(4, sscanf(addrs[i], "%x %3s %x %x", &id, man, &ver,
-				    &med));
-		sa->id = id;
-		ASSERT_EQ(0, mbus_manufacturer_id(man, &sa->manufacturer));
-		sa->version = (uint8_t)ver;
-		sa->medium = (uint8_t)med;
-	}
+	meters_at(_metadata, &ms, addrs, 2);
 	ASSERT_EQ(2, mbus_scan_secondary(&l, &all, &o));
 	check_all_found(_metadata, &ms, &s);
 	EXPECT_LT(0, b.dropped);
