@@ -259,7 +259,7 @@ static int late_xfer(void *ctx, const uint8_t *req, size_t len, bool no_reply,
 	if (ret)
 		return ret;
 	if (b->mute) {
-		if (len == 17 && req[6] == MBUS_CI_SELECT) {
+		if (len == 17 && req[6] == MBUS_CI_SELECTION) {
 			mbus_secaddr_decode(req + 7, &sa);
 			b->muted = same_sa(&sa, &b->late);
 		} else if (len == 5 && b->muted) {
@@ -276,7 +276,7 @@ static int late_xfer(void *ctx, const uint8_t *req, size_t len, bool no_reply,
 			r->result = METERBUS_RESULT_COLLISION;
 		return 0;
 	}
-	if (!b->done && len == 17 && req[6] == MBUS_CI_SELECT &&
+	if (!b->done && len == 17 && req[6] == MBUS_CI_SELECTION &&
 	    r->result == METERBUS_RESULT_OK) {
 		mbus_secaddr_decode(req + 7, &sa);
 		if (same_sa(&sa, &b->late)) {

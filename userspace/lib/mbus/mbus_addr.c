@@ -6,6 +6,7 @@
 
 #include "mbus_addr.h"
 #include "mbus_frame.h"
+#include "mbus_header.h"
 
 void mbus_secaddr_encode(const struct mbus_secaddr *sa, uint8_t out[8])
 {
@@ -84,7 +85,7 @@ int mbus_build_select(uint8_t *out, size_t size, uint8_t c,
 
 	mbus_secaddr_encode(sa, data);
 	return mbus_frame_build_long(out, size, c, MBUS_ADDR_SELECTED,
-				     MBUS_CI_SELECT, data, sizeof(data));
+				     MBUS_CI_SELECTION, data, sizeof(data));
 }
 
 bool mbus_manufacturer_code(uint16_t m, char out[4])

@@ -13,7 +13,6 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define MBUS_CI_SELECT		0x52
 #define MBUS_SECADDR_LEN	8
 #define MBUS_SECADDR_STRLEN	17	/* 16 hex digits + NUL */
 
