@@ -12,7 +12,7 @@
 # In make check these guests boot with kmemleak=off (KASAN, lockdep and
 # UBSAN stay on): kmemleak's tracking and scans more than double the cost
 # of a boot. make stress runs the same boots with kmemleak
-# (stress_overlay_boot.sh sets OVERLAY_BOOT_KMEMLEAK=1).
+# (host_stress_overlay_boot.sh sets OVERLAY_BOOT_KMEMLEAK=1).
 set -uo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
 . "$top/selftests/include/ktap_helpers.sh"

@@ -14,7 +14,7 @@
 # /var/cache/smcard/upstream/schema, keyed by the bindings' content and the
 # dt-schema version; checkpatch results likewise by the patch, the series'
 # bindings and checkpatch.pl. The built-in build is in make stress
-# (stress_builtin.sh).
+# (host_stress_builtin.sh).
 set -uo pipefail
 . "$(dirname "$0")/lib.sh"
 
