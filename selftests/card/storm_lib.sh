@@ -202,12 +202,14 @@ user_serial()
 
 # The hung task check: every 5 s, the tasks (processes and kernel
 # threads) in D state and their context switch counts; a task in D whose
-# counts did not move sleeps in the same wait. Writes the longest such
-# sleep (s) to $T/dstate.
+# counts did not move sleeps in the same wait. A task is its PID and start
+# time (a storm starts thousands of short processes, PIDs come round
+# again). Writes the longest such sleep (s) to $T/dstate; a task that
+# sleeps too long is reported once, with its kernel stack.
 user_hung()
 {
-	local -A since sw
-	local t st n s longest=0 now
+	local -A since sw told
+	local t st n s key longest=0 now
 
 	while running; do
 		uptime_cs
@@ -217,20 +219,27 @@ user_hung()
 			{ read -r st < "$t/stat"; } 2>/dev/null || continue
 			st=${st##*) }
 			[ "${st%% *}" = D ] || continue
+			# field 22 of stat, the start time: the 20th after the name
+			read -r -a f <<< "$st"
+			key=$t@${f[19]}
 			n=$(awk '/ctxt_switches/ { s += $2 } END { print s }' "$t/status" 2>/dev/null)
-			seen[$t]=1
-			if [ "${sw[$t]:-}" = "$n" ]; then
-				s=$(((now - since[$t]) / 100))
+			[ -n "$n" ] || continue
+			seen[$key]=1
+			if [ "${sw[$key]:-}" = "$n" ]; then
+				s=$(((now - since[$key]) / 100))
 				[ $s -gt $longest ] && longest=$s
-				[ $s -ge "$STORM_HUNG_S" ] &&
+				if [ $s -ge "$STORM_HUNG_S" ] && [ -z "${told[$key]:-}" ]; then
+					told[$key]=1
 					bad hung "$t ($(cat "$t/comm" 2>/dev/null)) in D for ${s}s: $(cat "$t/wchan" 2>/dev/null)"
+					sed 's/^/    /' "$t/stack" >> "$T/hung.stacks" 2>/dev/null
+				fi
 			else
-				sw[$t]=$n
-				since[$t]=$now
+				sw[$key]=$n
+				since[$key]=$now
 			fi
 		done
-		for t in "${!sw[@]}"; do
-			[ -n "${seen[$t]:-}" ] || unset "sw[$t]" "since[$t]"
+		for key in "${!sw[@]}"; do
+			[ -n "${seen[$key]:-}" ] || unset "sw[$key]" "since[$key]"
 		done
 		echo $longest > "$T/dstate"
 		sleep 5
@@ -360,6 +369,7 @@ storm_run()
 	done
 	check "every user stopped within ${STORM_STOP_S}s of the end" 0 "$stuck"
 	grep '^hung' "$T/bad" | head -5 | sed 's/^/# /'
+	[ -s "$T/hung.stacks" ] && head -60 "$T/hung.stacks" | sed 's/^/# /'
 	hung=$(grep -c '^hung' "$T/bad")
 	check "no task slept uninterruptibly for ${STORM_HUNG_S}s" 0 "$hung"
 
