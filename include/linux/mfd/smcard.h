@@ -149,6 +149,7 @@
  * ABI 1.2: threshold comparators of the analog inputs, two more interrupt
  * groups laid out like the first three (enable at status + 4).
  */
+#define SMCARD_ABI_MINOR_THR		2	/* first minor that has them */
 #define SMCARD_REG_IRQ_ADC_HIGH_STATUS	0x84	/* W1C, bit n-1 = IOn high */
 #define SMCARD_REG_IRQ_ADC_LOW_STATUS	0x85	/* W1C, bit n-1 = IOn low */
 #define SMCARD_REG_IRQ_ADC_HIGH_EN	0x88	/* R/W, reset 0x00 */
