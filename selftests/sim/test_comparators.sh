@@ -4,11 +4,11 @@
 # Documentation/hw/smcard-ioc.rst: reset values, a crossing sets its status
 # bit once and asserts INT, re-arming only beyond the hysteresis, enabling
 # and writing a threshold arm, disabling clears the status, a reset
-# restores the defaults.
+# restores the defaults; a 1.1 controller has none of it.
 . "$(dirname "$0")/sim_lib.sh"
 
 ktap_print_header
-ktap_set_plan 14
+ktap_set_plan 15
 
 sim_load || ktap_exit_fail_msg "smcard-sim not loaded"
 BUS=$(sim_bus)
@@ -79,6 +79,15 @@ check "COMMAND reset restores the comparator defaults" \
 	"0xffff 0x0000 0x0000 0x0000 0x00 0x00" \
 	"$(rd 0x98 w) $(rd 0x9a w) $(rd 0x9c w) $(rd 0x9e w) $(rd 0x88) $(rd 0x89)"
 check "a 1.2 controller reports ABI_MINOR 2" 0x02 "$(rd 0x05)"
+
+# Firmware of ABI 1.1: no comparators
+echo 1 > "$SIM/abi_minor"
+sim_fresh
+wr 0x88 0x01
+w16 0x90 100
+check "ABI 1.1: ABI_MINOR 1, the 1.2 registers read 0 and ignore writes" \
+	"0x01 0x0000 0x00" "$(rd 0x05) $(rd 0x90 w) $(rd 0x88)"
+echo 2 > "$SIM/abi_minor"
 
 sim_fresh
 ktap_finished

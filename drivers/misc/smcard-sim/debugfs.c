@@ -210,6 +210,33 @@ static int ioc_transfers_get(void *data, u64 *val)
 DEFINE_DEBUGFS_ATTRIBUTE(ioc_transfers_fops, ioc_transfers_get, NULL,
 			 "%llu\n");
 
+static int abi_minor_get(void *data, u64 *val)
+{
+	struct smcard_sim *sim = data;
+
+	*val = READ_ONCE(sim->abi_minor);
+	return 0;
+}
+
+/* 1 or SMCARD_ABI_MINOR: the controller restarts with that firmware */
+static int abi_minor_set(void *data, u64 val)
+{
+	struct smcard_sim *sim = data;
+	unsigned long flags;
+	bool irq;
+
+	if (val < 1 || val > SMCARD_ABI_MINOR)
+		return -EINVAL;
+	spin_lock_irqsave(&sim->lock, flags);
+	irq = smcard_sim_ioc_set_abi_minor(sim, val);
+	spin_unlock_irqrestore(&sim->lock, flags);
+	if (irq)
+		smcard_sim_raise_irq(sim);
+	return 0;
+}
+DEFINE_DEBUGFS_ATTRIBUTE(abi_minor_fops, abi_minor_get, abi_minor_set,
+			 "%llu\n");
+
 /* The INT line: 1 while asserted */
 static int int_get(void *data, u64 *val)
 {
@@ -703,6 +730,8 @@ void smcard_sim_debugfs_init(struct smcard_sim *sim)
 				   &mbus_current_fops);
 	debugfs_create_file_unsafe("reset", 0200, root, sim, &reset_fops);
 	debugfs_create_file_unsafe("int", 0400, root, sim, &int_fops);
+	debugfs_create_file_unsafe("abi_minor", 0600, root, sim,
+				   &abi_minor_fops);
 	debugfs_create_file_unsafe("ioc_transfers", 0400, root, sim,
 				   &ioc_transfers_fops);
 	debugfs_create_file("serial_mode", 0444, root, sim, &serial_mode_fops);

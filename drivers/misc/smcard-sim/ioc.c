@@ -166,6 +166,13 @@ bool smcard_sim_ioc_adc_check(struct smcard_sim *sim)
 	return irq;
 }
 
+/* Registers of ABI 1.2, which an older controller does not have */
+static bool ioc_reg_is_thr(unsigned int reg)
+{
+	return reg >= SMCARD_REG_IRQ_ADC_HIGH_STATUS &&
+	       reg <= SMCARD_REG_THR_LAST;
+}
+
 /* EN 13757-2 unit load */
 #define SIM_UNIT_LOAD_UA	1500
 
@@ -295,11 +302,23 @@ bool smcard_sim_ioc_reset(struct smcard_sim *sim)
 				      SMCARD_IRQ_SYS_RESET);
 }
 
+/*
+ * Firmware of another ABI minor version (1 or this header's): the
+ * controller restarts with it, as after a firmware update.
+ */
+bool smcard_sim_ioc_set_abi_minor(struct smcard_sim *sim, u8 minor)
+{
+	lockdep_assert_held(&sim->lock);
+	sim->abi_minor = minor;
+	return smcard_sim_ioc_reset(sim);
+}
+
 void smcard_sim_ioc_init(struct smcard_sim *sim)
 {
 	unsigned long flags;
 
 	spin_lock_irqsave(&sim->lock, flags);
+	sim->abi_minor = SMCARD_ABI_MINOR;
 	sim->mbus_supply_mv = 30000;
 	sim->vdc_mv = 30000;
 	smcard_sim_ioc_reset(sim);
@@ -339,7 +358,7 @@ void smcard_sim_ioc_snapshot(struct smcard_sim *sim, u8 *img)
 	img[SMCARD_REG_HW_REV] = SIM_HW_REV;
 	put_unaligned_le16(SIM_FW_VERSION, &img[SMCARD_REG_FW_VERSION]);
 	img[SMCARD_REG_ABI_MAJOR] = SMCARD_ABI_MAJOR;
-	img[SMCARD_REG_ABI_MINOR] = SMCARD_ABI_MINOR;
+	img[SMCARD_REG_ABI_MINOR] = sim->abi_minor;
 	img[SMCARD_REG_STATUS] = (sim->battery ? SMCARD_STATUS_BATTERY : 0) |
 				 (sim->reset_flag ? SMCARD_STATUS_RESET : 0);
 	for (i = 0; i < SMCARD_SIM_NUM_IRQ_GROUPS; i++) {
@@ -373,6 +392,10 @@ void smcard_sim_ioc_snapshot(struct smcard_sim *sim, u8 *img)
 				 SMCARD_MBUS_CURRENT_UNIT_UA, U16_MAX),
 			   &img[SMCARD_REG_MBUS_CURRENT]);
 	put_unaligned_le16(sim->mbus_oc_limit, &img[SMCARD_REG_MBUS_OC_LIMIT]);
+	/* A 1.1 controller reads 0 where 1.2 added registers */
+	if (sim->abi_minor < SMCARD_ABI_MINOR_THR)
+		memset(&img[SMCARD_REG_IRQ_ADC_HIGH_STATUS], 0,
+		       SMCARD_REG_THR_LAST + 1 - SMCARD_REG_IRQ_ADC_HIGH_STATUS);
 }
 
 static void ioc_write_func(struct smcard_sim_pin *pin, u8 val)
@@ -475,6 +498,9 @@ bool smcard_sim_ioc_write(struct smcard_sim *sim, u8 reg, u8 val, bool *reset)
 	unsigned int g;
 
 	lockdep_assert_held(&sim->lock);
+	/* ... and ignores writes there */
+	if (sim->abi_minor < SMCARD_ABI_MINOR_THR && ioc_reg_is_thr(reg))
+		return false;
 	switch (reg) {
 	case SMCARD_REG_STATUS:
 		if (val & SMCARD_STATUS_RESET)

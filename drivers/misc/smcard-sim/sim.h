@@ -109,6 +109,7 @@ struct smcard_sim {
 	spinlock_t lock;	/* register file, pins, faults */
 
 	/* IO controller register file */
+	u8 abi_minor;		/* of the emulated firmware */
 	bool battery;
 	bool reset_flag;
 	u8 irq_status[SMCARD_SIM_NUM_IRQ_GROUPS];
@@ -159,6 +160,7 @@ bool smcard_sim_ioc_set_irq(struct smcard_sim *sim, unsigned int group,
 bool smcard_sim_ioc_set_battery(struct smcard_sim *sim, bool battery);
 bool smcard_sim_ioc_mbus_trip(struct smcard_sim *sim);
 bool smcard_sim_ioc_adc_check(struct smcard_sim *sim);
+bool smcard_sim_ioc_set_abi_minor(struct smcard_sim *sim, u8 minor);
 bool smcard_sim_ioc_mbus_check_current(struct smcard_sim *sim);
 void smcard_sim_ioc_update_mbus(struct smcard_sim *sim);
 u16 smcard_sim_ioc_mbus_mv(struct smcard_sim *sim);
