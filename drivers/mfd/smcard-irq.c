@@ -89,6 +89,38 @@ static const struct regmap_irq_chip smcard_irq_chip = {
 };
 
 /*
+ * ABI 1.2 comparators. A chip of their own rather than two more registers
+ * of the one above: those sit apart from 0x08-0x0a, and regmap-irq reads
+ * the status of a chip with a custom get_irq_reg() register by register,
+ * which would cost every pin and counter interrupt five transfers instead
+ * of one. Two chips on the shared line read one 3-byte and one 2-byte block.
+ */
+static const struct regmap_irq smcard_adc_irqs[] = {
+	REGMAP_IRQ_REG(SMCARD_IRQ_ADC_HIGH(0), 0, BIT(0)),
+	REGMAP_IRQ_REG(SMCARD_IRQ_ADC_HIGH(1), 0, BIT(1)),
+	REGMAP_IRQ_REG(SMCARD_IRQ_ADC_HIGH(2), 0, BIT(2)),
+	REGMAP_IRQ_REG(SMCARD_IRQ_ADC_HIGH(3), 0, BIT(3)),
+	REGMAP_IRQ_REG(SMCARD_IRQ_ADC_HIGH(4), 0, BIT(4)),
+	REGMAP_IRQ_REG(SMCARD_IRQ_ADC_LOW(0), 1, BIT(0)),
+	REGMAP_IRQ_REG(SMCARD_IRQ_ADC_LOW(1), 1, BIT(1)),
+	REGMAP_IRQ_REG(SMCARD_IRQ_ADC_LOW(2), 1, BIT(2)),
+	REGMAP_IRQ_REG(SMCARD_IRQ_ADC_LOW(3), 1, BIT(3)),
+	REGMAP_IRQ_REG(SMCARD_IRQ_ADC_LOW(4), 1, BIT(4)),
+};
+
+static const struct regmap_irq_chip smcard_adc_irq_chip = {
+	.name = "smcard-adc",
+	.domain_suffix = "adc",
+	.status_base = SMCARD_REG_IRQ_ADC_HIGH_STATUS,
+	.unmask_base = SMCARD_REG_IRQ_ADC_HIGH_EN,
+	.ack_base = SMCARD_REG_IRQ_ADC_HIGH_STATUS,
+	.use_ack = true,
+	.num_regs = SMCARD_IRQ_ADC_NUM_REGS,
+	.irqs = smcard_adc_irqs,
+	.num_irqs = ARRAY_SIZE(smcard_adc_irqs),
+};
+
+/*
  * The controller lost its configuration: write back everything cached,
  * acknowledge the reset, then let the children restore what they keep
  * outside the register cache.
@@ -118,16 +150,30 @@ static irqreturn_t smcard_reset_irq(int irq, void *data)
 int smcard_irq_init(struct smcard *smcard, int irq)
 {
 	struct device *dev = smcard->dev;
+	bool comparators = smcard->abi_minor >= SMCARD_ABI_MINOR_THR;
+	unsigned long flags;
 	int ret, virq;
 
 	if (irq <= 0)
 		return dev_err_probe(dev, -EINVAL, "no interrupt\n");
 
-	ret = devm_regmap_add_irq_chip(dev, smcard->regmap, irq,
-				       irq_get_trigger_type(irq) | IRQF_ONESHOT,
-				       0, &smcard_irq_chip, &smcard->irq_data);
+	flags = irq_get_trigger_type(irq) | IRQF_ONESHOT;
+	if (comparators)
+		flags |= IRQF_SHARED;
+
+	ret = devm_regmap_add_irq_chip(dev, smcard->regmap, irq, flags, 0,
+				       &smcard_irq_chip, &smcard->irq_data);
 	if (ret)
 		return dev_err_probe(dev, ret, "failed to add interrupt chip\n");
+
+	if (comparators) {
+		ret = devm_regmap_add_irq_chip(dev, smcard->regmap, irq, flags,
+					       0, &smcard_adc_irq_chip,
+					       &smcard->adc_irq_data);
+		if (ret)
+			return dev_err_probe(dev, ret,
+					     "failed to add comparator interrupts\n");
+	}
 
 	virq = regmap_irq_get_virq(smcard->irq_data, SMCARD_IRQ_RESET);
 	if (virq < 0)

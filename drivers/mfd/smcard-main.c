@@ -11,6 +11,7 @@
 #include <linux/bitfield.h>
 #include <linux/device.h>
 #include <linux/i2c.h>
+#include <linux/ioport.h>
 #include <linux/mfd/core.h>
 #include <linux/mfd/smcard.h>
 #include <linux/mod_devicetable.h>
@@ -35,6 +36,10 @@ static const struct regmap_range smcard_rd_ranges[] = {
 	regmap_reg_range(SMCARD_REG_COUNT(0), SMCARD_REG_LAST),
 	regmap_reg_range(SMCARD_REG_VDC_VOLTAGE, SMCARD_REG_MBUS_CURRENT + 1),
 	regmap_reg_range(SMCARD_REG_MBUS_OC_LIMIT, SMCARD_REG_MBUS_OC_LIMIT + 1),
+	regmap_reg_range(SMCARD_REG_IRQ_ADC_HIGH_STATUS,
+			 SMCARD_REG_IRQ_ADC_LOW_STATUS),
+	regmap_reg_range(SMCARD_REG_IRQ_ADC_HIGH_EN, SMCARD_REG_IRQ_ADC_LOW_EN),
+	regmap_reg_range(SMCARD_REG_THR_BASE, SMCARD_REG_THR_LAST),
 };
 
 static const struct regmap_range smcard_wr_ranges[] = {
@@ -49,6 +54,10 @@ static const struct regmap_range smcard_wr_ranges[] = {
 	regmap_reg_range(SMCARD_REG_PIN(4, 0), SMCARD_PIN_REGS_LAST(4)),
 	regmap_reg_range(SMCARD_REG_COUNT(0), SMCARD_REG_LAST),
 	regmap_reg_range(SMCARD_REG_MBUS_OC_LIMIT, SMCARD_REG_MBUS_OC_LIMIT + 1),
+	regmap_reg_range(SMCARD_REG_IRQ_ADC_HIGH_STATUS,
+			 SMCARD_REG_IRQ_ADC_LOW_STATUS),
+	regmap_reg_range(SMCARD_REG_IRQ_ADC_HIGH_EN, SMCARD_REG_IRQ_ADC_LOW_EN),
+	regmap_reg_range(SMCARD_REG_THR_BASE, SMCARD_REG_THR_LAST),
 };
 
 /*
@@ -64,6 +73,8 @@ static const struct regmap_range smcard_volatile_ranges[] = {
 	regmap_reg_range(SMCARD_REG_VDC_VOLTAGE, SMCARD_REG_MBUS_CURRENT + 1),
 	regmap_reg_range(SMCARD_REG_ADC(0), SMCARD_REG_ADC(SMCARD_NUM_PINS) - 1),
 	regmap_reg_range(SMCARD_REG_COUNT(0), SMCARD_REG_LAST),
+	regmap_reg_range(SMCARD_REG_IRQ_ADC_HIGH_STATUS,
+			 SMCARD_REG_IRQ_ADC_LOW_STATUS),
 };
 
 static const struct regmap_access_table smcard_rd_table = {
@@ -84,7 +95,7 @@ static const struct regmap_access_table smcard_volatile_table = {
 static const struct regmap_config smcard_regmap_config = {
 	.reg_bits = 8,
 	.val_bits = 8,
-	.max_register = SMCARD_REG_MBUS_OC_LIMIT + 1,
+	.max_register = SMCARD_REG_THR_LAST,
 	.rd_table = &smcard_rd_table,
 	.wr_table = &smcard_wr_table,
 	.volatile_table = &smcard_volatile_table,
@@ -99,6 +110,24 @@ static const struct mfd_cell smcard_cells[] = {
 };
 
 static const struct mfd_cell smcard_adc_cell = MFD_CELL_NAME("smcard-adc");
+
+/* ABI 1.2: the comparators' interrupts, in the comparator domain */
+static const struct resource smcard_adc_resources[] = {
+	DEFINE_RES_IRQ_NAMED(SMCARD_IRQ_ADC_HIGH(0), "high1"),
+	DEFINE_RES_IRQ_NAMED(SMCARD_IRQ_ADC_HIGH(1), "high2"),
+	DEFINE_RES_IRQ_NAMED(SMCARD_IRQ_ADC_HIGH(2), "high3"),
+	DEFINE_RES_IRQ_NAMED(SMCARD_IRQ_ADC_HIGH(3), "high4"),
+	DEFINE_RES_IRQ_NAMED(SMCARD_IRQ_ADC_HIGH(4), "high5"),
+	DEFINE_RES_IRQ_NAMED(SMCARD_IRQ_ADC_LOW(0), "low1"),
+	DEFINE_RES_IRQ_NAMED(SMCARD_IRQ_ADC_LOW(1), "low2"),
+	DEFINE_RES_IRQ_NAMED(SMCARD_IRQ_ADC_LOW(2), "low3"),
+	DEFINE_RES_IRQ_NAMED(SMCARD_IRQ_ADC_LOW(3), "low4"),
+	DEFINE_RES_IRQ_NAMED(SMCARD_IRQ_ADC_LOW(4), "low5"),
+};
+
+static const struct mfd_cell smcard_adc_events_cell =
+	MFD_CELL_RES("smcard-adc", smcard_adc_resources);
+
 static const struct mfd_cell smcard_counter_cell = MFD_CELL_NAME("smcard-counter");
 
 static const u8 smcard_analog_functions[] = {
@@ -137,6 +166,7 @@ static int smcard_check_identity(struct smcard *smcard)
 				     "unsupported ABI %u.%u (driver supports %u.x)\n",
 				     major, minor, SMCARD_ABI_MAJOR);
 
+	smcard->abi_minor = minor;
 	dev_info(dev, "IO controller firmware %lu.%lu, ABI %u.%u\n",
 		 FIELD_GET(SMCARD_FW_VERSION_MAJOR, le16_to_cpu(fw)),
 		 FIELD_GET(SMCARD_FW_VERSION_MINOR, le16_to_cpu(fw)),
@@ -188,10 +218,11 @@ static struct attribute *smcard_attrs[] = {
 };
 ATTRIBUTE_GROUPS(smcard);
 
-static int smcard_add_cell(struct smcard *smcard, const struct mfd_cell *cell)
+static int smcard_add_cell(struct smcard *smcard, const struct mfd_cell *cell,
+			   struct irq_domain *domain)
 {
 	return devm_mfd_add_devices(smcard->dev, PLATFORM_DEVID_AUTO, cell, 1,
-				    NULL, 0, NULL);
+				    NULL, 0, domain);
 }
 
 static int smcard_add_children(struct smcard *smcard)
@@ -206,14 +237,21 @@ static int smcard_add_children(struct smcard *smcard)
 
 	if (smcard_pins_have(smcard, smcard_analog_functions,
 			     ARRAY_SIZE(smcard_analog_functions))) {
-		ret = smcard_add_cell(smcard, &smcard_adc_cell);
+		const struct mfd_cell *cell = &smcard_adc_cell;
+		struct irq_domain *domain = NULL;
+
+		if (smcard->adc_irq_data) {
+			cell = &smcard_adc_events_cell;
+			domain = regmap_irq_get_domain(smcard->adc_irq_data);
+		}
+		ret = smcard_add_cell(smcard, cell, domain);
 		if (ret)
 			return ret;
 	}
 
 	if (smcard_pins_have(smcard, smcard_counting_functions,
 			     ARRAY_SIZE(smcard_counting_functions)))
-		return smcard_add_cell(smcard, &smcard_counter_cell);
+		return smcard_add_cell(smcard, &smcard_counter_cell, NULL);
 
 	return 0;
 }

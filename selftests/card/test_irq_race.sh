@@ -13,12 +13,13 @@ here=$(cd "$(dirname "$0")" && pwd)
 secs=${IRQ_RACE_SECONDS:-30}
 cpus=$(nproc)
 
-# count NAME [CPU]: interrupts of the line named NAME in /proc/interrupts,
-# on CPU (0-based) or on all of them
+# count NAME [CPU]: interrupts of the line with the handler NAME in
+# /proc/interrupts, on CPU (0-based) or on all of them. The controller's
+# line is shared by the core's two interrupt chips ("smcard, smcard-adc").
 count()
 {
 	awk -v name="$1" -v cpu="${2:--1}" -v n="$cpus" '
-		$NF == name {
+		$NF == name || index($0, " " name ", ") {
 			s = 0
 			for (i = 2; i <= n + 1; i++)
 				if (cpu < 0 || i == cpu + 2)

@@ -73,15 +73,34 @@ code()
 	}'
 }
 
-# adc_seen PIN: wait until a polling driver has seen the pin's present
-# input: two more reads of its ADC result (the first may have begun before
-# the input changed; the second began after the first one's poll ended)
+# adc_seen PIN: wait until the driver has seen the pin's present input in
+# a read of its ADC result: two more reads (the first may have begun before
+# the input changed, the second began after the first one ended)
 adc_seen()
 {
 	local n
 
 	n=$(cat "$SIM/io$1/adc_reads")
 	until_ok 30 at_least "$SIM/io$1/adc_reads" $((n + 2))
+}
+
+# adc_irqs NAME: how often the interrupt named NAME (smcard-adc-low2, ...)
+# has fired, summed over the CPUs
+adc_irqs()
+{
+	awk -v name="$1" '$NF == name {
+		for (i = 2; i <= NF && $i ~ /^[0-9]+$/; i++) n += $i
+	} END { print n + 0 }' /proc/interrupts
+}
+
+# adc_quiet: the controller's INT is released, so the driver has taken
+# every comparator event the inputs have set, and a moment passed for the
+# event to reach userspace. For negative checks ("no new event"): an event
+# that comes later can only make them pass.
+adc_quiet()
+{
+	until_ok 10 eval '[ "$(cat "$SIM/int")" = 0 ]'
+	sleep 0.5
 }
 
 # Register REG of the IO controller as the controller has it, in decimal

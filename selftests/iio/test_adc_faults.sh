@@ -101,10 +101,11 @@ echo "$pdev" > $DRV/bind
 D=$(adc_dev)
 check "rebound device reads" "$(code 12000 $FS_UA)" "$(cat "$D/in_current${CUR}_raw" 2>&1)"
 
-# Unbind with the threshold polling running, then unload and reload.
+# Unbind with a comparator's interrupt enabled and taken, then unload and
+# reload.
 echo 1 > "$D/events/in_current${CUR}_thresh_falling_en"
 set_ua 2000
-adc_seen $CUR
+adc_quiet
 echo "$pdev" > $DRV/unbind
 ok "unbind with events enabled" [ ! -e "$DRV/$pdev" ]
 echo "$pdev" > $DRV/bind

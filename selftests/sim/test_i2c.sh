@@ -22,7 +22,7 @@ else
 fi
 
 check "ID register reads 0x5c" 0x5c "$(rd 0x00)"
-check "ABI version 1.1" "0x01 0x01" "$(rd 0x04) $(rd 0x05)"
+check "ABI version 1.2" "0x01 0x02" "$(rd 0x04) $(rd 0x05)"
 
 sim_fresh
 echo 1 > "$SIM/reset"
@@ -57,7 +57,7 @@ check "the register pointer wraps from 0xff to 0x00" "0x00 0x5c" \
 
 # A read without a register byte continues at the pointer.
 i2ctransfer -y -f "$BUS" w1@$IOC 0x04 >/dev/null
-check "a plain read continues at the pointer" "0x01 0x01" "$(i2ctransfer -y -f "$BUS" r2@$IOC)"
+check "a plain read continues at the pointer" "0x01 0x02" "$(i2ctransfer -y -f "$BUS" r2@$IOC)"
 
 wr 0x20 0x07
 wr 0x21 0x0c

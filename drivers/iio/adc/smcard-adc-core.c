@@ -192,8 +192,6 @@ static int smcard_adc_init_channels(struct smcard_adc *adc)
 		chan->info_mask_shared_by_all = BIT(IIO_CHAN_INFO_SAMP_FREQ);
 		chan->info_mask_shared_by_all_available =
 			BIT(IIO_CHAN_INFO_SAMP_FREQ);
-		chan->event_spec = smcard_adc_event_spec;
-		chan->num_event_specs = ARRAY_SIZE(smcard_adc_event_spec);
 		adc->analog |= BIT(i);
 		chan++;
 	}
@@ -244,7 +242,7 @@ static int smcard_adc_probe(struct platform_device *pdev)
 	if (ret < 0)
 		return dev_err_probe(dev, ret, "cannot read ADC_RATE\n");
 
-	ret = smcard_adc_events_init(dev, adc);
+	ret = smcard_adc_events_init(pdev, adc);
 	if (ret)
 		return ret;
 

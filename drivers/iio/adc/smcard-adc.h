@@ -10,28 +10,30 @@
 #include <linux/mfd/smcard.h>
 #include <linux/mutex.h>
 #include <linux/types.h>
-#include <linux/workqueue.h>
 
-/* Index of the rising and falling threshold of a pin in thresh[][] */
+struct platform_device;
+
+/* Index of the rising and falling threshold of a pin in events[][] */
 enum smcard_adc_dir {
 	SMCARD_ADC_RISING,
 	SMCARD_ADC_FALLING,
 	SMCARD_ADC_NUM_DIRS,
 };
 
+struct smcard_adc;
+
 /**
- * struct smcard_adc_thresh - one software threshold of one pin
- * @value: threshold in ADC codes
- * @hyst: hysteresis in ADC codes
- * @enabled: userspace enabled the event
- * @armed: the next crossing pushes an event; cleared by the crossing and
- *	set again once the input is back beyond the hysteresis
+ * struct smcard_adc_event - the interrupt of one threshold comparator
+ * @adc: driver state
+ * @irq: the interrupt, in the core's comparator domain
+ * @code: IIO event code the interrupt pushes
+ * @enabled: userspace enabled the event, and with it the interrupt
  */
-struct smcard_adc_thresh {
-	u16 value;
-	u16 hyst;
+struct smcard_adc_event {
+	struct smcard_adc *adc;
+	int irq;
+	u64 code;
 	bool enabled;
-	bool armed;
 };
 
 /**
@@ -42,8 +44,7 @@ struct smcard_adc_thresh {
  * @analog: pins in VOLTAGE_IN or CURRENT_IN function, bit i = IO(i+1)
  * @chans: IIO channels, one per analog pin plus the timestamp
  * @lock: see its comment
- * @thresh: thresholds per pin and direction
- * @poll: evaluates the thresholds while any event is enabled
+ * @events: comparator interrupts per pin and direction
  * @scan: one buffered scan: the active channels packed, then the timestamp
  */
 struct smcard_adc {
@@ -52,22 +53,20 @@ struct smcard_adc {
 	struct regmap *regmap;
 	unsigned long analog;
 	struct iio_chan_spec chans[SMCARD_NUM_PINS + 1];
-	struct mutex lock; /* thresh[], scheduling of poll */
-	struct smcard_adc_thresh thresh[SMCARD_NUM_PINS][SMCARD_ADC_NUM_DIRS];
-	struct delayed_work poll;
+	struct mutex lock; /* events[][].enabled with the interrupts' state */
+	struct smcard_adc_event events[SMCARD_NUM_PINS][SMCARD_ADC_NUM_DIRS];
 	struct {
 		u16 code[SMCARD_NUM_PINS];
 		aligned_s64 ts;
 	} scan;
 };
 
-extern const struct iio_event_spec smcard_adc_event_spec[SMCARD_ADC_NUM_DIRS];
-
 int smcard_adc_rate_hz(struct smcard_adc *adc);
 int smcard_adc_read_codes(struct smcard_adc *adc, unsigned long pins,
 			  u16 *codes);
 int smcard_adc_buffer_setup(struct device *dev, struct iio_dev *indio_dev);
-int smcard_adc_events_init(struct device *dev, struct smcard_adc *adc);
+int smcard_adc_events_init(struct platform_device *pdev,
+			   struct smcard_adc *adc);
 
 int smcard_adc_read_event_config(struct iio_dev *indio_dev,
 				 const struct iio_chan_spec *chan,

@@ -196,6 +196,60 @@ static int reset_set(void *data, u64 val)
 }
 DEFINE_DEBUGFS_ATTRIBUTE(reset_fops, NULL, reset_set, "%llu\n");
 
+/* Transfers to the IO controller since the sim was bound */
+static int ioc_transfers_get(void *data, u64 *val)
+{
+	struct smcard_sim *sim = data;
+	unsigned long flags;
+
+	spin_lock_irqsave(&sim->lock, flags);
+	*val = sim->ioc_transfers;
+	spin_unlock_irqrestore(&sim->lock, flags);
+	return 0;
+}
+DEFINE_DEBUGFS_ATTRIBUTE(ioc_transfers_fops, ioc_transfers_get, NULL,
+			 "%llu\n");
+
+static int abi_minor_get(void *data, u64 *val)
+{
+	struct smcard_sim *sim = data;
+
+	*val = READ_ONCE(sim->abi_minor);
+	return 0;
+}
+
+/* 1 or SMCARD_ABI_MINOR: the controller restarts with that firmware */
+static int abi_minor_set(void *data, u64 val)
+{
+	struct smcard_sim *sim = data;
+	unsigned long flags;
+	bool irq;
+
+	if (val < 1 || val > SMCARD_ABI_MINOR)
+		return -EINVAL;
+	spin_lock_irqsave(&sim->lock, flags);
+	irq = smcard_sim_ioc_set_abi_minor(sim, val);
+	spin_unlock_irqrestore(&sim->lock, flags);
+	if (irq)
+		smcard_sim_raise_irq(sim);
+	return 0;
+}
+DEFINE_DEBUGFS_ATTRIBUTE(abi_minor_fops, abi_minor_get, abi_minor_set,
+			 "%llu\n");
+
+/* The INT line: 1 while asserted */
+static int int_get(void *data, u64 *val)
+{
+	struct smcard_sim *sim = data;
+	unsigned long flags;
+
+	spin_lock_irqsave(&sim->lock, flags);
+	*val = smcard_sim_ioc_int_asserted(sim);
+	spin_unlock_irqrestore(&sim->lock, flags);
+	return 0;
+}
+DEFINE_DEBUGFS_ATTRIBUTE(int_fops, int_get, NULL, "%llu\n");
+
 static int card_show(struct seq_file *s, const char *name)
 {
 	struct smcard_sim *sim = s->private;
@@ -389,7 +443,7 @@ static int regs_show(struct seq_file *s, void *unused)
 	smcard_sim_ioc_snapshot(sim, img);
 	spin_unlock_irqrestore(&sim->lock, flags);
 	seq_hex_dump(s, "", DUMP_PREFIX_OFFSET, 16, 1, img,
-		     SMCARD_REG_MBUS_OC_LIMIT + 2, false);
+		     SMCARD_REG_THR_LAST + 1, false);
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(regs);
@@ -463,15 +517,29 @@ static int pin_uv_get(void *data, u64 *val)
 	return 0;
 }
 
-static int pin_uv_set(void *data, u64 val)
+/* A new input value is converted, and compared, within one period. */
+static int pin_analog_set(struct smcard_sim_pin *pin, s32 *value, s64 v)
 {
-	struct smcard_sim_pin *pin = data;
-	s64 v = (s64)val;
+	struct smcard_sim *sim = pin->sim;
+	unsigned long flags;
+	bool irq;
 
 	if (v < S32_MIN || v > S32_MAX)
 		return -ERANGE;
-	WRITE_ONCE(pin->uv, v);
+	spin_lock_irqsave(&sim->lock, flags);
+	WRITE_ONCE(*value, v);
+	irq = smcard_sim_ioc_adc_check(sim);
+	spin_unlock_irqrestore(&sim->lock, flags);
+	if (irq)
+		smcard_sim_raise_irq(sim);
 	return 0;
+}
+
+static int pin_uv_set(void *data, u64 val)
+{
+	struct smcard_sim_pin *pin = data;
+
+	return pin_analog_set(pin, &pin->uv, (s64)val);
 }
 DEFINE_DEBUGFS_ATTRIBUTE_SIGNED(pin_uv_fops, pin_uv_get, pin_uv_set, "%lld\n");
 
@@ -486,12 +554,8 @@ static int pin_ua_get(void *data, u64 *val)
 static int pin_ua_set(void *data, u64 val)
 {
 	struct smcard_sim_pin *pin = data;
-	s64 v = (s64)val;
 
-	if (v < S32_MIN || v > S32_MAX)
-		return -ERANGE;
-	WRITE_ONCE(pin->ua, v);
-	return 0;
+	return pin_analog_set(pin, &pin->ua, (s64)val);
 }
 DEFINE_DEBUGFS_ATTRIBUTE_SIGNED(pin_ua_fops, pin_ua_get, pin_ua_set, "%lld\n");
 
@@ -665,6 +729,11 @@ void smcard_sim_debugfs_init(struct smcard_sim *sim)
 	debugfs_create_file_unsafe("mbus_current_ua", 0400, root, sim,
 				   &mbus_current_fops);
 	debugfs_create_file_unsafe("reset", 0200, root, sim, &reset_fops);
+	debugfs_create_file_unsafe("int", 0400, root, sim, &int_fops);
+	debugfs_create_file_unsafe("abi_minor", 0600, root, sim,
+				   &abi_minor_fops);
+	debugfs_create_file_unsafe("ioc_transfers", 0400, root, sim,
+				   &ioc_transfers_fops);
 	debugfs_create_file("serial_mode", 0444, root, sim, &serial_mode_fops);
 	debugfs_create_file("rs485_termination", 0444, root, sim,
 			    &rs485_termination_fops);

@@ -74,6 +74,8 @@ static int sim_ioc_xfer(struct smcard_sim *sim, struct i2c_msg *msg)
 							    msg->buf[i], &reset);
 		/* the committed supply state against the bus load */
 		touched_irq |= smcard_sim_ioc_mbus_check_current(sim);
+		/* the committed pin functions and comparator settings */
+		touched_irq |= smcard_sim_ioc_adc_check(sim);
 	}
 	if (reset)
 		irq = smcard_sim_ioc_reset(sim);
@@ -112,9 +114,9 @@ static bool sim_i2c_writes(const struct i2c_msg *msgs, int num, int reg)
 }
 
 /*
- * Consume one injected fault, if any: the next-N faults of i2c_fail first
- * (only on writes to its register if it has one), else one of the storm,
- * drawn for every transfer while it blows.
+ * Count the transfer and consume one injected fault, if any: the next-N
+ * faults of i2c_fail first (only on writes to its register if it has one),
+ * else one of the storm, drawn for every transfer while it blows.
  */
 static enum smcard_sim_fault sim_i2c_fault(struct smcard_sim *sim,
 					   const struct i2c_msg *msgs, int num,
@@ -125,6 +127,8 @@ static enum smcard_sim_fault sim_i2c_fault(struct smcard_sim *sim,
 	unsigned long flags;
 
 	spin_lock_irqsave(&sim->lock, flags);
+	if (num && msgs[0].addr == SMCARD_I2C_ADDR)
+		sim->ioc_transfers++;
 	*fail = false;
 	mode = sim->fail_mode;
 	if (sim->fail_count && (sim->fail_reg < 0 ||

@@ -17,8 +17,16 @@
 #define SIM_HW_REV		1
 #define SIM_FW_VERSION		0x0100
 
-static const u8 irq_masks[SMCARD_IRQ_NUM_REGS] = {
+static const u8 irq_masks[SMCARD_SIM_NUM_IRQ_GROUPS] = {
 	SMCARD_PINS_MASK, SMCARD_PINS_MASK, SMCARD_IRQ_SYS_MASK,
+	SMCARD_PINS_MASK, SMCARD_PINS_MASK,
+};
+
+/* Status register of each group; its enable register is at + 4 */
+static const u8 irq_status_regs[SMCARD_SIM_NUM_IRQ_GROUPS] = {
+	SMCARD_REG_IRQ_PIN_STATUS, SMCARD_REG_IRQ_CNT_STATUS,
+	SMCARD_REG_IRQ_SYS_STATUS, SMCARD_REG_IRQ_ADC_HIGH_STATUS,
+	SMCARD_REG_IRQ_ADC_LOW_STATUS,
 };
 
 bool smcard_sim_pin_is_input(const struct smcard_sim_pin *pin)
@@ -82,10 +90,10 @@ static u16 pin_adc(const struct smcard_sim_pin *pin)
 
 bool smcard_sim_ioc_int_asserted(struct smcard_sim *sim)
 {
-	lockdep_assert_held(&sim->lock);
 	unsigned int i;
 
-	for (i = 0; i < SMCARD_IRQ_NUM_REGS; i++)
+	lockdep_assert_held(&sim->lock);
+	for (i = 0; i < SMCARD_SIM_NUM_IRQ_GROUPS; i++)
 		if (sim->irq_status[i] & sim->irq_en[i])
 			return true;
 	return false;
@@ -99,6 +107,70 @@ bool smcard_sim_ioc_set_irq(struct smcard_sim *sim, unsigned int group,
 	lockdep_assert_held(&sim->lock);
 	sim->irq_status[group] |= bits;
 	return new & sim->irq_en[group];
+}
+
+/*
+ * One conversion of an analog pin as its comparators see it: a crossing
+ * sets the status bit once, and the comparator re-arms only when the
+ * input is back beyond the hysteresis. Returns true when an enabled
+ * status bit was newly set.
+ */
+static bool ioc_adc_compare(struct smcard_sim_pin *pin)
+{
+	struct smcard_sim *sim = pin->sim;
+	u8 bit = BIT(pin->index);
+	bool irq = false;
+	u32 code;
+
+	if (pin->func != SMCARD_FUNC_VOLTAGE_IN &&
+	    pin->func != SMCARD_FUNC_CURRENT_IN)
+		return false;
+	code = pin_adc(pin);
+
+	if (sim->irq_en[SMCARD_SIM_IRQ_ADC_HIGH] & bit) {
+		if (pin->armed_high && code > pin->thr_high) {
+			pin->armed_high = false;
+			irq |= smcard_sim_ioc_set_irq(sim, SMCARD_SIM_IRQ_ADC_HIGH,
+						      bit);
+		} else if (!pin->armed_high &&
+			   code + pin->hyst_high <= pin->thr_high) {
+			pin->armed_high = true;
+		}
+	}
+	if (sim->irq_en[SMCARD_SIM_IRQ_ADC_LOW] & bit) {
+		if (pin->armed_low && code < pin->thr_low) {
+			pin->armed_low = false;
+			irq |= smcard_sim_ioc_set_irq(sim, SMCARD_SIM_IRQ_ADC_LOW,
+						      bit);
+		} else if (!pin->armed_low &&
+			   code >= (u32)pin->thr_low + pin->hyst_low) {
+			pin->armed_low = true;
+		}
+	}
+	return irq;
+}
+
+/*
+ * The controller converts continuously, so a conversion follows every
+ * change of an input, a pin function or a comparator setting within one
+ * period: the sim evaluates at those changes.
+ */
+bool smcard_sim_ioc_adc_check(struct smcard_sim *sim)
+{
+	unsigned int i;
+	bool irq = false;
+
+	lockdep_assert_held(&sim->lock);
+	for (i = 0; i < SMCARD_NUM_PINS; i++)
+		irq |= ioc_adc_compare(&sim->pins[i]);
+	return irq;
+}
+
+/* Registers of ABI 1.2, which an older controller does not have */
+static bool ioc_reg_is_thr(unsigned int reg)
+{
+	return reg >= SMCARD_REG_IRQ_ADC_HIGH_STATUS &&
+	       reg <= SMCARD_REG_THR_LAST;
 }
 
 /* EN 13757-2 unit load */
@@ -165,14 +237,6 @@ static void ioc_write_mbus_ctrl(struct smcard_sim *sim, u8 val)
 	smcard_sim_ioc_update_mbus(sim);
 }
 
-static void ioc_write_mbus_oc_limit(struct smcard_sim *sim, unsigned int byte,
-				    u8 val)
-{
-	u16 mask = 0xff << (8 * byte);
-
-	sim->mbus_oc_limit = (sim->mbus_oc_limit & ~mask) | (val << (8 * byte));
-}
-
 bool smcard_sim_ioc_set_battery(struct smcard_sim *sim, bool battery)
 {
 	lockdep_assert_held(&sim->lock);
@@ -183,7 +247,8 @@ bool smcard_sim_ioc_set_battery(struct smcard_sim *sim, bool battery)
 		sim->mbus_ctrl &= ~SMCARD_MBUS_CTRL_POWER;
 		smcard_sim_ioc_update_mbus(sim);
 	}
-	return smcard_sim_ioc_set_irq(sim, 2, SMCARD_IRQ_SYS_POWER);
+	return smcard_sim_ioc_set_irq(sim, SMCARD_SIM_IRQ_SYS,
+				      SMCARD_IRQ_SYS_POWER);
 }
 
 bool smcard_sim_ioc_mbus_trip(struct smcard_sim *sim)
@@ -192,7 +257,8 @@ bool smcard_sim_ioc_mbus_trip(struct smcard_sim *sim)
 	sim->mbus_oc = true;
 	sim->mbus_ctrl &= ~SMCARD_MBUS_CTRL_POWER;
 	smcard_sim_ioc_update_mbus(sim);
-	return smcard_sim_ioc_set_irq(sim, 2, SMCARD_IRQ_SYS_MBUS_OC);
+	return smcard_sim_ioc_set_irq(sim, SMCARD_SIM_IRQ_SYS,
+				      SMCARD_IRQ_SYS_MBUS_OC);
 }
 
 /* Power-on state, except the power source, which is a fact of the world. */
@@ -208,6 +274,12 @@ bool smcard_sim_ioc_reset(struct smcard_sim *sim)
 		pin->cfg = 0;
 		pin->debounce = 0;
 		pin->count = 0;
+		pin->thr_high = SMCARD_THR_HIGH_RESET;
+		pin->hyst_high = 0;
+		pin->thr_low = 0;
+		pin->hyst_low = 0;
+		pin->armed_high = true;
+		pin->armed_low = true;
 	}
 	memset(sim->irq_status, 0, sizeof(sim->irq_status));
 	memset(sim->irq_en, 0, sizeof(sim->irq_en));
@@ -225,8 +297,20 @@ bool smcard_sim_ioc_reset(struct smcard_sim *sim)
 	sim->adc_rate = SMCARD_ADC_RATE_100HZ;
 	sim->ioc_pointer = 0;
 	smcard_sim_ioc_update_mbus(sim);
-	sim->irq_en[2] = SMCARD_IRQ_SYS_RESET;
-	return smcard_sim_ioc_set_irq(sim, 2, SMCARD_IRQ_SYS_RESET);
+	sim->irq_en[SMCARD_SIM_IRQ_SYS] = SMCARD_IRQ_SYS_RESET;
+	return smcard_sim_ioc_set_irq(sim, SMCARD_SIM_IRQ_SYS,
+				      SMCARD_IRQ_SYS_RESET);
+}
+
+/*
+ * Firmware of another ABI minor version (1 or this header's): the
+ * controller restarts with it, as after a firmware update.
+ */
+bool smcard_sim_ioc_set_abi_minor(struct smcard_sim *sim, u8 minor)
+{
+	lockdep_assert_held(&sim->lock);
+	sim->abi_minor = minor;
+	return smcard_sim_ioc_reset(sim);
 }
 
 void smcard_sim_ioc_init(struct smcard_sim *sim)
@@ -234,6 +318,7 @@ void smcard_sim_ioc_init(struct smcard_sim *sim)
 	unsigned long flags;
 
 	spin_lock_irqsave(&sim->lock, flags);
+	sim->abi_minor = SMCARD_ABI_MINOR;
 	sim->mbus_supply_mv = 30000;
 	sim->vdc_mv = 30000;
 	smcard_sim_ioc_reset(sim);
@@ -250,6 +335,14 @@ static void ioc_snapshot_pin(struct smcard_sim_pin *pin, u8 *img)
 			   &img[SMCARD_REG_PIN(i, SMCARD_PIN_DEBOUNCE)]);
 	put_unaligned_le16(pin_adc(pin), &img[SMCARD_REG_ADC(i)]);
 	put_unaligned_le32(pin->count, &img[SMCARD_REG_COUNT(i)]);
+	put_unaligned_le16(pin->thr_high,
+			   &img[SMCARD_REG_THR(i, SMCARD_THR_HIGH)]);
+	put_unaligned_le16(pin->hyst_high,
+			   &img[SMCARD_REG_THR(i, SMCARD_THR_HYST_HIGH)]);
+	put_unaligned_le16(pin->thr_low,
+			   &img[SMCARD_REG_THR(i, SMCARD_THR_LOW)]);
+	put_unaligned_le16(pin->hyst_low,
+			   &img[SMCARD_REG_THR(i, SMCARD_THR_HYST_LOW)]);
 }
 
 /* The whole register file as the host sees it at this instant. */
@@ -265,12 +358,12 @@ void smcard_sim_ioc_snapshot(struct smcard_sim *sim, u8 *img)
 	img[SMCARD_REG_HW_REV] = SIM_HW_REV;
 	put_unaligned_le16(SIM_FW_VERSION, &img[SMCARD_REG_FW_VERSION]);
 	img[SMCARD_REG_ABI_MAJOR] = SMCARD_ABI_MAJOR;
-	img[SMCARD_REG_ABI_MINOR] = SMCARD_ABI_MINOR;
+	img[SMCARD_REG_ABI_MINOR] = sim->abi_minor;
 	img[SMCARD_REG_STATUS] = (sim->battery ? SMCARD_STATUS_BATTERY : 0) |
 				 (sim->reset_flag ? SMCARD_STATUS_RESET : 0);
-	for (i = 0; i < SMCARD_IRQ_NUM_REGS; i++) {
-		img[SMCARD_REG_IRQ_PIN_STATUS + i] = sim->irq_status[i];
-		img[SMCARD_REG_IRQ_PIN_EN + i] = sim->irq_en[i];
+	for (i = 0; i < SMCARD_SIM_NUM_IRQ_GROUPS; i++) {
+		img[irq_status_regs[i]] = sim->irq_status[i];
+		img[irq_status_regs[i] + SMCARD_IRQ_EN_OFFSET] = sim->irq_en[i];
 	}
 	img[SMCARD_REG_SCRATCH] = sim->scratch;
 	for (i = 0; i < SMCARD_NUM_PINS; i++) {
@@ -299,6 +392,10 @@ void smcard_sim_ioc_snapshot(struct smcard_sim *sim, u8 *img)
 				 SMCARD_MBUS_CURRENT_UNIT_UA, U16_MAX),
 			   &img[SMCARD_REG_MBUS_CURRENT]);
 	put_unaligned_le16(sim->mbus_oc_limit, &img[SMCARD_REG_MBUS_OC_LIMIT]);
+	/* A 1.1 controller reads 0 where 1.2 added registers */
+	if (sim->abi_minor < SMCARD_ABI_MINOR_THR)
+		memset(&img[SMCARD_REG_IRQ_ADC_HIGH_STATUS], 0,
+		       SMCARD_REG_THR_LAST + 1 - SMCARD_REG_IRQ_ADC_HIGH_STATUS);
 }
 
 static void ioc_write_func(struct smcard_sim_pin *pin, u8 val)
@@ -331,6 +428,57 @@ static void ioc_write_pin(struct smcard_sim_pin *pin, unsigned int off, u8 val)
 	}
 }
 
+/* Byte @byte of a 16-bit register */
+static void ioc_write_u16(u16 *reg, unsigned int byte, u8 val)
+{
+	u16 mask = 0xff << (8 * byte);
+
+	*reg = (*reg & ~mask) | (val << (8 * byte));
+}
+
+/* A new threshold or hysteresis judges the input from scratch. */
+static void ioc_write_thr(struct smcard_sim_pin *pin, unsigned int off, u8 val)
+{
+	switch (off & ~1) {
+	case SMCARD_THR_HIGH:
+		ioc_write_u16(&pin->thr_high, off & 1, val);
+		pin->armed_high = true;
+		break;
+	case SMCARD_THR_HYST_HIGH:
+		ioc_write_u16(&pin->hyst_high, off & 1, val);
+		pin->armed_high = true;
+		break;
+	case SMCARD_THR_LOW:
+		ioc_write_u16(&pin->thr_low, off & 1, val);
+		pin->armed_low = true;
+		break;
+	case SMCARD_THR_HYST_LOW:
+		ioc_write_u16(&pin->hyst_low, off & 1, val);
+		pin->armed_low = true;
+		break;
+	}
+}
+
+/*
+ * Enabling a comparator arms it; disabling it clears its status bit, so a
+ * host never sees an event of a comparator it had switched off.
+ */
+static void ioc_write_adc_en(struct smcard_sim *sim, unsigned int g, u8 val)
+{
+	u8 on = val & SMCARD_PINS_MASK;
+	unsigned long rising = on & ~sim->irq_en[g];
+	unsigned int i;
+
+	for_each_set_bit(i, &rising, SMCARD_NUM_PINS) {
+		if (g == SMCARD_SIM_IRQ_ADC_HIGH)
+			sim->pins[i].armed_high = true;
+		else
+			sim->pins[i].armed_low = true;
+	}
+	sim->irq_status[g] &= on;
+	sim->irq_en[g] = on;
+}
+
 static void ioc_write_count(struct smcard_sim_pin *pin, unsigned int byte,
 			    u8 val)
 {
@@ -350,6 +498,9 @@ bool smcard_sim_ioc_write(struct smcard_sim *sim, u8 reg, u8 val, bool *reset)
 	unsigned int g;
 
 	lockdep_assert_held(&sim->lock);
+	/* ... and ignores writes there */
+	if (sim->abi_minor < SMCARD_ABI_MINOR_THR && ioc_reg_is_thr(reg))
+		return false;
 	switch (reg) {
 	case SMCARD_REG_STATUS:
 		if (val & SMCARD_STATUS_RESET)
@@ -367,6 +518,19 @@ bool smcard_sim_ioc_write(struct smcard_sim *sim, u8 reg, u8 val, bool *reset)
 		g = reg - SMCARD_REG_IRQ_PIN_EN;
 		sim->irq_en[g] = val & irq_masks[g];
 		return true;
+	case SMCARD_REG_IRQ_ADC_HIGH_STATUS ... SMCARD_REG_IRQ_ADC_LOW_STATUS:
+		g = SMCARD_SIM_IRQ_ADC_HIGH + reg - SMCARD_REG_IRQ_ADC_HIGH_STATUS;
+		sim->irq_status[g] &= ~val;
+		return true;
+	case SMCARD_REG_IRQ_ADC_HIGH_EN ... SMCARD_REG_IRQ_ADC_LOW_EN:
+		ioc_write_adc_en(sim, SMCARD_SIM_IRQ_ADC_HIGH + reg -
+				 SMCARD_REG_IRQ_ADC_HIGH_EN, val);
+		return true;
+	case SMCARD_REG_THR_BASE ... SMCARD_REG_THR_LAST:
+		g = reg - SMCARD_REG_THR_BASE;
+		ioc_write_thr(&sim->pins[g / SMCARD_THR_STRIDE],
+			      g % SMCARD_THR_STRIDE, val);
+		return false;
 	case SMCARD_REG_SCRATCH:
 		sim->scratch = val;
 		return false;
@@ -393,7 +557,8 @@ bool smcard_sim_ioc_write(struct smcard_sim *sim, u8 reg, u8 val, bool *reset)
 		ioc_write_mbus_ctrl(sim, val);
 		return false;
 	case SMCARD_REG_MBUS_OC_LIMIT ... SMCARD_REG_MBUS_OC_LIMIT + 1:
-		ioc_write_mbus_oc_limit(sim, reg - SMCARD_REG_MBUS_OC_LIMIT, val);
+		ioc_write_u16(&sim->mbus_oc_limit,
+			      reg - SMCARD_REG_MBUS_OC_LIMIT, val);
 		return false;
 	case SMCARD_REG_MBUS_STATUS:
 		if (val & SMCARD_MBUS_STATUS_OC)

@@ -39,7 +39,7 @@ bool smcard_sim_pin_edge(struct smcard_sim_pin *pin, bool level)
 		return false;
 
 	if ((level ? sim->irq_rise : sim->irq_fall) & bit)
-		irq |= smcard_sim_ioc_set_irq(sim, 0, bit);
+		irq |= smcard_sim_ioc_set_irq(sim, SMCARD_SIM_IRQ_PIN, bit);
 
 	edge = FIELD_GET(SMCARD_PIN_CFG_COUNT_EDGE, pin->cfg);
 	if (edge != SMCARD_COUNT_EDGE_BOTH)
@@ -47,7 +47,7 @@ bool smcard_sim_pin_edge(struct smcard_sim_pin *pin, bool level)
 			       edge == SMCARD_COUNT_EDGE_FALLING;
 	if ((sim->cnt_enable & bit) && edge) {
 		pin->count++;
-		irq |= smcard_sim_ioc_set_irq(sim, 1, bit);
+		irq |= smcard_sim_ioc_set_irq(sim, SMCARD_SIM_IRQ_CNT, bit);
 	}
 	return irq;
 }

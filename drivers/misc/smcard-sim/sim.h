@@ -54,6 +54,14 @@ struct smcard_sim_pin {
 	s32 uv;			/* terminal voltage, microvolts */
 	s32 ua;			/* loop current, microamps */
 
+	/* Threshold comparator, ABI 1.2 (protected by sim->lock) */
+	u16 thr_high;
+	u16 hyst_high;
+	u16 thr_low;
+	u16 hyst_low;
+	bool armed_high;	/* the next crossing sets the status bit */
+	bool armed_low;
+
 	/* Reads of the pin's ADC result by the host (protected by sim->lock) */
 	u32 adc_reads;
 
@@ -86,15 +94,26 @@ struct smcard_sim_hdc1080 {
 	u32 humidity_pcm;	/* per cent mille relative humidity */
 };
 
+/* Interrupt groups: the three of ABI 1.0, the comparators of ABI 1.2 */
+enum smcard_sim_irq_group {
+	SMCARD_SIM_IRQ_PIN,
+	SMCARD_SIM_IRQ_CNT,
+	SMCARD_SIM_IRQ_SYS,
+	SMCARD_SIM_IRQ_ADC_HIGH,
+	SMCARD_SIM_IRQ_ADC_LOW,
+	SMCARD_SIM_NUM_IRQ_GROUPS
+};
+
 struct smcard_sim {
 	struct device *dev;
 	spinlock_t lock;	/* register file, pins, faults */
 
 	/* IO controller register file */
+	u8 abi_minor;		/* of the emulated firmware */
 	bool battery;
 	bool reset_flag;
-	u8 irq_status[SMCARD_IRQ_NUM_REGS];
-	u8 irq_en[SMCARD_IRQ_NUM_REGS];
+	u8 irq_status[SMCARD_SIM_NUM_IRQ_GROUPS];
+	u8 irq_en[SMCARD_SIM_NUM_IRQ_GROUPS];
 	u8 scratch;
 	u8 out_level;
 	u8 cnt_enable;
@@ -120,6 +139,7 @@ struct smcard_sim {
 	enum smcard_sim_fault fail_mode;
 	int fail_reg;		/* faults only hit writes to it; -1: any */
 	struct smcard_sim_storm storm;
+	u64 ioc_transfers;	/* transfers to the IO controller */
 	struct smcard_sim_hdc1080 hdc;
 
 	/* Interrupt line of the IO controller */
@@ -139,6 +159,8 @@ bool smcard_sim_ioc_set_irq(struct smcard_sim *sim, unsigned int group,
 			    u8 bits);
 bool smcard_sim_ioc_set_battery(struct smcard_sim *sim, bool battery);
 bool smcard_sim_ioc_mbus_trip(struct smcard_sim *sim);
+bool smcard_sim_ioc_adc_check(struct smcard_sim *sim);
+bool smcard_sim_ioc_set_abi_minor(struct smcard_sim *sim, u8 minor);
 bool smcard_sim_ioc_mbus_check_current(struct smcard_sim *sim);
 void smcard_sim_ioc_update_mbus(struct smcard_sim *sim);
 u16 smcard_sim_ioc_mbus_mv(struct smcard_sim *sim);

@@ -23,7 +23,7 @@
 
 /* ABI version implemented by this header */
 #define SMCARD_ABI_MAJOR		1
-#define SMCARD_ABI_MINOR		1
+#define SMCARD_ABI_MINOR		2
 
 /* Identity */
 #define SMCARD_REG_ID			0x00	/* R, 8 bit */
@@ -146,6 +146,29 @@
 #define SMCARD_MBUS_OC_LIMIT_RESET_MA	400
 
 /*
+ * ABI 1.2: threshold comparators of the analog inputs, two more interrupt
+ * groups laid out like the first three (enable at status + 4).
+ */
+#define SMCARD_ABI_MINOR_THR		2	/* first minor that has them */
+#define SMCARD_REG_IRQ_ADC_HIGH_STATUS	0x84	/* W1C, bit n-1 = IOn high */
+#define SMCARD_REG_IRQ_ADC_LOW_STATUS	0x85	/* W1C, bit n-1 = IOn low */
+#define SMCARD_REG_IRQ_ADC_HIGH_EN	0x88	/* R/W, reset 0x00 */
+#define SMCARD_REG_IRQ_ADC_LOW_EN	0x89	/* R/W, reset 0x00 */
+#define SMCARD_IRQ_ADC_NUM_REGS		2
+
+/* Comparator block: 8 bytes per pin, pin index i = n - 1, all 16 bit */
+#define SMCARD_REG_THR_BASE		0x90
+#define SMCARD_THR_STRIDE		8
+#define SMCARD_REG_THR(i, off)		(SMCARD_REG_THR_BASE + \
+					 (i) * SMCARD_THR_STRIDE + (off))
+#define SMCARD_THR_HIGH			0	/* R/W, reset 0xffff */
+#define SMCARD_THR_HYST_HIGH		2	/* R/W, reset 0 */
+#define SMCARD_THR_LOW			4	/* R/W, reset 0 */
+#define SMCARD_THR_HYST_LOW		6	/* R/W, reset 0 */
+#define SMCARD_THR_HIGH_RESET		0xffff
+#define SMCARD_REG_THR_LAST		(SMCARD_REG_THR(SMCARD_NUM_PINS, 0) - 1)
+
+/*
  * Driver interface of smcard-core for its MFD children (smcard-gpio,
  * smcard-adc, smcard-counter, smcard-serial, smcard-regulator) and for the
  * M-Bus line driver, which finds the core through a phandle.
@@ -162,6 +185,10 @@ struct regmap_irq_chip_data;
 #define SMCARD_IRQ_RESET		16		/* controller reset */
 #define SMCARD_IRQ_MBUS_OC		17		/* M-Bus over-current */
 #define SMCARD_IRQ_POWER		18		/* power source changed */
+
+/* Interrupts of the comparator domain (ABI 1.2, see smcard-irq.c) */
+#define SMCARD_IRQ_ADC_HIGH(i)		(i)		/* IO(i+1) above THR_HIGH */
+#define SMCARD_IRQ_ADC_LOW(i)		(8 + (i))	/* IO(i+1) below THR_LOW */
 
 /**
  * struct smcard_pin - one of IO1..IO5 as described by firmware
@@ -189,6 +216,8 @@ struct smcard {
 	struct smcard_pin pins[SMCARD_NUM_PINS];
 	/* private to smcard-core */
 	struct blocking_notifier_head reset_notifier;
+	struct regmap_irq_chip_data *adc_irq_data;
+	unsigned int abi_minor;
 };
 
 /*
