@@ -68,7 +68,7 @@ user_iio()
 }
 
 # Event reader sessions of one event (at most 5 s) while IO1 sees pulses
-# of 5 ms (the filter lets 1 ms through)
+# of 5 ms (a spike filter of 1 ms lets them through)
 user_counter()
 {
 	while running; do
