@@ -247,21 +247,10 @@ user_hung()
 }
 
 lines() { local n; n=$(wc -l < "$1" 2>/dev/null); echo "${n:-0}"; }
-scans() { grep -cE '^[0-9.]+ [0-9.]+ [0-9]+ *$' "$T/adc.out" 2>/dev/null || true; }
+scans() { scan_count "$T/adc.out"; }
 # event values seen by the counter event reader
 events() { lines "$T/cnt.events"; }
 last_event() { awk '{ for (i = 1; i < NF; i++) if ($i == "Data:") v = $(i + 1) } END { print v }' "$T/cnt.events"; }
-
-# gone PID...: none of them runs any more
-gone()
-{
-	local p
-
-	for p; do
-		kill -0 "$p" 2>/dev/null && return 1
-	done
-	return 0
-}
 
 # Cached registers of regmap (/sys/kernel/debug/regmap/DEV/registers)
 # that differ from the controller's; the volatile ones are not compared

@@ -38,17 +38,6 @@ running() { [ ! -e "$T/stop" ]; }
 worked() { echo -n . >> "$T/ok.$1"; }
 sessions() { local n; n=$(wc -c < "$T/ok.$1" 2>/dev/null); echo "${n:-0}"; }
 
-# gone PID...: none of them runs any more
-gone()
-{
-	local p
-
-	for p; do
-		kill -0 "$p" 2> /dev/null && return 1
-	done
-	return 0
-}
-
 # Sessions of 20 scans; the capture ends with an error when the device
 # goes away, and the next one starts once it is back.
 user_iio()
@@ -59,7 +48,7 @@ user_iio()
 		if d=$(adc_dev) && cat "$d"/in_*_raw > /dev/null 2>&1; then
 			timeout 20 iio_generic_buffer -n smcard-adc -t rebind -a \
 				-c 20 -l 64 > "$T/iio.out" 2>&1
-			[ "$(grep -cE '^[0-9.]+ [0-9.]+ [0-9]+ *$' "$T/iio.out")" -ge 20 ] &&
+			[ "$(scan_count "$T/iio.out")" -ge 20 ] &&
 				worked iio
 		fi
 		adc_idle 2> /dev/null

@@ -40,7 +40,7 @@ for rate in 100 250 500 1000 1500; do
 	adc_idle
 	timeout $((SECS + 60)) iio_generic_buffer -n smcard-adc -t adc-bench -a \
 		-c $((rate * SECS)) -l 1024 > /tmp/adc-bench 2>&1
-	grep -E '^[0-9.]+ [0-9.]+ [0-9]+ *$' /tmp/adc-bench |
+	grep -E "$SCAN_LINE" /tmp/adc-bench |
 	awk -v rate=$rate '
 		NR == 1 { first = $3 }
 		NR > 1 { d = $3 - last; if (d > max) max = d }

@@ -115,6 +115,11 @@ hw_reg()
 set_uv() { echo "$1" > "$SIM/io$VOLT/voltage_uv"; }
 set_ua() { echo "$1" > "$SIM/io$CUR/current_ua"; }
 
+# The scan lines of iio_generic_buffer's output (current, voltage, time)
+SCAN_LINE='^[0-9.]+ [0-9.]+ [0-9]+ *$'
+# scan_count FILE: how many of them FILE has
+scan_count() { grep -cE "$SCAN_LINE" "$1" 2>/dev/null || true; }
+
 # adc_capture N FILE: N scans of current, voltage and timestamp from
 # iio_generic_buffer on the trigger adc-test at $RATE into FILE, as
 # "mA mV ns" lines.
@@ -123,7 +128,7 @@ adc_capture()
 	adc_idle
 	timeout $((10 * $1 / RATE + 120)) iio_generic_buffer -n smcard-adc \
 		-t adc-test -a -c "$1" -l 256 > "$2.out" 2>&1
-	grep -E '^[0-9.]+ [0-9.]+ [0-9]+ *$' "$2.out" | head -n "$1" > "$2"
+	grep -E "$SCAN_LINE" "$2.out" | head -n "$1" > "$2"
 }
 
 # adc_missed STALLS SCANS: the hrtimer fires on a fixed grid (it skips the

@@ -48,7 +48,7 @@ dmesg -c > /dev/null
 timeout 600 iio_generic_buffer -n smcard-adc -t adc-test -a -c -1 -l 256 \
 	> /tmp/adc-faults 2>&1 &
 CAP=$!
-scans() { grep -cE '^[0-9.]+ [0-9.]+ [0-9]+ *$' /tmp/adc-faults; }
+scans() { scan_count /tmp/adc-faults; }
 capturing() { [ "$(cat "$D/buffer0/enable")" = 1 ]; }
 fault_left() { [ "$(cut -d' ' -f1 "$SIM/i2c_fail")" = 0 ]; }
 # scans_after N: wait until 100 more scans than N have arrived
@@ -81,7 +81,7 @@ ok "NACKs are reported as failed scans (-ENXIO)" \
 ok "timeouts are reported as failed scans (-ETIMEDOUT)" \
 	grep -q "smcard-adc.*scan failed: -110" <<< "$log"
 check "no failed scan is pushed as data" 0 \
-	"$(grep -E '^[0-9.]+ [0-9.]+ [0-9]+ *$' /tmp/adc-faults | awk '$1 < 11.9 || $2 < 4999 { n++ } END { print n + 0 }')"
+	"$(grep -E "$SCAN_LINE" /tmp/adc-faults | awk '$1 < 11.9 || $2 < 4999 { n++ } END { print n + 0 }')"
 check "the capture left the buffer disabled" 0 "$(cat "$D/buffer0/enable")"
 
 # Unbind while iio_generic_buffer captures without end: its reads must see

@@ -229,6 +229,17 @@ get()
 # at_least FILE N: the number in FILE is N or more (for wait_for)
 at_least() { [ "$(cat "$1")" -ge "$2" ]; }
 
+# gone PID...: none of them runs any more
+gone()
+{
+	local p
+
+	for p; do
+		kill -0 "$p" 2>/dev/null && return 1
+	done
+	return 0
+}
+
 # settled FILE: wait up to 10 s until FILE reads the same for 0.5 s, print it
 settled()
 {
